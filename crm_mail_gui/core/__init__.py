@@ -1,0 +1,1 @@
+"""Qt-free core: server names, settings, storage, SMTP delivery and failure kinds."""

@@ -1,0 +1,1 @@
+"""Data files (provider presets, translations, icons) shipped inside the package."""
