@@ -1,0 +1,304 @@
+"""Cancellable, time-limited SMTP wire I/O: resolve, connect, TLS, lines out and replies in."""
+
+from __future__ import annotations
+
+import errno
+import select
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from crm_mail_gui.core.transcript import Transcript
+
+POLL = 0.05
+MAX_LINE = 4096
+MAX_REPLY_LINES = 200
+
+
+class Cancelled(Exception):
+    """The session was cancelled by the user."""
+
+
+class StepTimeout(Exception):
+    """No progress within the step's timeout."""
+
+
+class Dropped(Exception):
+    """The server closed the connection."""
+
+
+class ProtocolError(Exception):
+    """The peer does not speak SMTP (garbage, over-long lines)."""
+
+
+class CancelToken:
+    """Thread-safe cancellation: `cancel()` from any thread wakes the session within 0.2 s."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[], None]] = []
+
+    @property
+    def cancelled(self) -> bool:
+        """True once cancel() was called."""
+        return self._event.is_set()
+
+    def cancel(self) -> None:
+        """Cancel: run the registered wake-up callbacks (they close sockets)."""
+        with self._lock:
+            self._event.set()
+            callbacks = list(self._callbacks)
+        for callback in callbacks:
+            try:
+                callback()
+            except OSError:
+                pass
+
+    def register(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` on cancel (at once if already cancelled); return an unregister function."""
+        with self._lock:
+            if not self._event.is_set():
+                self._callbacks.append(callback)
+                return lambda: self._unregister(callback)
+        callback()
+        return lambda: None
+
+    def _unregister(self, callback: Callable[[], None]) -> None:
+        with self._lock:
+            if callback in self._callbacks:
+                self._callbacks.remove(callback)
+
+    def check(self) -> None:
+        """Raise Cancelled if cancelled."""
+        if self._event.is_set():
+            raise Cancelled
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One SMTP reply: the code and its text lines (without the code)."""
+
+    code: int
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The reply text, lines joined by a space."""
+        return " ".join(line for line in self.lines if line)
+
+
+def resolve(host: str, port: int, timeout: float, cancel: CancelToken) -> list[tuple]:
+    """getaddrinfo in a helper thread, so that it can time out and be cancelled."""
+    try:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+    except socket.gaierror:
+        pass
+    result: dict[str, object] = {}
+
+    def lookup() -> None:
+        try:
+            result["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as error:
+            result["error"] = error
+
+    worker = threading.Thread(target=lookup, name="smtp-resolve", daemon=True)
+    worker.start()
+    deadline = time.monotonic() + timeout
+    while worker.is_alive():
+        cancel.check()
+        if time.monotonic() >= deadline:
+            raise StepTimeout
+        worker.join(POLL)
+    cancel.check()
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["infos"]  # type: ignore[return-value]
+
+
+class Connection:
+    """One TCP (then maybe TLS) connection to an SMTP server, recording a transcript."""
+
+    def __init__(self, transcript: Transcript, cancel: CancelToken, timeout: float) -> None:
+        self.transcript = transcript
+        self.cancel = cancel
+        self.timeout = timeout
+        self.sock: socket.socket | None = None
+        self._waker: socket.socket | None = None
+        self._unregister: Callable[[], None] = lambda: None
+        self._buffer = bytearray()
+        self.peer: str = ""
+
+    # -- connecting -------------------------------------------------------------------------
+    def connect(self, infos: list[tuple]) -> None:
+        """Connect to the first address that accepts, polling so cancel and timeout apply."""
+        last_error: OSError | None = None
+        deadline = time.monotonic() + self.timeout
+        for family, kind, proto, _name, address in infos:
+            self.cancel.check()
+            sock = socket.socket(family, kind, proto)
+            sock.setblocking(False)
+            try:
+                self._connect_one(sock, address, deadline)
+            except OSError as error:
+                sock.close()
+                last_error = error
+                continue
+            except BaseException:
+                sock.close()
+                raise
+            self._adopt(sock)
+            self.peer = f"{address[0]}:{address[1]}"
+            self.transcript.event(f"Connected to {self.peer}")
+            return
+        raise last_error or OSError(errno.EHOSTUNREACH, "no address to connect to")
+
+    def _connect_one(self, sock: socket.socket, address: tuple, deadline: float) -> None:
+        code = sock.connect_ex(address)
+        if code not in (0, errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN):
+            raise OSError(code, errno.errorcode.get(code, "connect failed"))
+        while code != 0:
+            self.cancel.check()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise StepTimeout
+            _, writable, _ = select.select([], [sock], [], min(POLL, remaining))
+            if writable:
+                code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                if code:
+                    raise OSError(code, errno.errorcode.get(code, "connect failed"))
+                break
+
+    def _adopt(self, sock: socket.socket) -> None:
+        sock.setblocking(True)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = sock
+        self._waker = sock.dup()
+        self._unregister = self.cancel.register(self._wake)
+
+    def _wake(self) -> None:
+        waker = self._waker
+        if waker is not None:
+            try:
+                waker.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def start_tls(self, context: ssl.SSLContext, server_hostname: str) -> None:
+        """TLS handshake on the connected socket (verification per `context`)."""
+        assert self.sock is not None
+        self.sock.settimeout(self.timeout)
+        hostname = None if _is_ip(server_hostname) and not context.check_hostname else server_hostname
+        try:
+            self.sock = context.wrap_socket(self.sock, server_hostname=hostname)
+        except (OSError, ValueError):
+            self.cancel.check()
+            raise
+        self.transcript.encrypted = True
+        cipher = self.sock.cipher()
+        self.transcript.event(f"TLS started: {self.sock.version()} {cipher[0] if cipher else ''}")
+
+    def peer_certificate(self) -> dict | None:
+        """The verified peer certificate (getpeercert form), if any."""
+        if isinstance(self.sock, ssl.SSLSocket):
+            return self.sock.getpeercert()
+        return None
+
+    # -- talking ----------------------------------------------------------------------------
+    def send_line(self, line: str, *, secret: bool = False, shown: str | None = None) -> None:
+        """Send one command line; `secret` masks it, `shown` records another text instead."""
+        if shown is not None:
+            self.transcript.client(shown)
+        else:
+            self.transcript.client(line, secret=secret)
+        self._send((line + "\r\n").encode("utf-8"))
+
+    def send_raw(self, data: bytes) -> None:
+        """Send bytes (message content) without recording them."""
+        self._send(data)
+
+    def _send(self, data: bytes) -> None:
+        self.cancel.check()
+        assert self.sock is not None
+        self.sock.settimeout(self.timeout)
+        try:
+            self.sock.sendall(data)
+        except TimeoutError:
+            self.cancel.check()
+            raise StepTimeout from None
+        except OSError:
+            self.cancel.check()
+            raise Dropped from None
+
+    def read_reply(self, timeout: float | None = None) -> Reply:
+        """Read one (multi-line) reply within the timeout."""
+        deadline = time.monotonic() + (timeout if timeout is not None else self.timeout)
+        lines: list[str] = []
+        code = None
+        while True:
+            raw = self._read_line(deadline)
+            text = raw.decode("utf-8", errors="replace")
+            self.transcript.server(text)
+            if len(text) < 3 or not text[:3].isdigit() or (len(text) > 3 and text[3] not in " -"):
+                raise ProtocolError(text[:80])
+            if code is not None and int(text[:3]) != code:
+                raise ProtocolError(text[:80])
+            code = int(text[:3])
+            lines.append(text[4:].strip())
+            if len(text) == 3 or text[3] == " ":
+                return Reply(code, tuple(lines))
+            if len(lines) > MAX_REPLY_LINES:
+                raise ProtocolError("reply too long")
+
+    def _read_line(self, deadline: float) -> bytes:
+        while True:
+            index = self._buffer.find(b"\n")
+            if index >= 0:
+                line = bytes(self._buffer[:index]).rstrip(b"\r")
+                del self._buffer[: index + 1]
+                return line
+            if len(self._buffer) > MAX_LINE:
+                raise ProtocolError("line too long")
+            self._buffer += self._recv(deadline)
+
+    def _recv(self, deadline: float) -> bytes:
+        self.cancel.check()
+        assert self.sock is not None
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise StepTimeout
+        self.sock.settimeout(remaining)
+        try:
+            data = self.sock.recv(65536)
+        except TimeoutError:
+            self.cancel.check()
+            raise StepTimeout from None
+        except (OSError, ssl.SSLError):
+            self.cancel.check()
+            raise Dropped from None
+        self.cancel.check()
+        if not data:
+            raise Dropped
+        return data
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self._unregister()
+        for sock in (self.sock, self._waker):
+            if sock is not None:
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+        self.sock = self._waker = None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host)
+    except OSError:
+        return False
+    return True

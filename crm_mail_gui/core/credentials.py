@@ -1,0 +1,137 @@
+"""The password in the OS credential store (keyring), and nowhere else."""
+
+from __future__ import annotations
+
+import keyring
+import keyring.backend
+import keyring.errors
+from jaraco.classes.properties import classproperty
+
+SERVICE = "crm-mail-gui"
+
+_BACKEND_NAMES = {
+    "WinVaultKeyring": {"ja": "Windows 資格情報マネージャー", "en": "Windows Credential Manager"},
+    "Keyring:macOS": {"ja": "macOS キーチェーン", "en": "macOS Keychain"},
+    "SecretService": {
+        "ja": "Secret Service(GNOME キーリング等)",
+        "en": "Secret Service (GNOME Keyring and others)",
+    },
+    "KWallet": {"ja": "KWallet", "en": "KWallet"},
+}
+
+
+class CredentialStoreUnavailable(RuntimeError):
+    """No usable credential store: the password cannot be kept."""
+
+    def __init__(self, backend: str, detail: str = "") -> None:
+        self.backend = backend
+        self.detail = detail
+        super().__init__(f"credential store unavailable ({backend}){': ' + detail if detail else ''}")
+
+
+def account_key(user: str, host: str) -> str:
+    """The keyring user name under which the password of `user` on `host` is kept."""
+    return f"{user}@{host}"
+
+
+def backend_name(backend: keyring.backend.KeyringBackend | None = None) -> str:
+    """The class name of the keyring backend in force (e.g. "WinVaultKeyring")."""
+    backend = backend or keyring.get_keyring()
+    return type(backend).__name__
+
+
+def is_usable(backend: keyring.backend.KeyringBackend | None = None) -> bool:
+    """False for keyring's `fail` and `null` backends and a chainer without backends."""
+    backend = backend or keyring.get_keyring()
+    module = type(backend).__module__
+    if module.endswith((".fail", ".null")):
+        return False
+    if module.endswith(".chainer"):
+        return bool(getattr(backend, "backends", []))
+    return True
+
+
+def describe_backend(lang: str = "en") -> str:
+    """A name an administrator recognises for where the password is kept."""
+    backend = keyring.get_keyring()
+    if not is_usable(backend):
+        return "なし" if lang == "ja" else "none"
+    cls = type(backend)
+    for key in (cls.__name__, f"{cls.__name__}:{cls.__module__.rsplit('.', 1)[-1]}"):
+        if key in _BACKEND_NAMES:
+            return _BACKEND_NAMES[key][lang]
+    if cls.__module__.endswith("macOS"):
+        return _BACKEND_NAMES["Keyring:macOS"][lang]
+    if cls.__module__.endswith("Windows"):
+        return _BACKEND_NAMES["WinVaultKeyring"][lang]
+    return getattr(backend, "name", cls.__name__)
+
+
+def _require_backend() -> keyring.backend.KeyringBackend:
+    backend = keyring.get_keyring()
+    if not is_usable(backend):
+        raise CredentialStoreUnavailable(backend_name(backend))
+    return backend
+
+
+def get_password(user: str, host: str) -> str | None:
+    """The stored password for `user` on `host`, or None."""
+    backend = _require_backend()
+    try:
+        return backend.get_password(SERVICE, account_key(user, host))
+    except keyring.errors.KeyringError as error:
+        raise CredentialStoreUnavailable(backend_name(backend), type(error).__name__) from None
+
+
+def set_password(user: str, host: str, password: str) -> None:
+    """Keep the password for `user` on `host` in the credential store."""
+    backend = _require_backend()
+    try:
+        backend.set_password(SERVICE, account_key(user, host), password)
+    except keyring.errors.KeyringError as error:
+        raise CredentialStoreUnavailable(backend_name(backend), type(error).__name__) from None
+
+
+def delete_password(user: str, host: str) -> None:
+    """Forget the password for `user` on `host` (no error when none is stored)."""
+    backend = _require_backend()
+    try:
+        backend.delete_password(SERVICE, account_key(user, host))
+    except keyring.errors.PasswordDeleteError:
+        pass
+    except keyring.errors.KeyringError as error:
+        raise CredentialStoreUnavailable(backend_name(backend), type(error).__name__) from None
+
+
+def has_password(user: str, host: str) -> bool:
+    """True when a password is stored for `user` on `host` (False when no store is usable)."""
+    try:
+        return bool(get_password(user, host))
+    except CredentialStoreUnavailable:
+        return False
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """An in-memory keyring backend for tests and demos; forgets everything at exit."""
+
+    @classproperty
+    def priority(cls) -> float:
+        """Never chosen by auto-detection: only an explicit `keyring.set_keyring` uses it."""
+        raise RuntimeError("MemoryKeyring is only used when set explicitly")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        """Return the stored password or None."""
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        """Store the password."""
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        """Delete the password or raise PasswordDeleteError."""
+        if self.entries.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)

@@ -1,0 +1,454 @@
+"""One SMTP session for the test mail and for real sends: connect, TLS, EHLO, AUTH, MAIL, RCPT, DATA."""
+
+from __future__ import annotations
+
+import base64
+import errno
+import socket
+import ssl
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from crm_mail_gui.core import tls
+from crm_mail_gui.core.address import Security
+from crm_mail_gui.core.connection import (
+    CancelToken,
+    Cancelled,
+    Connection,
+    Dropped,
+    ProtocolError,
+    Reply,
+    StepTimeout,
+    resolve,
+)
+from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step, rule_for
+from crm_mail_gui.core.message import build_test_message, dot_stuff, envelope
+from crm_mail_gui.core.settings import MailSettings
+from crm_mail_gui.core.transcript import Transcript
+
+ProgressCallback = Callable[[Step, str], None]
+"""Called as progress(step, state) with state "start", "ok" or "fail"."""
+
+QUIT_TIMEOUT = 2.0
+_HOSTNAME_MISMATCH = 62
+
+
+@dataclass
+class Outcome:
+    """What a successful session did."""
+
+    transcript: list[str]
+    recipients: list[str]
+    refused: dict[str, tuple[int, str]] = field(default_factory=dict)
+    reply: str = ""
+    tls_version: str | None = None
+    auth_mechanism: str | None = None
+    elapsed: float = 0.0
+    sent: bool = True
+
+
+class _Session:
+    """The state of one run; turns every low-level error into one Failure."""
+
+    def __init__(
+        self,
+        settings: MailSettings,
+        password: str | None,
+        progress: ProgressCallback | None,
+        cancel: CancelToken | None,
+    ) -> None:
+        self.settings = settings
+        self.password = password
+        self.progress = progress or (lambda step, state: None)
+        self.cancel = cancel or CancelToken()
+        self.transcript = Transcript()
+        if password:
+            self.transcript.add_secret(password)
+            user_pass = f"\0{settings.user}\0{password}"
+            self.transcript.add_secret(user_pass)
+        self.conn = Connection(self.transcript, self.cancel, settings.timeout)
+        self.step = Step.RESOLVE
+        self.extensions: dict[str, str] = {}
+        self.infos: list[tuple] = []
+        self.auth_mechanism: str | None = None
+
+    # -- helpers ---------------------------------------------------------------------------
+    @contextmanager
+    def stage(self, step: Step) -> Iterator[None]:
+        self.step = step
+        self.progress(step, "start")
+        try:
+            yield
+        except BaseException:
+            self.progress(step, "fail")
+            raise
+        self.progress(step, "ok")
+
+    def fail(self, kind: Kind, reply: Reply | None = None, **extra: object) -> DeliveryError:
+        host = self.settings.server.display_host
+        params = {"host": host, "port": str(self.settings.server.port)}
+        params.update({k: str(v) for k, v in dict(extra.pop("params", {}) or {}).items()})
+        code = reply.code if reply else None
+        text = self.transcript.redact(reply.text) if reply else None
+        rule = rule_for(code, text, self.step.value) if reply else None
+        hint = extra.pop("hint", None)
+        fix = extra.pop("fix", None)
+        if rule:
+            hint, fix = rule.hint, rule.fix or fix
+        if fix == "tls_587" and "suggested_server" not in extra:
+            extra["suggested_server"] = f"tls://{self.settings.server.host_for_url}:587"
+        failure = Failure(
+            kind=kind,
+            step=self.step,
+            code=code,
+            reply=text,
+            hint_key=hint,  # type: ignore[arg-type]
+            params=params,
+            fix=fix,  # type: ignore[arg-type]
+            **extra,  # type: ignore[arg-type]
+        )
+        self.transcript.event(f"Failed: {kind.value} at {self.step.value}")
+        return DeliveryError(failure, self.transcript.lines)
+
+    def command(self, line: str, *, secret: bool = False, shown: str | None = None) -> Reply:
+        self.conn.send_line(line, secret=secret, shown=shown)
+        return self.conn.read_reply()
+
+    # -- the session -----------------------------------------------------------------------
+    def run(self, message: EmailMessage | None, check_only: bool) -> Outcome:
+        started = time.monotonic()
+        settings = self.settings
+        if settings.auth and not self.password:
+            self.step = Step.AUTH
+            raise self.fail(Kind.PASSWORD_MISSING, hint="password_missing", fields=("password",))
+        if settings.auth and not settings.server.encrypted and not settings.allow_unencrypted_auth:
+            self.step = Step.AUTH
+            raise self.fail(Kind.UNENCRYPTED_AUTH, hint="unencrypted_auth", fields=("server",))
+        sender, recipients, data = envelope(message or build_test_message(settings), settings)
+        if not recipients:
+            self.step = Step.RCPT
+            raise self.fail(Kind.INVALID_INPUT, hint="recipient_generic", fields=("to",))
+        try:
+            try:
+                refused, reply = self._converse(sender, recipients, data, check_only)
+            except BaseException as error:
+                raise self._translate(error) from None
+        finally:
+            self.conn.close()
+        return Outcome(
+            transcript=self.transcript.lines,
+            recipients=[r for r in recipients if r not in refused],
+            refused=refused,
+            reply=reply,
+            tls_version=self._tls_version,
+            auth_mechanism=self.auth_mechanism,
+            elapsed=time.monotonic() - started,
+            sent=not check_only,
+        )
+
+    _tls_version: str | None = None
+
+    def _converse(
+        self, sender: str, recipients: list[str], data: bytes, check_only: bool
+    ) -> tuple[dict[str, tuple[int, str]], str]:
+        server = self.settings.server
+        with self.stage(Step.RESOLVE):
+            self.infos = resolve(server.host, server.port, self.settings.timeout, self.cancel)
+        with self.stage(Step.CONNECT):
+            self.conn.connect(self.infos)
+            if server.security is not Security.SSL:
+                self._greeting()
+        if server.security is Security.SSL:
+            with self.stage(Step.TLS):
+                self._handshake()
+                self._greeting()
+        with self.stage(Step.EHLO):
+            self._ehlo()
+        if server.security is Security.STARTTLS:
+            with self.stage(Step.STARTTLS):
+                if "starttls" not in self.extensions:
+                    raise self.fail(
+                        Kind.STARTTLS_NOT_OFFERED, hint="starttls_missing", fields=("server",)
+                    )
+                reply = self.command("STARTTLS")
+                if reply.code != 220:
+                    raise self.fail(Kind.STARTTLS_NOT_OFFERED, reply, hint="starttls_missing")
+                self._handshake()
+            with self.stage(Step.EHLO):
+                self._ehlo()
+        if self.settings.auth:
+            with self.stage(Step.AUTH):
+                self._authenticate()
+        with self.stage(Step.MAIL):
+            reply = self.command(f"MAIL FROM:<{sender}>")
+            if reply.code != 250:
+                raise self.fail(Kind.SENDER_REFUSED, reply, hint="sender_generic", fields=("from",))
+        refused: dict[str, tuple[int, str]] = {}
+        with self.stage(Step.RCPT):
+            last: Reply | None = None
+            for rcpt in recipients:
+                last = self.command(f"RCPT TO:<{rcpt}>")
+                if last.code not in (250, 251):
+                    refused[rcpt] = (last.code, self.transcript.redact(last.text))
+            if len(refused) == len(recipients):
+                raise self.fail(Kind.RECIPIENT_REFUSED, last, hint="recipient_generic", fields=("to",))
+        if check_only:
+            self.command("RSET")
+            self._quit()
+            return refused, ""
+        with self.stage(Step.DATA):
+            reply = self.command("DATA")
+            if reply.code != 354:
+                raise self.fail(Kind.MESSAGE_REFUSED, reply, hint="message_generic")
+            self._record_headers(data)
+            self.conn.send_raw(dot_stuff(data))
+            self.transcript.client(".")
+            reply = self.conn.read_reply()
+            if reply.code != 250:
+                raise self.fail(Kind.MESSAGE_REFUSED, reply, hint="message_generic")
+        self._quit()
+        return refused, reply.text
+
+    def _greeting(self) -> None:
+        reply = self.conn.read_reply()
+        if reply.code != 220:
+            raise self.fail(Kind.SERVER_REFUSED, reply, hint="server_refused")
+
+    def _handshake(self) -> None:
+        context = tls.client_context(self.settings.ca_file)
+        self.conn.start_tls(context, self.settings.server.host)
+        assert isinstance(self.conn.sock, ssl.SSLSocket)
+        self._tls_version = self.conn.sock.version()
+
+    def _ehlo(self) -> None:
+        local = self._local_name()
+        reply = self.command(f"EHLO {local}")
+        if reply.code != 250:
+            needs_ehlo = self.settings.auth or self.settings.server.security is Security.STARTTLS
+            if needs_ehlo:
+                raise self.fail(Kind.SERVER_REFUSED, reply, hint="server_refused")
+            reply = self.command(f"HELO {local}")
+            if reply.code != 250:
+                raise self.fail(Kind.SERVER_REFUSED, reply, hint="server_refused")
+            self.extensions = {}
+            return
+        self.extensions = {}
+        for line in reply.lines[1:]:
+            keyword, _, params = line.partition(" ")
+            keyword = keyword.lower()
+            if keyword.startswith("auth="):
+                keyword, params = "auth", keyword[5:].replace(",", " ") + " " + params
+            if keyword == "auth" and "auth" in self.extensions:
+                params = self.extensions["auth"] + " " + params
+            self.extensions[keyword] = params.strip()
+
+    def _local_name(self) -> str:
+        try:
+            address = self.conn.sock.getsockname()[0] if self.conn.sock else "127.0.0.1"
+        except OSError:
+            address = "127.0.0.1"
+        return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
+
+    def _authenticate(self) -> None:
+        offered = self.extensions.get("auth")
+        if offered is None:
+            raise self.fail(Kind.AUTH_NOT_OFFERED, hint="auth_not_offered", fields=("server",))
+        mechanisms = {m.upper() for m in offered.split()}
+        user, password = self.settings.user, self.password or ""
+        if "PLAIN" in mechanisms:
+            self.auth_mechanism = "PLAIN"
+            token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+            reply = self.command(f"AUTH PLAIN {token}", shown=f"AUTH PLAIN {_masked()}")
+        elif "LOGIN" in mechanisms:
+            self.auth_mechanism = "LOGIN"
+            reply = self.command("AUTH LOGIN")
+            if reply.code == 334:
+                reply = self.command(base64.b64encode(user.encode()).decode("ascii"), secret=True)
+            if reply.code == 334:
+                reply = self.command(
+                    base64.b64encode(password.encode()).decode("ascii"), secret=True
+                )
+        else:
+            raise self.fail(
+                Kind.AUTH_NOT_OFFERED,
+                hint="auth_not_offered",
+                detail=f"offered: {offered or '-'}",
+                fields=("server",),
+            )
+        if reply.code == 334:
+            reply_334 = reply
+            self.command("*")
+            raise self.fail(Kind.AUTH_FAILED, reply_334, hint="auth_generic", fields=("password",))
+        if reply.code != 235:
+            raise self.fail(
+                Kind.AUTH_FAILED, reply, hint="auth_generic", fields=("user", "password")
+            )
+
+    def _record_headers(self, data: bytes) -> None:
+        head, _, body = data.partition(b"\r\n\r\n")
+        for line in head.decode("utf-8", errors="replace").split("\r\n"):
+            self.transcript.client(line)
+        self.transcript.client("")
+        self.transcript.client(f"[{len(body)} bytes of body]")
+
+    def _quit(self) -> None:
+        self.step = Step.QUIT
+        try:
+            self.conn.send_line("QUIT")
+            self.conn.read_reply(timeout=min(QUIT_TIMEOUT, self.settings.timeout))
+        except (StepTimeout, Dropped, ProtocolError, OSError):
+            pass  # the mail is accepted already; a lazy QUIT is no failure
+
+    # -- error translation -----------------------------------------------------------------
+    def _translate(self, error: BaseException) -> BaseException:
+        if isinstance(error, DeliveryError | KeyboardInterrupt | SystemExit):
+            return error
+        if isinstance(error, Cancelled) or self.cancel.cancelled:
+            return self.fail(Kind.CANCELLED)
+        server = self.settings.server
+        if isinstance(error, StepTimeout | TimeoutError):
+            return self._timeout_failure()
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return self._certificate_failure(error)
+        if isinstance(error, ssl.SSLError) and self.step in (Step.TLS, Step.STARTTLS):
+            reason = error.reason or str(error)
+            if reason == "WRONG_VERSION_NUMBER" or "wrong version number" in str(error):
+                suggestion = f"tls://{server.host_for_url}:{587 if server.port == 465 else server.port}"
+                return self.fail(
+                    Kind.TLS_HANDSHAKE_FAILED,
+                    hint="wrong_version",
+                    detail="wrong version number",
+                    suggested_server=suggestion,
+                    fix="switch_server",
+                    fields=("server",),
+                )
+            return self.fail(
+                Kind.TLS_HANDSHAKE_FAILED, hint="tls_generic", detail=reason, fields=("server",)
+            )
+        if isinstance(error, socket.gaierror | UnicodeError):
+            return self.fail(Kind.HOST_NOT_FOUND, hint="check_spelling", fields=("server",))
+        if isinstance(error, Dropped | ssl.SSLEOFError | ConnectionResetError | BrokenPipeError):
+            if self.step in (Step.TLS, Step.STARTTLS):
+                return self.fail(
+                    Kind.TLS_HANDSHAKE_FAILED,
+                    hint="tls_generic",
+                    detail="connection closed during the TLS handshake",
+                    fields=("server",),
+                )
+            return self.fail(Kind.CONNECTION_DROPPED, hint="dropped")
+        if isinstance(error, ProtocolError):
+            return self.fail(
+                Kind.SERVER_REFUSED,
+                hint="check_port",
+                detail=f"not an SMTP reply: {error}",
+                fields=("server",),
+            )
+        if isinstance(error, ConnectionRefusedError):
+            return self.fail(Kind.CONNECTION_REFUSED, hint="check_port", fields=("server",))
+        if isinstance(error, OSError) and error.errno in (
+            errno.ENETUNREACH,
+            errno.EHOSTUNREACH,
+            errno.EHOSTDOWN,
+            errno.EADDRNOTAVAIL,
+        ):
+            return self.fail(Kind.UNREACHABLE, hint="check_network", detail=error.strerror)
+        if isinstance(error, OSError):
+            return self.fail(Kind.CONNECTION_DROPPED, hint="dropped", detail=str(error))
+        return error
+
+    def _timeout_failure(self) -> DeliveryError:
+        server = self.settings.server
+        params = {"seconds": f"{self.settings.timeout:g}"}
+        greeting_wait = self.step is Step.CONNECT and self.conn.sock is not None
+        if greeting_wait and server.security is not Security.SSL:
+            port = server.port if server.port != 587 else 465
+            return self.fail(
+                Kind.TIMED_OUT,
+                hint="maybe_implicit_tls",
+                params={**params, "port": str(port)},
+                suggested_server=f"ssl://{server.host_for_url}:{port}",
+                fix="switch_server",
+                fields=("server",),
+            )
+        self.transcript.event(f"Timed out after {self.settings.timeout:g} s")
+        return self.fail(Kind.TIMED_OUT, hint="timeout_generic", params=params)
+
+    def _certificate_failure(self, error: ssl.SSLCertVerificationError) -> DeliveryError:
+        detail = error.verify_message or str(error)
+        if error.verify_code != _HOSTNAME_MISMATCH:
+            return self.fail(
+                Kind.CERT_UNTRUSTED, hint="cert_untrusted", detail=detail, fields=("server",)
+            )
+        names = probe_certificate_names(self.settings, self.infos, self.cancel)
+        exact = [n for n in names if "*" not in n]
+        suggestion = None
+        if len(exact) == 1:
+            suggestion = self.settings.server.__class__(
+                self.settings.server.security, exact[0], self.settings.server.port
+            ).canonical()
+        return self.fail(
+            Kind.CERT_HOSTNAME_MISMATCH,
+            hint="cert_names" if names else "cert_names_unknown",
+            detail=detail,
+            params={"names": ", ".join(names)},
+            suggested_server=suggestion,
+            fix="switch_server" if suggestion else None,
+            fields=("server",),
+        )
+
+
+def _masked() -> str:
+    from crm_mail_gui.core.transcript import MASK
+
+    return MASK
+
+
+def probe_certificate_names(
+    settings: MailSettings, infos: list[tuple], cancel: CancelToken
+) -> list[str]:
+    """Connect once more without the host-name check to learn which names the certificate covers."""
+    probe = Connection(Transcript(), cancel, min(settings.timeout, 5.0))
+    try:
+        probe.connect(infos)
+        if settings.server.security is Security.STARTTLS:
+            probe.read_reply()
+            probe.send_line("EHLO [127.0.0.1]")
+            probe.read_reply()
+            probe.send_line("STARTTLS")
+            if probe.read_reply().code != 220:
+                return []
+        probe.start_tls(
+            tls.client_context(settings.ca_file, check_hostname=False), settings.server.host
+        )
+        return tls.names_from_cert(probe.peer_certificate())
+    except (OSError, StepTimeout, Dropped, ProtocolError, Cancelled, ValueError):
+        return []
+    finally:
+        probe.close()
+
+
+def deliver(
+    settings: MailSettings,
+    password: str | None,
+    message: EmailMessage | None = None,
+    *,
+    check_only: bool = False,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Outcome:
+    """Run one session: send `message` (default: the test mail), or only check up to RCPT."""
+    return _Session(settings, password, progress, cancel).run(message, check_only)
+
+
+def send_test_mail(
+    settings: MailSettings,
+    password: str | None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Outcome:
+    """Send the bilingual test mail to the settings' test recipient."""
+    return deliver(settings, password, None, progress=progress, cancel=cancel)

@@ -1,0 +1,51 @@
+"""Language choice and the Japanese/English message catalogue of the Qt-free core."""
+
+from __future__ import annotations
+
+import locale
+import os
+
+LANGUAGES = ("ja", "en")
+_current = {"lang": ""}
+
+
+def detect_language() -> str:
+    """Return "ja" on a Japanese system (environment or OS locale), "en" otherwise."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "ja" if loc.lower().startswith(("ja", "japanese")) else "en"
+
+
+def set_language(lang: str | None) -> str:
+    """Set the language used by `tr` (None or "" detects it); return the language in force."""
+    if lang and lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    _current["lang"] = lang or detect_language()
+    return _current["lang"]
+
+
+def current_language() -> str:
+    """Return the language in force, detecting it on first use."""
+    if not _current["lang"]:
+        _current["lang"] = detect_language()
+    return _current["lang"]
+
+
+class _KeepMissing(dict):
+    """Format parameters that leave an unknown `{placeholder}` visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def tr(catalogue: dict[str, dict[str, str]], key: str, lang: str | None = None, **params: object) -> str:
+    """Look `key` up in a {key: {lang: text}} catalogue and fill in `params`."""
+    entry = catalogue[key]
+    text = entry.get(lang or current_language()) or entry["en"]
+    return text.format_map(_KeepMissing(params)) if params else text

@@ -1,0 +1,268 @@
+"""Provider presets (server name, user hint, guidance) read and validated from providers.json."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crm_mail_gui.core.address import AddressError, normalise, parse_server
+from crm_mail_gui.core.i18n import current_language
+from crm_mail_gui.core.resources import resource_path
+
+FORMAT_VERSION = 1
+CUSTOM_ID = "custom"
+TEXT_FIELDS = ("name", "user_hint", "guidance")
+REQUIRED_LANGUAGES = ("ja", "en")
+FIELDS = (
+    "id",
+    "name",
+    "server",
+    "placeholder",
+    "alternatives",
+    "auth",
+    "user_hint",
+    "username_fixed",
+    "domains",
+    "guidance",
+    "verified",
+    "source",
+    "oauth2",
+)
+_ID = re.compile(r"^[a-z0-9_]+$")
+_PLACEHOLDER = re.compile(r"^[A-Za-z0-9-]+$")
+_DOMAIN = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
+
+
+class PresetsError(ValueError):
+    """The presets file cannot be read, is not JSON, or has a missing or wrong field."""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One provider preset; `name`, `user_hint` and `guidance` map a language to a text."""
+
+    id: str
+    name: dict[str, str] = field(hash=False)
+    server: str
+    placeholder: str | None
+    alternatives: tuple[str, ...]
+    auth: bool
+    user_hint: dict[str, str] = field(hash=False)
+    username_fixed: str | None
+    domains: tuple[str, ...]
+    guidance: dict[str, str] = field(hash=False)
+    verified: bool
+    source: str
+    oauth2: bool
+
+    def text(self, field_name: str, lang: str | None = None) -> str:
+        """Return `name`, `user_hint` or `guidance` in `lang` (default: in force), else English."""
+        if field_name not in TEXT_FIELDS:
+            raise ValueError(f"{field_name!r} is not a text field: use one of {TEXT_FIELDS}")
+        texts: dict[str, str] = getattr(self, field_name)
+        code = (lang or current_language()).replace("-", "_").split("_")[0].lower()
+        return texts.get(code) or texts["en"]
+
+    @property
+    def servers(self) -> tuple[str, ...]:
+        """The main server name followed by the alternatives (empty for custom)."""
+        return (self.server, *self.alternatives) if self.server else self.alternatives
+
+    def has_placeholder(self, server: str) -> bool:
+        """True while `server` still contains this preset's placeholder (any letter case)."""
+        return self.placeholder is not None and self.placeholder.lower() in server.lower()
+
+
+def load_presets(path: Path | None = None) -> list[Preset]:
+    """Read and validate the presets (default: resources/providers.json, cached)."""
+    if path is None:
+        return list(_load_default())
+    return list(_load(path))
+
+
+@functools.lru_cache(maxsize=1)
+def _load_default() -> tuple[Preset, ...]:
+    return _load(resource_path("providers.json"))
+
+
+def _load(path: Path) -> tuple[Preset, ...]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PresetsError(f"{path}: cannot read the presets file: {exc}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PresetsError(f"{path.name}: not valid JSON: {exc}") from exc
+    return parse_presets(data, origin=path.name)
+
+
+def parse_presets(data: object, origin: str = "providers.json") -> tuple[Preset, ...]:
+    """Validate decoded JSON and build the presets; raise PresetsError naming entry and field."""
+    if not isinstance(data, dict):
+        raise PresetsError(f"{origin}: the top level must be an object")
+    if data.get("version") != FORMAT_VERSION:
+        raise PresetsError(
+            f"{origin}: unsupported 'version' {data.get('version')!r} (expected {FORMAT_VERSION})"
+        )
+    entries = data.get("presets")
+    if not isinstance(entries, list) or not entries:
+        raise PresetsError(f"{origin}: 'presets' must be a non-empty list")
+    presets: list[Preset] = []
+    seen_ids: set[str] = set()
+    seen_domains: dict[str, str] = {}
+    for index, entry in enumerate(entries, start=1):
+        preset = _parse_entry(entry, f"{origin}: preset #{index}")
+        where = f"{origin}: preset #{index} ({preset.id!r})"
+        if preset.id in seen_ids:
+            raise PresetsError(f"{where}: field 'id': duplicate id {preset.id!r}")
+        seen_ids.add(preset.id)
+        for domain in preset.domains:
+            if domain in seen_domains:
+                raise PresetsError(
+                    f"{where}: field 'domains': {domain!r} is already listed by "
+                    f"{seen_domains[domain]!r}"
+                )
+            seen_domains[domain] = preset.id
+        presets.append(preset)
+    return tuple(presets)
+
+
+def _parse_entry(entry: object, where: str) -> Preset:
+    if not isinstance(entry, dict):
+        raise PresetsError(f"{where}: must be an object")
+    preset_id = entry.get("id")
+    if isinstance(preset_id, str) and preset_id:
+        where = f"{where} ({preset_id!r})"
+    unknown = sorted(set(entry) - set(FIELDS))
+    if unknown:
+        raise PresetsError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}")
+    for key in FIELDS:
+        if key not in entry:
+            raise PresetsError(f"{where}: field {key!r} is missing")
+
+    ident = _string(entry, "id", where)
+    if not _ID.match(ident):
+        raise PresetsError(f"{where}: field 'id' must use only a-z, 0-9 and '_'")
+    server = _string(entry, "server", where, allow_empty=ident == CUSTOM_ID)
+    placeholder = _optional_string(entry, "placeholder", where)
+    alternatives = tuple(_string_list(entry, "alternatives", where))
+    for key, value in [("server", server)] + [("alternatives", alt) for alt in alternatives]:
+        _check_server(value, key, where)
+    if placeholder is not None:
+        if not _PLACEHOLDER.match(placeholder):
+            raise PresetsError(
+                f"{where}: field 'placeholder' may use only letters, digits and '-' "
+                f"(got {placeholder!r})"
+            )
+        if placeholder not in server:
+            raise PresetsError(
+                f"{where}: field 'placeholder': {placeholder!r} does not occur in {server!r}"
+            )
+    domains = tuple(_string_list(entry, "domains", where))
+    for domain in domains:
+        if not _DOMAIN.match(domain):
+            raise PresetsError(
+                f"{where}: field 'domains': {domain!r} is not a lower-case domain name"
+            )
+    return Preset(
+        id=ident,
+        name=_texts(entry, "name", where),
+        server=server,
+        placeholder=placeholder,
+        alternatives=alternatives,
+        auth=_bool(entry, "auth", where),
+        user_hint=_texts(entry, "user_hint", where),
+        username_fixed=_optional_string(entry, "username_fixed", where),
+        domains=domains,
+        guidance=_texts(entry, "guidance", where),
+        verified=_bool(entry, "verified", where),
+        source=_string(entry, "source", where),
+        oauth2=_bool(entry, "oauth2", where),
+    )
+
+
+def _check_server(value: str, key: str, where: str) -> None:
+    if not value:
+        return
+    try:
+        address = parse_server(value)
+    except AddressError as exc:
+        raise PresetsError(f"{where}: field {key!r}: {value!r} does not parse: {exc}") from exc
+    if address.warnings():
+        raise PresetsError(
+            f"{where}: field {key!r}: {value!r} has a suspicious scheme/port pair "
+            f"(probably {address.warnings()[0].suggestion!r})"
+        )
+
+
+def _string(entry: dict[str, Any], key: str, where: str, *, allow_empty: bool = False) -> str:
+    value = entry[key]
+    if not isinstance(value, str):
+        raise PresetsError(f"{where}: field {key!r} must be a string")
+    if not value.strip() and not allow_empty:
+        raise PresetsError(f"{where}: field {key!r} must not be empty")
+    return value
+
+
+def _optional_string(entry: dict[str, Any], key: str, where: str) -> str | None:
+    if entry[key] is None:
+        return None
+    value = entry[key]
+    if not isinstance(value, str) or not value.strip():
+        raise PresetsError(f"{where}: field {key!r} must be a non-empty string or null")
+    return value
+
+
+def _bool(entry: dict[str, Any], key: str, where: str) -> bool:
+    value = entry[key]
+    if not isinstance(value, bool):
+        raise PresetsError(f"{where}: field {key!r} must be true or false")
+    return value
+
+
+def _string_list(entry: dict[str, Any], key: str, where: str) -> list[str]:
+    value = entry[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise PresetsError(f"{where}: field {key!r} must be a list of non-empty strings")
+    return value
+
+
+def _texts(entry: dict[str, Any], key: str, where: str) -> dict[str, str]:
+    value = entry[key]
+    if not isinstance(value, dict):
+        raise PresetsError(f'{where}: field {key!r} must be an object {{"ja": …, "en": …}}')
+    for lang in REQUIRED_LANGUAGES:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            raise PresetsError(f"{where}: field {key!r} needs a non-empty {lang!r} text")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise PresetsError(f"{where}: field {key!r} must map language codes to strings")
+    return dict(value)
+
+
+def preset_by_id(preset_id: str, presets: Sequence[Preset] | None = None) -> Preset | None:
+    """Return the preset with this id, or None."""
+    for preset in load_presets() if presets is None else presets:
+        if preset.id == preset_id:
+            return preset
+    return None
+
+
+def preset_for_address(address: str, presets: Sequence[Preset] | None = None) -> Preset | None:
+    """Return the preset whose domains include the domain after the last '@', or None."""
+    _, at, domain = normalise(address).rpartition("@")
+    if not at:
+        return None
+    domain = domain.strip().rstrip(">").strip().rstrip(".").lower()
+    if not domain:
+        return None
+    for preset in load_presets() if presets is None else presets:
+        if domain in preset.domains:
+            return preset
+    return None

@@ -1,0 +1,246 @@
+"""The mail settings value and the validation of each field, with a message per field."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from crm_mail_gui.core.address import AddressError, ServerAddress, parse_server
+from crm_mail_gui.core.i18n import tr
+
+DEFAULT_TIMEOUT = 20.0
+MIN_TIMEOUT, MAX_TIMEOUT = 1.0, 300.0
+MAX_USER_LENGTH = 256
+MAX_ADDRESS_LENGTH = 254
+FIELDS = ("server", "user", "from", "auth", "to", "timeout", "ca_file")
+
+_ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "required": {"ja": "入力してください。", "en": "This field is required."},
+    "user_required": {
+        "ja": "「認証を行う」がオンのときはユーザ名が必要です。",
+        "en": "A user name is required when authentication is on.",
+    },
+    "control": {
+        "ja": "改行や制御文字は使えません。",
+        "en": "Line breaks and control characters are not allowed.",
+    },
+    "too_long": {"ja": "長すぎます({limit} 文字まで)。", "en": "Too long (at most {limit} characters)."},
+    "address_display_name": {
+        "ja": "メールアドレスだけを入力してください(表示名や < > は使えません)。",
+        "en": "Enter the address only (no display name, no < >).",
+    },
+    "address_spaces": {
+        "ja": "メールアドレスに空白は使えません。",
+        "en": "An address cannot contain spaces.",
+    },
+    "address_no_at": {
+        "ja": "メールアドレスの形式ではありません(例: noreply@example.co.jp)。",
+        "en": "This is not a mail address (for example noreply@example.com).",
+    },
+    "address_local": {
+        "ja": "「@」より前の部分に使えない文字があります。",
+        "en": "The part before “@” contains characters that cannot be used.",
+    },
+    "address_local_non_ascii": {
+        "ja": "「@」より前の部分は半角英数字で入力してください。",
+        "en": "Use ASCII letters and digits before “@”.",
+    },
+    "address_domain": {
+        "ja": "「@」より後のドメイン名が正しくありません。",
+        "en": "The domain after “@” is not valid.",
+    },
+    "timeout_number": {
+        "ja": "タイムアウトは秒数で入力してください。",
+        "en": "Enter the timeout in seconds.",
+    },
+    "timeout_range": {
+        "ja": "タイムアウトは {low:g}〜{high:g} 秒の範囲で指定してください。",
+        "en": "The timeout must be between {low:g} and {high:g} seconds.",
+    },
+    "ca_missing": {
+        "ja": "CA ファイル「{path}」が見つかりません。",
+        "en": "The CA file “{path}” does not exist.",
+    },
+    "placeholder": {
+        "ja": "「{placeholder}」の部分を契約中のサーバ名に置き換えてください。",
+        "en": "Replace “{placeholder}” with the server name of your contract.",
+    },
+}
+
+
+class FieldError(ValueError):
+    """A field value that cannot be used; `message(lang)` says why."""
+
+    def __init__(self, field_name: str, key: str, **params: object) -> None:
+        self.field = field_name
+        self.key = key
+        self.params = params
+        super().__init__(f"{field_name}: {self.message('en')}")
+
+    def message(self, lang: str | None = None) -> str:
+        """The localised explanation."""
+        return tr(MESSAGES, self.key, lang, **self.params)
+
+
+class AddressFieldError(FieldError):
+    """A server-name error reported as a field error."""
+
+    def __init__(self, error: AddressError) -> None:
+        self.address_error = error
+        super().__init__("server", error.key, **error.params)
+
+    def message(self, lang: str | None = None) -> str:
+        """The server-name explanation."""
+        return self.address_error.message(lang)
+
+
+class SettingsInvalid(ValueError):
+    """Several field errors at once, keyed by field name."""
+
+    def __init__(self, errors: dict[str, FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors.values()))
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Everything needed to send through one SMTP server, except the password."""
+
+    server: ServerAddress
+    user: str = ""
+    from_addr: str = ""
+    auth: bool = True
+    to: str = ""
+    timeout: float = DEFAULT_TIMEOUT
+    ca_file: str | None = None
+    allow_unencrypted_auth: bool = False
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def recipient(self) -> str:
+        """Where the test mail goes: the test recipient, else From, else the user name."""
+        for candidate in (self.to, self.from_addr, self.user):
+            if candidate and "@" in candidate:
+                return candidate
+        return ""
+
+    def with_changes(self, **changes: object) -> MailSettings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form used by the config file, `show --json` and export (no password)."""
+        data = asdict(self)
+        data.pop("extra")
+        data["server"] = self.server.canonical()
+        data["from"] = data.pop("from_addr")
+        return data
+
+
+def _check_text(name: str, value: str, limit: int) -> str:
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        raise FieldError(name, "control")
+    value = value.strip()
+    if len(value) > limit:
+        raise FieldError(name, "too_long", limit=limit)
+    return value
+
+
+def check_address(value: str, name: str = "from", *, required: bool = True) -> str:
+    """Validate one bare mail address (no display name); return it with an IDNA domain."""
+    value = _check_text(name, unicodedata.normalize("NFKC", value), MAX_ADDRESS_LENGTH)
+    if not value:
+        if required:
+            raise FieldError(name, "required")
+        return ""
+    if any(ch in value for ch in '<>",;()[]\\:'):
+        raise FieldError(name, "address_display_name")
+    if any(ch.isspace() for ch in value):
+        raise FieldError(name, "address_spaces")
+    local, at, domain = value.rpartition("@")
+    if not at or not local or not domain:
+        raise FieldError(name, "address_no_at")
+    if not local.isascii():
+        raise FieldError(name, "address_local_non_ascii")
+    if len(local) > 64 or not _ATEXT.match(local):
+        raise FieldError(name, "address_local")
+    domain = domain.rstrip(".").lower()
+    try:
+        domain = domain.encode("idna").decode("ascii") if not domain.isascii() else domain
+    except UnicodeError:
+        raise FieldError(name, "address_domain") from None
+    if not domain or not all(_LABEL.match(label) for label in domain.split(".")):
+        raise FieldError(name, "address_domain")
+    return f"{local}@{domain}"
+
+
+def check_user(value: str, auth: bool) -> str:
+    """Validate the user name; required when authentication is on."""
+    value = _check_text("user", unicodedata.normalize("NFKC", value), MAX_USER_LENGTH)
+    if auth and not value:
+        raise FieldError("user", "user_required")
+    return value
+
+
+def check_server(value: str, placeholder: str | None = None) -> ServerAddress:
+    """Validate the server name (and that a preset's placeholder was replaced)."""
+    try:
+        address = parse_server(value)
+    except AddressError as error:
+        raise AddressFieldError(error) from None
+    if placeholder and placeholder.lower() in address.host:
+        raise FieldError("server", "placeholder", placeholder=placeholder)
+    return address
+
+
+def check_timeout(value: object) -> float:
+    """Validate the per-step timeout in seconds."""
+    try:
+        seconds = float(str(value).strip()) if not isinstance(value, int | float) else float(value)
+    except ValueError:
+        raise FieldError("timeout", "timeout_number") from None
+    if not MIN_TIMEOUT <= seconds <= MAX_TIMEOUT:
+        raise FieldError("timeout", "timeout_range", low=MIN_TIMEOUT, high=MAX_TIMEOUT)
+    return seconds
+
+
+def check_ca_file(value: str | None) -> str | None:
+    """Validate the optional extra CA file: it must exist."""
+    if not value or not str(value).strip():
+        return None
+    path = _check_text("ca_file", str(value), 4096)
+    if not Path(path).is_file():
+        raise FieldError("ca_file", "ca_missing", path=path)
+    return path
+
+
+def build_settings(values: dict[str, object], placeholder: str | None = None) -> MailSettings:
+    """Validate raw field values (form, CLI or file) into MailSettings or raise SettingsInvalid."""
+    errors: dict[str, FieldError] = {}
+    checked: dict[str, object] = {}
+    auth = bool(values.get("auth", True))
+
+    def run(name: str, check, *args: object) -> None:
+        try:
+            checked[name] = check(*args)
+        except FieldError as error:
+            errors[name] = error
+
+    run("server", check_server, str(values.get("server", "")), placeholder)
+    run("user", check_user, str(values.get("user", "") or ""), auth)
+    run("from_addr", check_address, str(values.get("from", "") or ""), "from")
+    run("to", lambda v: check_address(v, "to", required=False), str(values.get("to", "") or ""))
+    run("timeout", check_timeout, values.get("timeout", DEFAULT_TIMEOUT) or DEFAULT_TIMEOUT)
+    run("ca_file", check_ca_file, values.get("ca_file") or None)
+    if errors:
+        raise SettingsInvalid({e.field: e for e in errors.values()})
+    return MailSettings(
+        auth=auth,
+        allow_unencrypted_auth=bool(values.get("allow_unencrypted_auth", False)),
+        **checked,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,202 @@
+"""Tests for the provider presets in resources/providers.json and their loader."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crm_mail_gui.core.address import parse_server
+from crm_mail_gui.core.presets import (
+    FIELDS,
+    Preset,
+    PresetsError,
+    load_presets,
+    preset_by_id,
+    preset_for_address,
+)
+from crm_mail_gui.core.resources import resource_path
+
+EXPECTED_IDS = [
+    "gmail",
+    "microsoft365",
+    "outlook",
+    "xserver",
+    "sakura",
+    "lolipop",
+    "conoha",
+    "onamae",
+    "yahoo_jp",
+    "icloud",
+    "zoho_jp",
+    "sendgrid",
+    "ses_tokyo",
+    "custom",
+]
+
+
+@pytest.fixture(scope="module")
+def presets() -> list[Preset]:
+    """The shipped presets."""
+    return load_presets()
+
+
+@pytest.fixture
+def raw() -> dict:
+    """The shipped JSON, decoded, for tests that break it."""
+    return json.loads(resource_path("providers.json").read_text(encoding="utf-8"))
+
+
+def write(tmp_path: Path, data: object) -> Path:
+    """Write `data` as a presets file and return its path."""
+    path = tmp_path / "providers.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_file_loads_in_order(presets: list[Preset]) -> None:
+    assert [p.id for p in presets] == EXPECTED_IDS
+
+
+def test_ids_unique_and_custom_last(presets: list[Preset]) -> None:
+    ids = [p.id for p in presets]
+    assert len(ids) == len(set(ids))
+    assert ids[-1] == "custom"
+    custom = presets[-1]
+    assert custom.server == ""
+    assert custom.auth is True
+    assert custom.placeholder is None
+
+
+@pytest.mark.parametrize("field", ["name", "user_hint", "guidance"])
+def test_every_preset_has_both_languages(presets: list[Preset], field: str) -> None:
+    for preset in presets:
+        for lang in ("ja", "en"):
+            assert getattr(preset, field)[lang].strip(), (preset.id, field, lang)
+            assert preset.text(field, lang) == getattr(preset, field)[lang]
+
+
+def test_text_falls_back_to_english(presets: list[Preset]) -> None:
+    gmail = presets[0]
+    assert gmail.text("guidance", "fr") == gmail.guidance["en"]
+    assert gmail.text("guidance", "ja_JP") == gmail.guidance["ja"]
+    with pytest.raises(ValueError):
+        gmail.text("server", "en")
+
+
+def test_main_servers_exact() -> None:
+    assert preset_by_id("gmail").server == "ssl://smtp.gmail.com:465"
+    assert "tls://smtp.gmail.com:587" in preset_by_id("gmail").alternatives
+    assert preset_by_id("microsoft365").server == "tls://smtp.office365.com:587"
+    assert preset_by_id("nope") is None
+
+
+def test_placeholders_occur_in_servers(presets: list[Preset]) -> None:
+    with_placeholder = {p.id: p.placeholder for p in presets if p.placeholder}
+    assert with_placeholder == {
+        "xserver": "svNNNN",
+        "sakura": "INITIAL-DOMAIN",
+        "conoha": "mailNN",
+        "onamae": "YOUR-DOMAIN",
+    }
+    for preset in presets:
+        if preset.placeholder:
+            assert preset.placeholder in preset.server
+            assert preset.has_placeholder(parse_server(preset.server).canonical())
+            assert not preset.has_placeholder(preset.server.replace(preset.placeholder, "x1"))
+
+
+def test_every_server_parses(presets: list[Preset]) -> None:
+    for preset in presets:
+        for server in preset.servers:
+            parse_server(server)
+
+
+def test_flags(presets: list[Preset]) -> None:
+    by_id = {p.id: p for p in presets}
+    assert {p.id for p in presets if p.oauth2} == {"gmail", "microsoft365", "outlook"}
+    assert {p.id for p in presets if not p.verified} == {"sakura", "lolipop", "conoha"}
+    assert by_id["sendgrid"].username_fixed == "apikey"
+    assert all(p.source.strip() for p in presets)
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("taro@GMAIL.com", "gmail"),
+        ("Taro <taro@googlemail.com>", "gmail"),
+        ("hanako@hotmail.co.jp", "outlook"),
+        ("a@b@me.com", "icloud"),
+        ("taro@yahoo.co.jp", "yahoo_jp"),
+        ("taro＠ｇｍａｉｌ．ｃｏｍ", "gmail"),
+        ("a@yourcompany.co.jp", None),
+        ("gmail.com", None),
+        ("", None),
+    ],
+)
+def test_preset_for_address(address: str, expected: str | None) -> None:
+    found = preset_for_address(address)
+    assert (found.id if found else None) == expected
+
+
+def test_default_load_is_cached() -> None:
+    first, second = load_presets(), load_presets()
+    assert first == second
+    assert first is not second
+    assert all(a is b for a, b in zip(first, second, strict=True))
+
+
+def test_explicit_path_loads(tmp_path: Path, raw: dict) -> None:
+    assert [p.id for p in load_presets(write(tmp_path, raw))] == EXPECTED_IDS
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_missing_field_names_entry_and_field(tmp_path: Path, raw: dict, field: str) -> None:
+    del raw["presets"][1][field]
+    with pytest.raises(PresetsError, match=rf"preset #2.*'{field}'"):
+        load_presets(write(tmp_path, raw))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("auth", "yes", "'auth' must be true or false"),
+        ("server", "ssl://smtp gmail.com:465", "'server'.*does not parse"),
+        ("server", "ssl://smtp.gmail.com:587", "'server'.*suspicious"),
+        ("alternatives", ["smtp.gmail.com:99999"], "'alternatives'.*does not parse"),
+        ("placeholder", "NOT-THERE", "'placeholder'.*does not occur"),
+        ("placeholder", "sv NNNN", "'placeholder' may use only"),
+        ("name", {"ja": "", "en": "Gmail"}, "'name' needs a non-empty 'ja'"),
+        ("domains", ["Gmail.com"], "'domains'"),
+        ("id", "microsoft365", "duplicate id"),
+        ("server", "", "'server' must not be empty"),
+    ],
+)
+def test_wrong_values(tmp_path: Path, raw: dict, field: str, value: object, message: str) -> None:
+    raw["presets"][0][field] = value
+    with pytest.raises(PresetsError, match=message):
+        load_presets(write(tmp_path, raw))
+
+
+def test_broken_files(tmp_path: Path, raw: dict) -> None:
+    path = tmp_path / "providers.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(PresetsError, match="not valid JSON"):
+        load_presets(path)
+    with pytest.raises(PresetsError, match="cannot read"):
+        load_presets(tmp_path / "missing.json")
+    raw["version"] = 2
+    with pytest.raises(PresetsError, match="version"):
+        load_presets(write(tmp_path, raw))
+    raw["version"] = 1
+    raw["presets"][0]["extra"] = 1
+    with pytest.raises(PresetsError, match="unknown field"):
+        load_presets(write(tmp_path, raw))
+
+
+def test_core_presets_do_not_import_qt() -> None:
+    code = "import sys, crm_mail_gui.core.presets; sys.exit('PySide6' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False, timeout=30).returncode == 0
