@@ -11,13 +11,18 @@ from crm_mail_gui.core.store import Store
 
 
 def send(
-    message: EmailMessage, *, config_dir: str | os.PathLike[str] | None = None, timeout: float | None = None
+    message: EmailMessage,
+    *,
+    config_dir: str | os.PathLike[str] | None = None,
+    timeout: float | None = None,
 ) -> Outcome:
     """Send `message` through the stored settings and password; raise DeliveryError on failure."""
     store = Store(config_dir)
     loaded = store.load()
     if loaded.settings is None:
-        failure = Failure(Kind.INVALID_INPUT, Step.RESOLVE, detail=loaded.notice or "no settings stored")
+        failure = Failure(
+            Kind.INVALID_INPUT, Step.RESOLVE, detail=loaded.notice or "no settings stored"
+        )
         raise DeliveryError(failure)
     settings = loaded.settings if timeout is None else loaded.settings.with_changes(timeout=timeout)
     return deliver(settings, store.password_for(settings), message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import select
 import socket
@@ -53,10 +54,8 @@ class CancelToken:
             self._event.set()
             callbacks = list(self._callbacks)
         for callback in callbacks:
-            try:
+            with contextlib.suppress(OSError):
                 callback()
-            except OSError:
-                pass
 
     def register(self, callback: Callable[[], None]) -> Callable[[], None]:
         """Call `callback` on cancel (at once if already cancelled); return an unregister function."""
@@ -182,16 +181,16 @@ class Connection:
     def _wake(self) -> None:
         waker = self._waker
         if waker is not None:
-            try:
+            with contextlib.suppress(OSError):
                 waker.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def start_tls(self, context: ssl.SSLContext, server_hostname: str) -> None:
         """TLS handshake on the connected socket (verification per `context`)."""
         assert self.sock is not None
         self.sock.settimeout(self.timeout)
-        hostname = None if _is_ip(server_hostname) and not context.check_hostname else server_hostname
+        hostname = (
+            None if _is_ip(server_hostname) and not context.check_hostname else server_hostname
+        )
         try:
             self.sock = context.wrap_socket(self.sock, server_hostname=hostname)
         except (OSError, ValueError):
@@ -289,10 +288,8 @@ class Connection:
         self._unregister()
         for sock in (self.sock, self._waker):
             if sock is not None:
-                try:
+                with contextlib.suppress(OSError):
                     sock.close()
-                except OSError:
-                    pass
         self.sock = self._waker = None
 
 

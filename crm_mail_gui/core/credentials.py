@@ -26,7 +26,9 @@ class CredentialStoreUnavailable(RuntimeError):
     def __init__(self, backend: str, detail: str = "") -> None:
         self.backend = backend
         self.detail = detail
-        super().__init__(f"credential store unavailable ({backend}){': ' + detail if detail else ''}")
+        super().__init__(
+            f"credential store unavailable ({backend}){': ' + detail if detail else ''}"
+        )
 
 
 def account_key(user: str, host: str) -> str:
@@ -116,8 +118,8 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
     @classproperty
     def priority(cls) -> float:
-        """Never chosen by auto-detection: only an explicit `keyring.set_keyring` uses it."""
-        raise RuntimeError("MemoryKeyring is only used when set explicitly")
+        """Below keyring's `fail` backend (0): never auto-detected, yet loadable by name."""
+        return -1
 
     def __init__(self) -> None:
         super().__init__()

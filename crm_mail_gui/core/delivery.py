@@ -9,14 +9,14 @@ import ssl
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 
 from crm_mail_gui.core import tls
 from crm_mail_gui.core.address import Security
 from crm_mail_gui.core.connection import (
-    CancelToken,
     Cancelled,
+    CancelToken,
     Connection,
     Dropped,
     ProtocolError,
@@ -27,13 +27,13 @@ from crm_mail_gui.core.connection import (
 from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step, rule_for
 from crm_mail_gui.core.message import build_test_message, dot_stuff, envelope
 from crm_mail_gui.core.settings import MailSettings
-from crm_mail_gui.core.transcript import Transcript
+from crm_mail_gui.core.transcript import MASK, Transcript
 
 ProgressCallback = Callable[[Step, str], None]
 """Called as progress(step, state) with state "start", "ok" or "fail"."""
 
 QUIT_TIMEOUT = 2.0
-_HOSTNAME_MISMATCH = 62
+_NAME_MISMATCH_CODES = (62, 64)  # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
 
 
 @dataclass
@@ -194,7 +194,9 @@ class _Session:
                 if last.code not in (250, 251):
                     refused[rcpt] = (last.code, self.transcript.redact(last.text))
             if len(refused) == len(recipients):
-                raise self.fail(Kind.RECIPIENT_REFUSED, last, hint="recipient_generic", fields=("to",))
+                raise self.fail(
+                    Kind.RECIPIENT_REFUSED, last, hint="recipient_generic", fields=("to",)
+                )
         if check_only:
             self.command("RSET")
             self._quit()
@@ -261,7 +263,7 @@ class _Session:
         if "PLAIN" in mechanisms:
             self.auth_mechanism = "PLAIN"
             token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
-            reply = self.command(f"AUTH PLAIN {token}", shown=f"AUTH PLAIN {_masked()}")
+            reply = self.command(f"AUTH PLAIN {token}", shown=f"AUTH PLAIN {MASK}")
         elif "LOGIN" in mechanisms:
             self.auth_mechanism = "LOGIN"
             reply = self.command("AUTH LOGIN")
@@ -316,7 +318,9 @@ class _Session:
         if isinstance(error, ssl.SSLError) and self.step in (Step.TLS, Step.STARTTLS):
             reason = error.reason or str(error)
             if reason == "WRONG_VERSION_NUMBER" or "wrong version number" in str(error):
-                suggestion = f"tls://{server.host_for_url}:{587 if server.port == 465 else server.port}"
+                suggestion = (
+                    f"tls://{server.host_for_url}:{587 if server.port == 465 else server.port}"
+                )
                 return self.fail(
                     Kind.TLS_HANDSHAKE_FAILED,
                     hint="wrong_version",
@@ -378,7 +382,7 @@ class _Session:
 
     def _certificate_failure(self, error: ssl.SSLCertVerificationError) -> DeliveryError:
         detail = error.verify_message or str(error)
-        if error.verify_code != _HOSTNAME_MISMATCH:
+        if error.verify_code not in _NAME_MISMATCH_CODES:
             return self.fail(
                 Kind.CERT_UNTRUSTED, hint="cert_untrusted", detail=detail, fields=("server",)
             )
@@ -386,9 +390,7 @@ class _Session:
         exact = [n for n in names if "*" not in n]
         suggestion = None
         if len(exact) == 1:
-            suggestion = self.settings.server.__class__(
-                self.settings.server.security, exact[0], self.settings.server.port
-            ).canonical()
+            suggestion = replace(self.settings.server, host=exact[0]).canonical()
         return self.fail(
             Kind.CERT_HOSTNAME_MISMATCH,
             hint="cert_names" if names else "cert_names_unknown",
@@ -398,12 +400,6 @@ class _Session:
             fix="switch_server" if suggestion else None,
             fields=("server",),
         )
-
-
-def _masked() -> str:
-    from crm_mail_gui.core.transcript import MASK
-
-    return MASK
 
 
 def probe_certificate_names(

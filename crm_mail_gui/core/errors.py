@@ -307,7 +307,9 @@ class HintRule:
 HINT_RULES: tuple[HintRule, ...] = (
     HintRule("gmail_app_password", code=534, status="5.7.9"),
     HintRule("ms_smtp_auth_disabled", code=535, status="5.7.139", phrase="disabled", fix="oauth2"),
-    HintRule("ms_security_defaults", code=535, status="5.7.139", phrase="security defaults", fix="oauth2"),
+    HintRule(
+        "ms_security_defaults", code=535, status="5.7.139", phrase="security defaults", fix="oauth2"
+    ),
     HintRule("ms_smtp_auth_disabled", code=535, status="5.7.139", fix="oauth2"),
     HintRule("ms_basic_auth_retired", code=550, status="5.7.30", fix="oauth2"),
     HintRule("ms_bad_password", code=535, status="5.7.3", fix="oauth2"),

@@ -44,7 +44,9 @@ class _KeepMissing(dict):
         return "{" + key + "}"
 
 
-def tr(catalogue: dict[str, dict[str, str]], key: str, lang: str | None = None, **params: object) -> str:
+def tr(
+    catalogue: dict[str, dict[str, str]], key: str, lang: str | None = None, **params: object
+) -> str:
     """Look `key` up in a {key: {lang: text}} catalogue and fill in `params`."""
     entry = catalogue[key]
     text = entry.get(lang or current_language()) or entry["en"]

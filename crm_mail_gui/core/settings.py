@@ -29,7 +29,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "改行や制御文字は使えません。",
         "en": "Line breaks and control characters are not allowed.",
     },
-    "too_long": {"ja": "長すぎます({limit} 文字まで)。", "en": "Too long (at most {limit} characters)."},
+    "too_long": {
+        "ja": "長すぎます({limit} 文字まで)。",
+        "en": "Too long (at most {limit} characters).",
+    },
     "address_display_name": {
         "ja": "メールアドレスだけを入力してください(表示名や < > は使えません)。",
         "en": "Enter the address only (no display name, no < >).",

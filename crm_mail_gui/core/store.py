@@ -57,19 +57,21 @@ def settings_from_json(data: object, source: str) -> MailSettings:
         raise ConfigError(f"{source}: not a JSON object")
     version = data.get("version")
     if not isinstance(version, int) or version < 1:
-        raise ConfigError(f"{source}: missing or invalid \"version\"")
+        raise ConfigError(f'{source}: missing or invalid "version"')
     if version > CONFIG_VERSION:
         raise ConfigError(f"{source}: version {version} is newer than this app understands")
     if not isinstance(data.get("server"), str):
-        raise ConfigError(f"{source}: missing \"server\"")
+        raise ConfigError(f'{source}: missing "server"')
     for key, kind in (("auth", bool), ("allow_unencrypted_auth", bool)):
         if key in data and not isinstance(data[key], kind):
-            raise ConfigError(f"{source}: \"{key}\" must be true or false")
+            raise ConfigError(f'{source}: "{key}" must be true or false')
     for key in ("user", "from", "to"):
         if data.get(key) is not None and not isinstance(data[key], str):
-            raise ConfigError(f"{source}: \"{key}\" must be a string")
+            raise ConfigError(f'{source}: "{key}" must be a string')
     if "password" in data:
-        raise ConfigError(f"{source}: contains a password; passwords belong in the credential store")
+        raise ConfigError(
+            f"{source}: contains a password; passwords belong in the credential store"
+        )
     try:
         return build_settings({k: data[k] for k in _KEYS if k in data})
     except SettingsInvalid as error:
@@ -78,9 +80,12 @@ def settings_from_json(data: object, source: str) -> MailSettings:
 
 def settings_to_json(settings: MailSettings, **extra: object) -> str:
     """The JSON text of settings (never a password)."""
-    return json.dumps(
-        {"version": CONFIG_VERSION, **extra, **settings.to_dict()}, ensure_ascii=False, indent=2
-    ) + "\n"
+    return (
+        json.dumps(
+            {"version": CONFIG_VERSION, **extra, **settings.to_dict()}, ensure_ascii=False, indent=2
+        )
+        + "\n"
+    )
 
 
 @dataclass

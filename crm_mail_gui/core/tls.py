@@ -35,7 +35,9 @@ def names_from_cert(cert: dict | None) -> list[str]:
     """The DNS names and IP addresses a peer certificate (getpeercert() form) is valid for."""
     if not cert:
         return []
-    names = [value for kind, value in cert.get("subjectAltName", ()) if kind in ("DNS", "IP Address")]
+    names = [
+        value for kind, value in cert.get("subjectAltName", ()) if kind in ("DNS", "IP Address")
+    ]
     if not names:
         for rdn in cert.get("subject", ()):
             names += [value for key, value in rdn if key == "commonName"]

@@ -1,0 +1,399 @@
+"""Command line: open the window, or show/set/test/presets/export/import without one."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from crm_mail_gui import __version__
+from crm_mail_gui.core import credentials, i18n
+from crm_mail_gui.core.credentials import CredentialStoreUnavailable
+from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step
+from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core.settings import MailSettings, SettingsInvalid, build_settings
+from crm_mail_gui.core.store import ConfigError, Store
+
+EXIT_OK, EXIT_OTHER, EXIT_INVALID, EXIT_STORE = 0, 1, 2, 7
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "sent": {
+        "ja": "テストメールが送信されました。受信トレイを確認してください。(宛先: {to}、サーバ: {server})",
+        "en": "Test Mail Sent. Check the inbox. (to {to}, server {server})",
+    },
+    "checked": {
+        "ja": "接続テストに成功しました(メールは送信していません)。サーバ: {server}",
+        "en": "Connection check passed (no mail was sent). Server: {server}",
+    },
+    "saved": {"ja": "設定を保存しました: {path}", "en": "Settings saved: {path}"},
+    "not_saved": {
+        "ja": "テストに失敗したため、設定は保存していません。",
+        "en": "The test failed, so nothing was saved.",
+    },
+    "no_test": {
+        "ja": "警告: テストせずに保存します。メールが届くかは確認されていません。",
+        "en": "Warning: saving without a test. Delivery has not been checked.",
+    },
+    "not_configured": {
+        "ja": "送信メールサーバーはまだ設定されていません(crm-mail-gui set --server …)。",
+        "en": "No outgoing mail server is set up yet (crm-mail-gui set --server …).",
+    },
+    "password_needed": {
+        "ja": "パスワードがありません。--password-stdin で入力してください。",
+        "en": "No password: give one with --password-stdin.",
+    },
+    "password_prompt": {"ja": "パスワード: ", "en": "Password: "},
+    "password_empty": {"ja": "パスワードが空です。", "en": "The password is empty."},
+    "unencrypted": {
+        "ja": "暗号化されていない接続でパスワードを送ることになります。"
+        "本当に送る場合は --allow-unencrypted-password を付けてください。",
+        "en": "The password would be sent unencrypted. Add --allow-unencrypted-password "
+        "to accept that.",
+    },
+    "field_error": {"ja": "{field}: {message}", "en": "{field}: {message}"},
+    "exported": {
+        "ja": "設定をパスワードなしで書き出しました: {path}",
+        "en": "Settings exported without the password: {path}",
+    },
+    "imported": {"ja": "設定を読み込みました: {path}", "en": "Settings imported: {path}"},
+    "import_password": {
+        "ja": "パスワードは含まれていません。crm-mail-gui set --password-stdin で設定するか、"
+        "画面を開いて入力してください。",
+        "en": "The file has no password: set it with crm-mail-gui set --password-stdin "
+        "or in the window.",
+    },
+    "store_unavailable": {
+        "ja": "資格情報ストアが使えません({backend})。パスワードを保存できません。",
+        "en": "No credential store is available ({backend}); the password cannot be stored.",
+    },
+    "notice": {"ja": "注意: {text}", "en": "Notice: {text}"},
+    "no_gui": {
+        "ja": "画面を開けません({error})。コマンドの一覧は crm-mail-gui --help を参照してください。",
+        "en": "Cannot open the window ({error}). See crm-mail-gui --help for the commands.",
+    },
+}
+
+FIELD_LABELS = {
+    "server": {"ja": "サーバ名", "en": "Server name"},
+    "user": {"ja": "ユーザ名", "en": "User name"},
+    "from": {"ja": "差出人", "en": "From"},
+    "to": {"ja": "テストメールの送信先", "en": "Test recipient"},
+    "timeout": {"ja": "タイムアウト", "en": "Timeout"},
+    "ca_file": {"ja": "追加の CA ファイル", "en": "Extra CA file"},
+    "auth": {"ja": "認証を行う", "en": "Requires authentication"},
+}
+
+
+def _say(key: str, stream=None, **params: object) -> None:
+    print(tr(MESSAGES, key, **params), file=stream or sys.stdout)
+
+
+def _err(key: str, **params: object) -> None:
+    _say(key, sys.stderr, **params)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with the global options on every command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config-dir", metavar="DIR", default=argparse.SUPPRESS)
+    common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(
+        prog="crm-mail-gui",
+        parents=[common],
+        description="Set up and test the CRM's outgoing mail server (SMTP). "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"crm-mail-gui {__version__}")
+    parser.add_argument(
+        "--self-check", action="store_true", help="check that this installation is usable"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    show = commands.add_parser("show", parents=[common], help="show the stored settings")
+    show.add_argument("--json", action="store_true")
+
+    setp = commands.add_parser("set", parents=[common], help="test, then store settings")
+    setp.add_argument("--server")
+    setp.add_argument("--user")
+    setp.add_argument("--from", dest="from_addr", metavar="FROM")
+    auth = setp.add_mutually_exclusive_group()
+    auth.add_argument("--auth", dest="auth", action="store_true", default=None)
+    auth.add_argument("--no-auth", dest="auth", action="store_false")
+    setp.add_argument("--password-stdin", action="store_true")
+    setp.add_argument("--to", metavar="ADDR")
+    setp.add_argument("--timeout", metavar="SECONDS")
+    setp.add_argument("--ca-file", metavar="FILE")
+    setp.add_argument("--no-test", action="store_true")
+    setp.add_argument("--allow-unencrypted-password", action="store_true")
+    setp.add_argument("-v", "--verbose", action="store_true")
+
+    test = commands.add_parser("test", parents=[common], help="send a test mail")
+    test.add_argument("--to", metavar="ADDR")
+    test.add_argument("--check", action="store_true", help="check up to RCPT; send no mail")
+    test.add_argument("-v", "--verbose", action="store_true", help="print the transcript")
+
+    presets = commands.add_parser("presets", parents=[common], help="list provider presets")
+    presets.add_argument("--json", action="store_true")
+
+    export = commands.add_parser("export", parents=[common], help="write settings to FILE")
+    export.add_argument("file", type=Path)
+    imp = commands.add_parser("import", parents=[common], help="read settings from FILE")
+    imp.add_argument("file", type=Path)
+    return parser
+
+
+def _print_field_errors(error: SettingsInvalid) -> None:
+    lang = i18n.current_language()
+    for name, field_error in error.errors.items():
+        label = FIELD_LABELS.get(name, {}).get(lang, name)
+        _err("field_error", field=label, message=field_error.message(lang))
+
+
+def _print_failure(error: DeliveryError, verbose: bool) -> int:
+    print(error.failure.describe(i18n.current_language()), file=sys.stderr)
+    if verbose and error.transcript:
+        print("\n".join(error.transcript), file=sys.stderr)
+    return error.failure.exit_code
+
+
+def _load(store: Store) -> MailSettings | None:
+    loaded = store.load()
+    if loaded.notice:
+        _err("notice", text=loaded.notice)
+    return loaded.settings
+
+
+def _read_password() -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(tr(MESSAGES, "password_prompt"))
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def _progress(verbose: bool):
+    def report(step: Step, state: str) -> None:
+        if verbose and state != "start":
+            mark = "✓" if state == "ok" else "✗"
+            print(f"{mark} {step.value}", file=sys.stderr)
+
+    return report
+
+
+def cmd_show(store: Store, args: argparse.Namespace) -> int:
+    """Print the stored settings; never the password."""
+    settings = _load(store)
+    if settings is None:
+        if args.json:
+            print("{}")
+        _err("not_configured")
+        return EXIT_OTHER
+    data = settings.to_dict()
+    data.pop("allow_unencrypted_auth", None)
+    data["password_stored"] = store.has_password(settings)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    lang = i18n.current_language()
+    for key in ("server", "user", "from", "auth", "to", "timeout", "ca_file"):
+        label = FIELD_LABELS[key][lang]
+        print(f"{label}: {data[key] if data[key] not in (None, '') else '-'}")
+    stored = data["password_stored"]
+    where = credentials.describe_backend(lang)
+    if lang == "ja":
+        print(f"パスワード: {'保存済み(' + where + ')' if stored else '未保存'}")
+    else:
+        print(f"Password: {'stored (' + where + ')' if stored else 'not stored'}")
+    print(f"{'設定ファイル' if lang == 'ja' else 'Config file'}: {store.path}")
+    return EXIT_OK
+
+
+def cmd_set(store: Store, args: argparse.Namespace) -> int:
+    """Like Save in the window: test first, store only on success."""
+    existing = _load(store)
+    values: dict[str, object] = existing.to_dict() if existing else {"auth": True}
+    for key, value in (
+        ("server", args.server),
+        ("user", args.user),
+        ("from", args.from_addr),
+        ("auth", args.auth),
+        ("to", args.to),
+        ("timeout", args.timeout),
+        ("ca_file", args.ca_file),
+    ):
+        if value is not None:
+            values[key] = value
+    if args.allow_unencrypted_password:
+        values["allow_unencrypted_auth"] = True
+    try:
+        settings = build_settings(values)
+    except SettingsInvalid as error:
+        _print_field_errors(error)
+        return EXIT_INVALID
+    if settings.auth and not settings.server.encrypted and not settings.allow_unencrypted_auth:
+        _err("unencrypted")
+        return EXIT_INVALID
+    password: str | None = None
+    if settings.auth:
+        if not credentials.is_usable():
+            _err("store_unavailable", backend=credentials.backend_name())
+            return EXIT_STORE
+        if args.password_stdin:
+            password = _read_password()
+            if not password:
+                _err("password_empty")
+                return EXIT_INVALID
+        stored = store.password_for(settings)
+        if not password and not stored:
+            _err("password_needed")
+            return EXIT_INVALID
+    if args.no_test:
+        _err("no_test")
+    else:
+        from crm_mail_gui.core.delivery import send_test_mail
+
+        try:
+            send_test_mail(
+                settings, password or store.password_for(settings), progress=_progress(args.verbose)
+            )
+        except DeliveryError as error:
+            code = _print_failure(error, args.verbose)
+            _err("not_saved")
+            return code
+        _say("sent", to=settings.recipient, server=settings.server.canonical())
+    store.save(settings, password)
+    _say("saved", path=store.path)
+    return EXIT_OK
+
+
+def cmd_test(store: Store, args: argparse.Namespace) -> int:
+    """Send a test mail (or only check the connection) with the stored settings."""
+    from crm_mail_gui.core.delivery import deliver
+
+    settings = _load(store)
+    if settings is None:
+        _err("not_configured")
+        return EXIT_INVALID
+    if args.to:
+        try:
+            settings = build_settings({**settings.to_dict(), "to": args.to})
+        except SettingsInvalid as error:
+            _print_field_errors(error)
+            return EXIT_INVALID
+    try:
+        outcome = deliver(
+            settings,
+            store.password_for(settings),
+            check_only=args.check,
+            progress=_progress(args.verbose),
+        )
+    except DeliveryError as error:
+        return _print_failure(error, args.verbose)
+    if args.verbose:
+        print("\n".join(outcome.transcript))
+    server = settings.server.canonical()
+    if args.check:
+        _say("checked", server=server)
+    else:
+        _say("sent", to=settings.recipient, server=server)
+    return EXIT_OK
+
+
+def cmd_presets(_store: Store, args: argparse.Namespace) -> int:
+    """List the provider presets."""
+    from crm_mail_gui.core.presets import load_presets
+
+    lang = i18n.current_language()
+    presets = load_presets()
+    if args.json:
+        rows = [
+            {"id": p.id, "name": p.text("name", lang), "server": p.server, "auth": p.auth}
+            for p in presets
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    width = max(len(p.id) for p in presets)
+    for preset in presets:
+        print(f"{preset.id:<{width}}  {preset.server or '-':<45}  {preset.text('name', lang)}")
+    return EXIT_OK
+
+
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    """Write the settings, without the password, to a file for other PCs."""
+    settings = _load(store)
+    if settings is None:
+        _err("not_configured")
+        return EXIT_OTHER
+    store.export_to(settings, args.file)
+    _say("exported", path=args.file)
+    return EXIT_OK
+
+
+def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    """Validate an export file and store its settings; a bad file changes nothing."""
+    try:
+        settings = Store.read_export(args.file)
+    except ConfigError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID
+    store.save(settings)
+    _say("imported", path=args.file)
+    if settings.auth and not store.has_password(settings):
+        _err("import_password")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "show": cmd_show,
+    "set": cmd_set,
+    "test": cmd_test,
+    "presets": cmd_presets,
+    "export": cmd_export,
+    "import": cmd_import,
+}
+
+
+def _fix_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `crm-mail-gui`; returns the exit code."""
+    _fix_streams()
+    args = build_parser().parse_args(argv)
+    i18n.set_language(getattr(args, "lang", None))
+    config_dir = getattr(args, "config_dir", None)
+    if args.self_check:
+        from crm_mail_gui.selfcheck import run_self_check
+
+        return run_self_check()
+    if not args.command:
+        try:
+            from crm_mail_gui.ui.app import run_app
+        except ImportError as error:
+            _err("no_gui", error=error)
+            return EXIT_OTHER
+        return run_app(config_dir=config_dir, lang=i18n.current_language())
+    store = Store(config_dir)
+    try:
+        return COMMANDS[args.command](store, args)
+    except CredentialStoreUnavailable as error:
+        _err("store_unavailable", backend=error.backend)
+        return EXIT_STORE
+    except ConfigError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_OTHER
+    except OSError as error:
+        failure = Failure(Kind.INVALID_INPUT, Step.RESOLVE, detail=str(error))
+        print(failure.detail, file=sys.stderr)
+        return EXIT_OTHER
+
+
+if __name__ == "__main__":
+    sys.exit(main())

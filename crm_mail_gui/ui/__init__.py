@@ -1,0 +1,48 @@
+"""The Qt window on top of the core; `create_main_window` is the factory tests and the app use."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import keyring.backend
+from PySide6.QtWidgets import QApplication, QWidget
+
+from crm_mail_gui.core import i18n
+from crm_mail_gui.core.delivery import deliver
+from crm_mail_gui.core.store import Store
+from crm_mail_gui.ui import dialogs, translations
+from crm_mail_gui.ui.main_window import MainWindow
+from crm_mail_gui.ui.worker import Deliver
+
+
+def create_main_window(
+    config_dir: str | os.PathLike[str] | None = None,
+    *,
+    keyring_backend: keyring.backend.KeyringBackend | None = None,
+    lang: str | None = None,
+    deliver_fn: Deliver = deliver,
+    confirm_unencrypted: Callable[[QWidget], bool] = dialogs.confirm_unencrypted,
+    confirm_discard: Callable[[QWidget], bool] = dialogs.confirm_discard,
+) -> MainWindow:
+    """Build the main window with an isolated config folder and credential store if given.
+
+    A QApplication must exist. `lang` ("ja"/"en") installs that language's translations;
+    `confirm_*` replace the modal questions (tests pass lambdas that answer).
+    """
+    if QApplication.instance() is None:
+        raise RuntimeError("create a QApplication before the main window")
+    if keyring_backend is not None:
+        keyring.set_keyring(keyring_backend)
+    language = i18n.set_language(lang)
+    translations.install(language)
+    return MainWindow(
+        Store(config_dir),
+        language,
+        deliver_fn=deliver_fn,
+        confirm_unencrypted=confirm_unencrypted,
+        confirm_discard=confirm_discard,
+    )
+
+
+__all__ = ["MainWindow", "create_main_window"]

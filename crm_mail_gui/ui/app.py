@@ -1,0 +1,30 @@
+"""Start the desktop application: QApplication, translations, icon, the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from crm_mail_gui import APP_NAME, __version__
+from crm_mail_gui.core.resources import resource_path
+
+
+def run_app(config_dir: str | os.PathLike[str] | None = None, lang: str | None = None) -> int:
+    """Open the window and run the event loop; return the exit code."""
+    from crm_mail_gui.ui import create_main_window
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    icon = resource_path("icons", "app.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    window = create_main_window(config_dir, lang=lang)
+    window.show()
+    code = app.exec()
+    window.shutdown()
+    return code

@@ -1,0 +1,81 @@
+"""The "Test Mail Sent" dialog and the confirmation questions (seams that tests can replace)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class SuccessDialog(QDialog):
+    """Window-modal dialog: "Test Mail Sent / テストメールが送信されました。受信トレイを確認してください。"."""
+
+    def __init__(self, recipient: str, server: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("successDialog")
+        self.setWindowTitle(self.tr("Test Mail Sent"))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        heading = QLabel(self.tr("Test Mail Sent"))
+        heading.setObjectName("successHeading")
+        heading.setStyleSheet("font-size: 16px; font-weight: bold; color: #2e7d32;")
+        self.message = QLabel(self.tr("The test mail was sent. Please check the inbox."))
+        self.message.setObjectName("successMessage")
+        self.message.setWordWrap(True)
+        self.details = QLabel(
+            self.tr("Recipient: %1\nServer: %2").replace("%1", recipient).replace("%2", server)
+        )
+        self.details.setObjectName("successDetails")
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved = QLabel(self.tr("The settings have been saved."))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        for widget in (heading, self.message, self.details, self.saved, buttons):
+            layout.addWidget(widget)
+        self.setMinimumWidth(420)
+
+
+def ask_yes_no(parent: QWidget, title: str, text: str, yes_text: str) -> bool:
+    """Ask a question with a custom "yes" button and Cancel (the default); True for yes."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def confirm_unencrypted(parent: QWidget) -> bool:
+    """Ask before a password is sent over an unencrypted connection."""
+    tr = QCoreApplication.translate
+    return ask_yes_no(
+        parent,
+        tr("Dialogs", "Unencrypted connection"),
+        tr(
+            "Dialogs",
+            "This server name has no ssl:// or tls://, so the password and the mail will "
+            "travel unencrypted. Anyone on the network path could read the password.\n\n"
+            "Send the password unencrypted anyway?",
+        ),
+        tr("Dialogs", "Send unencrypted"),
+    )
+
+
+def confirm_discard(parent: QWidget) -> bool:
+    """Ask before unsaved changes are thrown away."""
+    tr = QCoreApplication.translate
+    return ask_yes_no(
+        parent,
+        tr("Dialogs", "Discard changes?"),
+        tr("Dialogs", "The settings you changed have not been saved. Discard the changes?"),
+        tr("Dialogs", "Discard"),
+    )

@@ -1,0 +1,603 @@
+"""The edit form: preset, server name, user, password, From, authentication, test recipient."""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm_mail_gui.core import settings as checks
+from crm_mail_gui.core.address import Security, ServerAddress
+from crm_mail_gui.core.presets import Preset, load_presets, preset_for_address
+from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
+from crm_mail_gui.ui.fields import FIELD_STYLE, FieldRow, WrapLabel
+from crm_mail_gui.ui.steps import StepList
+
+CUSTOM = "custom"
+
+
+class SettingsForm(QWidget):
+    """The edit form; validates as the user types, using the core's checks.
+
+    Signals:
+        saveRequested(): Save (= test, then store) was asked for (button or Enter).
+        checkRequested(): "Check connection" was asked for.
+        cancelTestRequested(): Cancel during a running test (button or Esc).
+        backRequested(): leave the form without saving.
+        validityChanged(bool): the form became valid or invalid.
+    """
+
+    saveRequested = Signal()
+    checkRequested = Signal()
+    cancelTestRequested = Signal()
+    backRequested = Signal()
+    validityChanged = Signal(bool)
+
+    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsForm")
+        self.lang = lang
+        self.presets: list[Preset] = load_presets()
+        self.password_stored = False
+        self.running = False
+        self._snapshot: dict[str, object] = {}
+        self._valid = False
+        self._offer_dismissed: set[str] = set()
+        self._offered: Preset | None = None
+        self._server_fix = ""
+        self.setStyleSheet(FIELD_STYLE)
+        self._build()
+        self._connect()
+
+    # -- construction ----------------------------------------------------------------------
+    def _build(self) -> None:
+        self.presetCombo = QComboBox()
+        self.presetCombo.setObjectName("presetCombo")
+        for preset in self.presets:
+            self.presetCombo.addItem(preset.text("name", self.lang), preset.id)
+
+        self.guidance = WrapLabel()
+        self.guidance.setObjectName("guidancePanel")
+        self.guidance.setWordWrap(True)
+        self.guidance.setTextFormat(Qt.TextFormat.RichText)
+        self.guidance.setStyleSheet(
+            "#guidancePanel { background: #e3f2fd; border: 1px solid #90caf9;"
+            " border-radius: 4px; padding: 8px; color: #0d2a4a; }"
+        )
+
+        self.offer = QFrame()
+        self.offer.setObjectName("presetOffer")
+        self.offer.setStyleSheet("#presetOffer { background: #f3e5f5; border-radius: 4px; }")
+        self.offer_label = WrapLabel()
+        self.offer_label.setWordWrap(True)
+        self.offer_apply = QPushButton(self.tr("Use it"))
+        self.offer_apply.setObjectName("presetOfferApply")
+        self.offer_close = QToolButton()
+        self.offer_close.setText("×")
+        self.offer_close.setAutoRaise(True)
+        offer_layout = QHBoxLayout(self.offer)
+        offer_layout.setContentsMargins(8, 4, 4, 4)
+        offer_layout.addWidget(self.offer_label, 1)
+        offer_layout.addWidget(self.offer_apply)
+        offer_layout.addWidget(self.offer_close)
+        self.offer.hide()
+
+        self.serverEdit = self._line("serverEdit", "ssl://smtp.example.com:465")
+        self.userEdit = self._line("userEdit", self.tr("usually the full mail address"))
+        self.passwordEdit = self._line("passwordEdit", "")
+        self.passwordEdit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passwordEdit.setInputMethodHints(
+            Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData
+        )
+        self.showPasswordButton = QToolButton()
+        self.showPasswordButton.setObjectName("showPasswordButton")
+        self.showPasswordButton.setCheckable(True)
+        self.showPasswordButton.setText(self.tr("Show"))
+        self.showPasswordButton.setToolTip(self.tr("Show or hide the password"))
+        self.fromEdit = self._line("fromEdit", "noreply@yourcompany.co.jp")
+        self.authCheck = QCheckBox(self.tr("Requires &authentication (SMTP AUTH)"))
+        self.authCheck.setObjectName("authCheck")
+        self.authCheck.setChecked(True)
+        self.testRecipientEdit = self._line("testRecipientEdit", "")
+
+        self.server_row = FieldRow(self.serverEdit)
+        self.user_row = FieldRow(self.userEdit)
+        self.password_row = FieldRow(self.passwordEdit, self.showPasswordButton)
+        self.from_row = FieldRow(self.fromEdit)
+        self.to_row = FieldRow(self.testRecipientEdit)
+        self.rows = {
+            "server": self.server_row,
+            "user": self.user_row,
+            "password": self.password_row,
+            "from": self.from_row,
+            "to": self.to_row,
+        }
+
+        self.advancedButton = QToolButton()
+        self.advancedButton.setObjectName("advancedButton")
+        self.advancedButton.setText(self.tr("Advanced settings"))
+        self.advancedButton.setCheckable(True)
+        self.advancedButton.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advancedButton.setArrowType(Qt.ArrowType.RightArrow)
+        self.advancedButton.setAutoRaise(True)
+        self.timeoutSpin = QSpinBox()
+        self.timeoutSpin.setObjectName("timeoutSpin")
+        self.timeoutSpin.setRange(int(checks.MIN_TIMEOUT), int(checks.MAX_TIMEOUT))
+        self.timeoutSpin.setValue(int(checks.DEFAULT_TIMEOUT))
+        self.timeoutSpin.setSuffix(self.tr(" s"))
+        self.caFileEdit = self._line("caFileEdit", self.tr("only for an in-house CA"))
+        self.caBrowseButton = QPushButton(self.tr("Browse…"))
+        self.caBrowseButton.setObjectName("caBrowseButton")
+        self.ca_row = FieldRow(self.caFileEdit, self.caBrowseButton)
+        self.rows["ca_file"] = self.ca_row
+        self.advanced = QWidget()
+        self.advanced.setObjectName("advancedPanel")
+        advanced_form = QFormLayout(self.advanced)
+        advanced_form.setContentsMargins(0, 0, 0, 0)
+        self._add_row(advanced_form, self.tr("&Timeout per step:"), self.timeoutSpin)
+        self._add_row(advanced_form, self.tr("E&xtra CA file:"), self.ca_row, self.caFileEdit)
+        self.advanced.hide()
+
+        self.storeNote = WrapLabel()
+        self.storeNote.setObjectName("storeNote")
+        self.storeNote.setWordWrap(True)
+        self.storeNote.setStyleSheet("color: #555;")
+        self.offer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+        self.stepList = StepList()
+        self.stepList.hide()
+
+        self.backButton = QPushButton(self.tr("Cancel"))
+        self.backButton.setObjectName("backButton")
+        self.checkButton = QPushButton(self.tr("C&heck connection"))
+        self.checkButton.setObjectName("checkButton")
+        self.checkButton.setToolTip(
+            self.tr("Connect, log in and check the addresses without sending a mail")
+        )
+        self.cancelTestButton = QPushButton(self.tr("Cancel test"))
+        self.cancelTestButton.setObjectName("cancelTestButton")
+        self.cancelTestButton.hide()
+        self.saveButton = QPushButton(self.tr("&Save"))
+        self.saveButton.setObjectName("saveButton")
+        self.saveButton.setDefault(True)
+        self.saveButton.setToolTip(self.tr("Send a test mail, then store the settings"))
+        self.saveButton.setMinimumWidth(120)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setVerticalSpacing(8)
+        self._add_row(form, self.tr("&Provider:"), self.presetCombo)
+        form.addRow("", self.guidance)
+        form.addRow("", self.offer)
+        self._add_row(form, self.tr("Se&rver name:"), self.server_row, self.serverEdit)
+        self._add_row(form, self.tr("&User name:"), self.user_row, self.userEdit)
+        self._add_row(form, self.tr("Pass&word:"), self.password_row, self.passwordEdit)
+        self._add_row(form, self.tr("&From:"), self.from_row, self.fromEdit)
+        form.addRow("", self.authCheck)
+        self._add_row(form, self.tr("Test &recipient:"), self.to_row, self.testRecipientEdit)
+        form.addRow("", self.advancedButton)
+        form.addRow("", self.advanced)
+        form.addRow("", self.storeNote)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.stepList)
+        buttons.addStretch(1)
+        buttons.addWidget(self.backButton)
+        buttons.addWidget(self.checkButton)
+        buttons.addWidget(self.cancelTestButton)
+        buttons.addWidget(self.saveButton)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+        layout.addLayout(buttons)
+
+        order = [
+            self.presetCombo,
+            self.serverEdit,
+            self.userEdit,
+            self.passwordEdit,
+            self.showPasswordButton,
+            self.fromEdit,
+            self.authCheck,
+            self.testRecipientEdit,
+            self.advancedButton,
+            self.timeoutSpin,
+            self.caFileEdit,
+            self.caBrowseButton,
+            self.backButton,
+            self.checkButton,
+            self.saveButton,
+        ]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def _line(self, name: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        edit.setMaxLength(320)
+        edit.setClearButtonEnabled(name != "passwordEdit")
+        return edit
+
+    def _add_row(
+        self, form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None
+    ) -> None:
+        label = QLabel(text)
+        label.setBuddy(buddy or field)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        label.setMinimumHeight(field.sizeHint().height() if buddy is None else 0)
+        form.addRow(label, field)
+
+    def _connect(self) -> None:
+        self.presetCombo.activated.connect(self._preset_chosen)
+        for edit in (self.serverEdit, self.userEdit, self.passwordEdit, self.fromEdit):
+            edit.textChanged.connect(self.validate)
+            edit.returnPressed.connect(self._enter)
+        self.testRecipientEdit.textChanged.connect(self.validate)
+        self.testRecipientEdit.returnPressed.connect(self._enter)
+        self.caFileEdit.textChanged.connect(self.validate)
+        self.authCheck.toggled.connect(self._auth_toggled)
+        self.userEdit.textChanged.connect(self._maybe_offer)
+        self.fromEdit.textChanged.connect(self._maybe_offer)
+        self.userEdit.textChanged.connect(self._recipient_placeholder)
+        self.fromEdit.textChanged.connect(self._recipient_placeholder)
+        self.showPasswordButton.toggled.connect(self._show_password)
+        self.advancedButton.toggled.connect(self._toggle_advanced)
+        self.caBrowseButton.clicked.connect(self._browse_ca)
+        self.server_row.fix_button.clicked.connect(self._apply_server_fix)
+        self.offer_apply.clicked.connect(self._apply_offer)
+        self.offer_close.clicked.connect(self._dismiss_offer)
+        self.saveButton.clicked.connect(self.saveRequested)
+        self.checkButton.clicked.connect(self.checkRequested)
+        self.cancelTestButton.clicked.connect(self.cancelTestRequested)
+        self.backButton.clicked.connect(self.backRequested)
+
+    # -- loading and values ----------------------------------------------------------------
+    def load(self, settings: MailSettings | None, password_stored: bool, store_note: str) -> None:
+        """Fill the form from stored settings (or defaults) and remember them as unchanged."""
+        self.password_stored = password_stored
+        self.serverEdit.setText(settings.server.canonical() if settings else "")
+        self.userEdit.setText(settings.user if settings else "")
+        self.passwordEdit.clear()
+        self.fromEdit.setText(settings.from_addr if settings else "")
+        self.authCheck.setChecked(settings.auth if settings else True)
+        self.testRecipientEdit.setText(settings.to if settings else "")
+        self.timeoutSpin.setValue(int(settings.timeout if settings else checks.DEFAULT_TIMEOUT))
+        self.caFileEdit.setText(settings.ca_file or "" if settings else "")
+        self.advancedButton.setChecked(bool(settings and settings.ca_file))
+        self.storeNote.setText(store_note)
+        self.backButton.setVisible(settings is not None)
+        self._select_preset_for(self.serverEdit.text())
+        self._update_password_placeholder()
+        self._recipient_placeholder()
+        for row in self.rows.values():
+            row.touched = False
+        self._offer_dismissed.clear()
+        self.offer.hide()
+        self._snapshot = self.values()
+        self.validate()
+
+    def values(self) -> dict[str, object]:
+        """The raw values in the form (the password excluded)."""
+        return {
+            "server": self.serverEdit.text(),
+            "user": self.userEdit.text(),
+            "from": self.fromEdit.text(),
+            "auth": self.authCheck.isChecked(),
+            "to": self.testRecipientEdit.text(),
+            "timeout": self.timeoutSpin.value(),
+            "ca_file": self.caFileEdit.text().strip() or None,
+        }
+
+    def is_dirty(self) -> bool:
+        """True when the form differs from what was loaded (a typed password counts)."""
+        return self.values() != self._snapshot or bool(self.passwordEdit.text())
+
+    def current_preset(self) -> Preset | None:
+        """The preset chosen in the combo box (None for Custom)."""
+        preset_id = self.presetCombo.currentData()
+        return next((p for p in self.presets if p.id == preset_id and p.id != CUSTOM), None)
+
+    def settings(self) -> MailSettings:
+        """Validated settings from the form, or raise SettingsInvalid."""
+        preset = self.current_preset()
+        return build_settings(self.values(), placeholder=preset.placeholder if preset else None)
+
+    # -- validation ------------------------------------------------------------------------
+    def validate(self) -> bool:
+        """Check every field, show messages under touched or non-empty fields, enable Save."""
+        errors: dict[str, FieldError] = {}
+        try:
+            address = self.settings().server
+        except SettingsInvalid as invalid:
+            errors = dict(invalid.errors)
+            address = None
+        if self._password_missing():
+            errors["password"] = FieldError("password", "required")
+        for name, row in self.rows.items():
+            error = errors.get(name)
+            show = error is not None and (
+                row.touched or bool(row.editor.text()) or name == "ca_file"
+            )
+            if show and error is not None:
+                row.set_state("error", error.message(self.lang))
+            elif name == "server" and address is not None:
+                self._server_notes(address)
+            else:
+                row.set_state("")
+        valid = not errors
+        self.saveButton.setEnabled(valid and not self.running)
+        self.checkButton.setEnabled(valid and not self.running)
+        self.saveButton.setToolTip(
+            "\n".join(f"• {e.message(self.lang)}" for e in errors.values())
+            if errors
+            else self.tr("Send a test mail, then store the settings")
+        )
+        if valid != self._valid:
+            self._valid = valid
+            self.validityChanged.emit(valid)
+        return valid
+
+    def _password_missing(self) -> bool:
+        return (
+            self.authCheck.isChecked() and not self.passwordEdit.text() and not self.password_stored
+        )
+
+    def _server_notes(self, address: ServerAddress) -> None:
+        warnings = address.warnings()
+        if warnings:
+            warning = warnings[0]
+            self._server_fix = warning.suggestion
+            self.server_row.set_state(
+                "warning",
+                warning.message(self.lang),
+                self.tr("Change to %1").replace("%1", warning.suggestion),
+            )
+        elif address.security is Security.PLAIN:
+            self._server_fix = ""
+            self.server_row.set_state(
+                "warning",
+                self.tr(
+                    "Unencrypted connection: mail and password travel in plain text. "
+                    "Use ssl:// or tls:// if the server supports it."
+                ),
+            )
+        else:
+            self.server_row.set_state("")
+
+    def mark_fields(self, fields: tuple[str, ...], text: str) -> None:
+        """Mark the fields a failure points at (the message is in the banner)."""
+        for name in fields:
+            row = self.rows.get(name)
+            if row is not None:
+                row.set_state("error", text)
+
+    # -- behaviour -------------------------------------------------------------------------
+    def _enter(self) -> None:
+        if self.saveButton.isEnabled():
+            self.saveRequested.emit()
+
+    def keyPressEvent(self, event) -> None:
+        """Esc cancels a running test."""
+        if event.key() == Qt.Key.Key_Escape and self.running:
+            self.cancelTestRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def _auth_toggled(self, on: bool) -> None:
+        self.userEdit.setEnabled(on)
+        self.passwordEdit.setEnabled(on)
+        self.showPasswordButton.setEnabled(on)
+        self.validate()
+
+    def _show_password(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.passwordEdit.setEchoMode(mode)
+        self.showPasswordButton.setText(self.tr("Hide") if shown else self.tr("Show"))
+
+    def _toggle_advanced(self, shown: bool) -> None:
+        self.advanced.setVisible(shown)
+        self.advancedButton.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+
+    def _browse_ca(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Extra CA file"),
+            "",
+            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
+        )
+        if path:
+            self.caFileEdit.setText(path)
+
+    def _update_password_placeholder(self) -> None:
+        self.passwordEdit.setPlaceholderText(
+            self.tr("stored — type only to change it")
+            if self.password_stored
+            else self.tr("the mailbox password or an app password")
+        )
+
+    def set_password_stored(self, stored: bool) -> None:
+        """Update whether a password is stored for the user and host in the form."""
+        self.password_stored = stored
+        self._update_password_placeholder()
+        self.validate()
+
+    def _recipient_placeholder(self) -> None:
+        default = next(
+            (v for v in (self.fromEdit.text().strip(), self.userEdit.text().strip()) if "@" in v),
+            "",
+        )
+        self.testRecipientEdit.setPlaceholderText(
+            self.tr("default: %1").replace("%1", default) if default else "name@example.com"
+        )
+
+    def _apply_server_fix(self) -> None:
+        if getattr(self, "_server_fix", ""):
+            self.serverEdit.setText(self._server_fix)
+            self.server_row.touched = True
+
+    def set_server(self, server: str) -> None:
+        """Replace the server name (a fix offered by the banner)."""
+        self.serverEdit.setText(server)
+        self.server_row.touched = True
+        self._select_preset_for(server)
+
+    # -- presets ---------------------------------------------------------------------------
+    def _select_preset_for(self, server: str) -> None:
+        server = server.strip().lower()
+        chosen = CUSTOM
+        for preset in self.presets:
+            if preset.id != CUSTOM and server and server in (s.lower() for s in preset.servers):
+                chosen = preset.id
+                break
+        self.presetCombo.setCurrentIndex(self.presetCombo.findData(chosen))
+        self._show_guidance(self.current_preset())
+
+    def _preset_chosen(self, index: int) -> None:
+        preset = self.current_preset()
+        self._show_guidance(preset)
+        if preset is None:
+            return
+        self.authCheck.setChecked(preset.auth)
+        if preset.username_fixed and not self.userEdit.text():
+            self.userEdit.setText(preset.username_fixed)
+        self.serverEdit.setText(preset.server)
+        self.server_row.touched = True
+        self.offer.hide()
+        if preset.placeholder:
+            start = preset.server.find(preset.placeholder)
+            self.serverEdit.setFocus()
+            self.serverEdit.setSelection(start, len(preset.placeholder))
+
+    def apply_preset(self, preset_id: str) -> None:
+        """Choose a preset as if picked in the combo box."""
+        index = self.presetCombo.findData(preset_id)
+        self.presetCombo.setCurrentIndex(index)
+        self._preset_chosen(index)
+
+    def _show_guidance(self, preset: Preset | None) -> None:
+        if preset is None:
+            self.guidance.hide()
+            return
+        parts = [f"<b>{_escape(preset.text('name', self.lang))}</b>"]
+        parts.append(_escape(preset.text("guidance", self.lang)))
+        parts.append(
+            f"<i>{_escape(self.tr('User name:'))}</i> {_escape(preset.text('user_hint', self.lang))}"
+        )
+        if not preset.verified:
+            parts.append(
+                "<span style='color:#a84a00'>"
+                + _escape(
+                    self.tr("Not confirmed first-hand: check these values with the provider.")
+                )
+                + "</span>"
+            )
+        if preset.placeholder:
+            parts.append(
+                _escape(self.tr("Replace “%1” with the server name of your contract.")).replace(
+                    "%1", _escape(preset.placeholder)
+                )
+            )
+        self.guidance.setText("<br>".join(parts))
+        self.guidance.show()
+
+    def _maybe_offer(self) -> None:
+        found = None
+        for edit in (self.userEdit, self.fromEdit):
+            found = found or preset_for_address(edit.text().strip())
+        current = self.current_preset()
+        if (
+            found is None
+            or found.id in self._offer_dismissed
+            or (current and current.id == found.id)
+        ):
+            self.offer.hide()
+            return
+        self._offered = found
+        domain = next(
+            (
+                e.text().rpartition("@")[2]
+                for e in (self.userEdit, self.fromEdit)
+                if "@" in e.text()
+            ),
+            "",
+        )
+        self.offer_label.setText(
+            self.tr("“%1” is a %2 address. Use the %2 settings?")
+            .replace("%1", domain)
+            .replace("%2", found.text("name", self.lang))
+        )
+        self.offer.show()
+
+    def _apply_offer(self) -> None:
+        if self._offered is not None:
+            self.apply_preset(self._offered.id)
+        self.offer.hide()
+
+    def _dismiss_offer(self) -> None:
+        if self._offered is not None:
+            self._offer_dismissed.add(self._offered.id)
+        self.offer.hide()
+
+    # -- running state ---------------------------------------------------------------------
+    def set_running(self, running: bool, settings: MailSettings | None = None) -> None:
+        """Make the form read-only with the step list while a test runs."""
+        self.running = running
+        for edit in (
+            self.serverEdit,
+            self.userEdit,
+            self.passwordEdit,
+            self.fromEdit,
+            self.testRecipientEdit,
+            self.caFileEdit,
+        ):
+            edit.setReadOnly(running)
+        for widget in (
+            self.presetCombo,
+            self.authCheck,
+            self.timeoutSpin,
+            self.caBrowseButton,
+            self.showPasswordButton,
+            self.backButton,
+            self.server_row.fix_button,
+            self.offer_apply,
+        ):
+            widget.setEnabled(not running)
+        if not running:
+            self._auth_toggled(self.authCheck.isChecked())
+        self.cancelTestButton.setVisible(running)
+        self.saveButton.setVisible(not running)
+        self.checkButton.setVisible(not running)
+        if running and settings is not None:
+            self.stepList.reset(settings.server.security, settings.auth)
+            self.stepList.show()
+            self.cancelTestButton.setFocus()
+        self.validate()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

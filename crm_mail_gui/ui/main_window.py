@@ -1,0 +1,352 @@
+"""The main window: summary or edit form, the error banner, and Save = test, then store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+
+from crm_mail_gui.core import credentials
+from crm_mail_gui.core.credentials import CredentialStoreUnavailable
+from crm_mail_gui.core.delivery import Outcome, deliver
+from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step
+from crm_mail_gui.core.resources import resource_path
+from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
+from crm_mail_gui.core.store import Store
+from crm_mail_gui.ui import dialogs
+from crm_mail_gui.ui.banner import Banner
+from crm_mail_gui.ui.fields import WrapLabel
+from crm_mail_gui.ui.form import SettingsForm
+from crm_mail_gui.ui.summary import SummaryView
+from crm_mail_gui.ui.worker import Deliver, SendJob, SendWorker
+
+
+class MainWindow(QMainWindow):
+    """Outgoing mail server settings, in the two modes of the CRM screen."""
+
+    def __init__(
+        self,
+        store: Store,
+        lang: str,
+        *,
+        deliver_fn: Deliver = deliver,
+        confirm_unencrypted: Callable[[QWidget], bool] = dialogs.confirm_unencrypted,
+        confirm_discard: Callable[[QWidget], bool] = dialogs.confirm_discard,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.store = store
+        self.lang = lang
+        self.deliver_fn = deliver_fn
+        self.confirm_unencrypted = confirm_unencrypted
+        self.confirm_discard = confirm_discard
+        self.settings: MailSettings | None = None
+        self.job: SendJob | None = None
+        self.finished_jobs: list[SendJob] = []
+        self.success_dialog: dialogs.SuccessDialog | None = None
+        self._pending: tuple[MailSettings, str | None, bool] | None = None
+        self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
+        icon = resource_path("icons", "app.png")
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self._build()
+        self.reload()
+
+    def _build(self) -> None:
+        title = QLabel(self.tr("Outgoing mail server (SMTP)"))
+        title.setObjectName("windowHeading")
+        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        subtitle = WrapLabel(
+            self.tr(
+                "Every mail the CRM sends by itself — workflow notifications, password resets, "
+                "quotes — leaves through this server. Saving sends a test mail first."
+            )
+        )
+        subtitle.setObjectName("windowSubtitle")
+        subtitle.setWordWrap(True)
+        subtitle.setStyleSheet("color: #555;")
+        self.errorBanner = Banner("errorBanner")
+        self.infoBanner = Banner("infoBanner")
+        self.summaryView = SummaryView()
+        self.form = SettingsForm(self.lang)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.summaryView)
+        self.stack.addWidget(self.form)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addWidget(self.infoBanner)
+        layout.addWidget(self.errorBanner)
+        layout.addWidget(self.stack, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        self.setCentralWidget(scroll)
+        self.setMinimumSize(640, 560)
+        self.resize(760, 720)
+
+        self.summaryView.editRequested.connect(self.edit)
+        self.form.saveRequested.connect(lambda: self.start_test(check_only=False))
+        self.form.checkRequested.connect(lambda: self.start_test(check_only=True))
+        self.form.cancelTestRequested.connect(self.cancel_test)
+        self.form.backRequested.connect(self.back_to_summary)
+        self.form.userEdit.editingFinished.connect(self._refresh_password_state)
+        self.form.serverEdit.editingFinished.connect(self._refresh_password_state)
+        self.errorBanner.fixRequested.connect(self._apply_fix)
+        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.escape.activated.connect(self.cancel_test)
+
+    # -- modes -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Load the stored settings; summary when there are some, the form on first run."""
+        loaded = self.store.load()
+        self.settings = loaded.settings
+        if loaded.notice:
+            self.infoBanner.show_message(
+                "warning",
+                self.tr("The settings file could not be used and was set aside."),
+                loaded.notice,
+            )
+        if self.settings is None:
+            self.edit()
+        else:
+            self._show_summary()
+
+    def _store_note(self) -> str:
+        if not credentials.is_usable():
+            return self.tr(
+                "No credential store is available on this PC, so a password cannot be saved."
+            )
+        where = credentials.describe_backend(self.lang)
+        return self.tr("The password is kept only in %1, never in a file.").replace("%1", where)
+
+    def _show_summary(self) -> None:
+        assert self.settings is not None
+        stored = self.store.has_password(self.settings)
+        where = credentials.describe_backend(self.lang)
+        password_text = (
+            self.tr("stored (%1)").replace("%1", where) if stored else self.tr("not stored")
+        )
+        path_text = self.tr("Settings file: %1").replace("%1", str(self.store.path))
+        self.summaryView.show_settings(self.settings, password_text, path_text)
+        self.stack.setCurrentWidget(self.summaryView)
+        self.summaryView.editButton.setFocus()
+
+    def edit(self) -> None:
+        """Open the edit form with the stored settings."""
+        stored = bool(self.settings) and self.store.has_password(self.settings)
+        self.form.load(self.settings, stored, self._store_note())
+        self.errorBanner.clear()
+        self.stack.setCurrentWidget(self.form)
+        self.form.serverEdit.setFocus()
+
+    def back_to_summary(self) -> None:
+        """Leave the form without saving (asks first when something was changed)."""
+        if self.settings is None:
+            return
+        if self.form.is_dirty() and not self.confirm_discard(self):
+            return
+        self.errorBanner.clear()
+        self._show_summary()
+
+    def _refresh_password_state(self) -> None:
+        try:
+            settings = self.form.settings()
+        except SettingsInvalid:
+            return
+        self.form.set_password_stored(self.store.has_password(settings))
+
+    # -- testing ---------------------------------------------------------------------------
+    def start_test(self, check_only: bool = False) -> None:
+        """Validate, read the password on this thread, confirm if unencrypted, start the worker."""
+        if self.job is not None or not self.form.validate():
+            return
+        self.errorBanner.clear()
+        self.infoBanner.clear()
+        try:
+            settings = self.form.settings()
+        except SettingsInvalid:
+            return
+        typed = self.form.passwordEdit.text() or None
+        password = typed
+        if settings.auth:
+            try:
+                if not credentials.is_usable():
+                    raise CredentialStoreUnavailable(credentials.backend_name())
+                password = typed or self.store.password_for(settings)
+            except CredentialStoreUnavailable as error:
+                self._show_failure(
+                    Failure(
+                        Kind.CREDENTIAL_STORE_UNAVAILABLE,
+                        Step.AUTH,
+                        hint_key="credential_store",
+                        params={"backend": error.backend},
+                    ),
+                    [],
+                )
+                return
+            if not settings.server.encrypted:
+                if not self.confirm_unencrypted(self):
+                    return
+                settings = settings.with_changes(allow_unencrypted_auth=True)
+        self._pending = (settings, typed, check_only)
+        worker = SendWorker(settings, password, check_only=check_only, deliver_fn=self.deliver_fn)
+        worker.progress.connect(self.form.stepList.update_step)
+        worker.succeeded.connect(self._succeeded)
+        worker.failed.connect(self._failed)
+        worker.crashed.connect(self._crashed)
+        self.job = SendJob(worker, self)
+        self.job.finished.connect(self._job_finished)
+        self.form.set_running(True, settings)
+        self.job.start()
+
+    def cancel_test(self) -> None:
+        """Cancel a running test: the form is editable again at once."""
+        if self.job is None:
+            return
+        job, self.job = self.job, None
+        job.cancel()
+        self._park(job)
+        self._pending = None
+        self.form.set_running(False)
+        self.infoBanner.show_message(
+            "warning", self.tr("The test was cancelled. Nothing was saved.")
+        )
+
+    def _park(self, job: SendJob) -> None:
+        """Keep a cancelled job alive until its thread has ended."""
+        self.finished_jobs.append(job)
+        for signal in (job.worker.succeeded, job.worker.failed, job.worker.crashed):
+            signal.disconnect()
+        job.worker.progress.disconnect()
+
+    def _job_finished(self) -> None:
+        for job in list(self.finished_jobs):
+            if not job.running:
+                self.finished_jobs.remove(job)
+                job.deleteLater()
+
+    def _end_job(self) -> tuple[MailSettings, str | None, bool] | None:
+        pending, self._pending = self._pending, None
+        if self.job is not None:
+            self.finished_jobs.append(self.job)
+            self.job = None
+        self.form.set_running(False)
+        return pending
+
+    def _succeeded(self, outcome: Outcome) -> None:
+        pending = self._end_job()
+        if pending is None:
+            return
+        settings, typed, check_only = pending
+        self.form.stepList.finish(sent=not check_only)
+        if check_only:
+            self.infoBanner.show_message(
+                "success",
+                self.tr("Connection check passed: no mail was sent, nothing was saved."),
+                self._outcome_text(outcome),
+                transcript="\n".join(outcome.transcript),
+            )
+            return
+        try:
+            self.store.save(settings, typed)
+        except CredentialStoreUnavailable as error:
+            failure = Failure(
+                Kind.CREDENTIAL_STORE_UNAVAILABLE,
+                Step.AUTH,
+                hint_key="credential_store",
+                params={"backend": error.backend},
+            )
+            self._show_failure(failure, outcome.transcript)
+            return
+        except OSError as error:
+            self.errorBanner.show_message(
+                "error", self.tr("The settings could not be saved."), str(error)
+            )
+            return
+        self.settings = settings
+        self._show_summary()
+        self.success_dialog = dialogs.SuccessDialog(
+            settings.recipient, settings.server.canonical(), self
+        )
+        self.success_dialog.open()
+
+    def _outcome_text(self, outcome: Outcome) -> str:
+        parts = []
+        if outcome.tls_version:
+            parts.append(f"TLS: {outcome.tls_version}")
+        if outcome.auth_mechanism:
+            parts.append(self.tr("Authentication: %1").replace("%1", outcome.auth_mechanism))
+        parts.append(self.tr("Time: %1 s").replace("%1", f"{outcome.elapsed:.2f}"))
+        return " · ".join(parts)
+
+    def _failed(self, error: DeliveryError) -> None:
+        if self._end_job() is None:
+            return
+        self._show_failure(error.failure, error.transcript)
+
+    def _crashed(self, text: str) -> None:
+        if self._end_job() is None:
+            return
+        self.errorBanner.show_message(
+            "error",
+            self.tr("The test stopped because of an unexpected error. Your input is kept."),
+            text,
+        )
+
+    def _show_failure(self, failure: Failure, transcript: list[str]) -> None:
+        lang = self.lang
+        lines = [self.tr("Step: %1").replace("%1", failure.step_name(lang))]
+        if failure.server_reply():
+            lines.append(self.tr("Server reply: %1").replace("%1", failure.server_reply()))
+        if failure.detail:
+            lines.append(self.tr("Detail: %1").replace("%1", failure.detail))
+        hint = failure.hint(lang)
+        if hint:
+            lines.append(self.tr("What to do: %1").replace("%1", hint))
+        action, action_text = "", ""
+        if failure.suggested_server:
+            action = "server:" + failure.suggested_server
+            action_text = self.tr("Use %1").replace("%1", failure.suggested_server)
+        self.errorBanner.show_message(
+            "error",
+            failure.message(lang),
+            "\n".join(lines),
+            transcript="\n".join(transcript),
+            action=action,
+            action_text=action_text,
+            failure=failure,
+        )
+        self.form.mark_fields(failure.fields, failure.message(lang))
+        self.form.stepList.show()
+
+    def _apply_fix(self, action: str) -> None:
+        if action.startswith("server:"):
+            self.form.set_server(action.removeprefix("server:"))
+            self.errorBanner.clear()
+
+    # -- closing ---------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Ask about unsaved changes; cancel a running test and wait for its thread."""
+        editing = self.stack.currentWidget() is self.form
+        if editing and self.job is None and self.form.is_dirty() and not self.confirm_discard(self):
+            event.ignore()
+            return
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Cancel any test and wait until every worker thread has ended."""
+        if self.job is not None:
+            self.cancel_test()
+        for job in list(self.finished_jobs):
+            job.cancel()
+            job.wait(5000)
+        self.finished_jobs.clear()

@@ -1,0 +1,85 @@
+"""The live step list shown while a test runs: 接続 → TLS → 認証 → 送信, each with ✓ or ✗."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from crm_mail_gui.core.address import Security
+
+# Display stages and the core steps each one covers.
+STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (QT_TRANSLATE_NOOP("StepList", "Connect"), ("resolve", "connect")),
+    (QT_TRANSLATE_NOOP("StepList", "TLS"), ("tls", "starttls")),
+    (QT_TRANSLATE_NOOP("StepList", "Authenticate"), ("auth",)),
+    (QT_TRANSLATE_NOOP("StepList", "Send"), ("mail", "rcpt", "data")),
+)
+MARKS = {"pending": "○", "running": "…", "ok": "✓", "fail": "✗", "skipped": "–"}
+COLORS = {
+    "pending": "#777",
+    "running": "#1565c0",
+    "ok": "#2e7d32",
+    "fail": "#c62828",
+    "skipped": "#999",
+}
+
+
+class StepList(QWidget):
+    """A row of stage labels that follow the worker's progress signals."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stepList")
+        self.labels: list[QLabel] = []
+        self.states: list[str] = []
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for index, _ in enumerate(STAGES):
+            label = QLabel()
+            label.setObjectName(f"step{index}")
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            self.labels.append(label)
+            self.states.append("pending")
+            if index:
+                arrow = QLabel("→")
+                arrow.setStyleSheet("color: #999;")
+                layout.addWidget(arrow)
+            layout.addWidget(label)
+        layout.addStretch(1)
+
+    def _name(self, index: int) -> str:
+        return QCoreApplication.translate("StepList", STAGES[index][0])
+
+    def reset(self, security: Security, auth: bool) -> None:
+        """Set every stage pending (or skipped when it does not apply)."""
+        for index, (_, steps) in enumerate(STAGES):
+            skip = ("tls" in steps and security is Security.PLAIN) or ("auth" in steps and not auth)
+            self._set(index, "skipped" if skip else "pending")
+
+    def update_step(self, step: str, state: str) -> None:
+        """Apply one progress report from the worker."""
+        for index, (_, steps) in enumerate(STAGES):
+            if step not in steps:
+                continue
+            if state == "start":
+                self._set(index, "running")
+            elif state == "fail":
+                self._set(index, "fail")
+            elif state == "ok" and (step == steps[-1] or step == "tls"):
+                self._set(index, "ok")
+
+    def finish(self, sent: bool) -> None:
+        """Mark the last stage done after success (a check without sending skips it)."""
+        last = len(STAGES) - 1
+        self._set(last, "ok" if sent else "skipped")
+
+    def state_text(self) -> str:
+        """The stages as text, e.g. "接続 ✓ → TLS ✓ → 認証 ✗ → 送信 ○" (for tests and a11y)."""
+        return " → ".join(f"{self._name(i)} {MARKS[s]}" for i, s in enumerate(self.states))
+
+    def _set(self, index: int, state: str) -> None:
+        self.states[index] = state
+        label = self.labels[index]
+        label.setText(f"{MARKS[state]} {self._name(index)}")
+        weight = "bold" if state == "running" else "normal"
+        label.setStyleSheet(f"color: {COLORS[state]}; font-weight: {weight};")

@@ -1,0 +1,83 @@
+"""The read-only summary of the stored settings, with the Edit button (as on the CRM screen)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm_mail_gui.core.settings import MailSettings
+
+
+class SummaryView(QFrame):
+    """Stored settings as text; the password only as "stored (where)" or "not stored".
+
+    Signals:
+        editRequested(): the Edit button was clicked.
+    """
+
+    editRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("summaryView")
+        self.values: dict[str, QLabel] = {}
+        self.editButton = QPushButton(self.tr("&Edit"))
+        self.editButton.setObjectName("editButton")
+        self.editButton.setMinimumWidth(110)
+        self.editButton.clicked.connect(self.editRequested)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.form.setVerticalSpacing(10)
+        rows = (
+            ("server", self.tr("Server name:")),
+            ("user", self.tr("User name:")),
+            ("password", self.tr("Password:")),
+            ("from", self.tr("From:")),
+            ("auth", self.tr("Requires authentication:")),
+            ("to", self.tr("Test recipient:")),
+            ("timeout", self.tr("Timeout per step:")),
+        )
+        for key, text in rows:
+            value = QLabel()
+            value.setObjectName(f"summary_{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            self.values[key] = value
+            self.form.addRow(QLabel(text), value)
+        self.path_label = QLabel()
+        self.path_label.setObjectName("summaryPath")
+        self.path_label.setStyleSheet("color: #666;")
+        self.path_label.setWordWrap(True)
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.addLayout(self.form, 1)
+        top.addWidget(self.editButton, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addStretch(1)
+        layout.addWidget(self.path_label)
+
+    def show_settings(self, settings: MailSettings, password_text: str, path_text: str) -> None:
+        """Show these settings."""
+        yes, no = self.tr("Yes"), self.tr("No")
+        self.values["server"].setText(settings.server.canonical())
+        if settings.server.display_host != settings.server.host:
+            self.values["server"].setText(
+                f"{settings.server.canonical()}  ({settings.server.display_host})"
+            )
+        self.values["user"].setText(settings.user or "—")
+        self.values["password"].setText(password_text if settings.auth else "—")
+        self.values["from"].setText(settings.from_addr)
+        self.values["auth"].setText(yes if settings.auth else no)
+        self.values["to"].setText(settings.recipient or "—")
+        self.values["timeout"].setText(self.tr("%1 s").replace("%1", f"{settings.timeout:g}"))
+        self.path_label.setText(path_text)

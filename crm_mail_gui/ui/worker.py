@@ -1,0 +1,108 @@
+"""The test send on a worker thread: a QObject moved to a QThread, reporting through signals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from crm_mail_gui.core.connection import CancelToken
+from crm_mail_gui.core.delivery import Outcome, deliver
+from crm_mail_gui.core.errors import DeliveryError, Step
+from crm_mail_gui.core.settings import MailSettings
+
+Deliver = Callable[..., Outcome]
+
+
+class SendWorker(QObject):
+    """Runs one session off the GUI thread.
+
+    Signals:
+        progress(str step, str state): a step started ("start"), passed ("ok") or failed ("fail").
+        succeeded(object outcome): the session finished; the Outcome.
+        failed(object error): a DeliveryError (failure + redacted transcript).
+        crashed(str text): something unexpected was raised; its type and text (no secrets).
+    """
+
+    progress = Signal(str, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    crashed = Signal(str)
+
+    def __init__(
+        self,
+        settings: MailSettings,
+        password: str | None,
+        *,
+        check_only: bool = False,
+        deliver_fn: Deliver = deliver,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self._password = password
+        self.check_only = check_only
+        self.cancel_token = CancelToken()
+        self._deliver = deliver_fn
+
+    @Slot()
+    def run(self) -> None:
+        """Run the session and emit exactly one of succeeded, failed or crashed."""
+        password, self._password = self._password, None
+        try:
+            outcome = self._deliver(
+                self.settings,
+                password,
+                check_only=self.check_only,
+                progress=self._report,
+                cancel=self.cancel_token,
+            )
+        except DeliveryError as error:
+            self.failed.emit(error)
+        except Exception as error:  # the form must survive anything the worker raises
+            text = f"{type(error).__name__}: {error}"
+            if password:
+                text = text.replace(password, "********")
+            self.crashed.emit(text)
+        else:
+            self.succeeded.emit(outcome)
+
+    def _report(self, step: Step, state: str) -> None:
+        self.progress.emit(step.value, state)
+
+
+class SendJob(QObject):
+    """Owns a SendWorker and its QThread; `finished` fires after the thread has stopped.
+
+    Signals:
+        finished(): the thread has ended and the job may be dropped.
+    """
+
+    finished = Signal()
+
+    def __init__(self, worker: SendWorker, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.thread = QThread()
+        self.thread.setObjectName("smtp-test-send")
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.run)
+        for signal in (worker.succeeded, worker.failed, worker.crashed):
+            signal.connect(self.thread.quit)
+        self.thread.finished.connect(self.finished)
+
+    def start(self) -> None:
+        """Start the thread."""
+        self.thread.start()
+
+    def cancel(self) -> None:
+        """Ask the session to stop; sockets close at once, the thread ends shortly after."""
+        self.worker.cancel_token.cancel()
+
+    def wait(self, milliseconds: int = 3000) -> bool:
+        """Block until the thread has ended (used at exit)."""
+        return self.thread.wait(milliseconds)
+
+    @property
+    def running(self) -> bool:
+        """True while the thread runs."""
+        return self.thread.isRunning()
