@@ -17,6 +17,10 @@ _BACKEND_NAMES = {
         "en": "Secret Service (GNOME Keyring and others)",
     },
     "KWallet": {"ja": "KWallet", "en": "KWallet"},
+    "MemoryKeyring": {
+        "ja": "メモリ内の一時ストア(テスト用)",
+        "en": "an in-memory store (for tests)",
+    },
 }
 
 
@@ -37,9 +41,14 @@ def account_key(user: str, host: str) -> str:
 
 
 def backend_name(backend: keyring.backend.KeyringBackend | None = None) -> str:
-    """The class name of the keyring backend in force (e.g. "WinVaultKeyring")."""
+    """The qualified class name of the keyring backend in force.
+
+    E.g. "keyring.backends.fail.Keyring": the bare class name ("Keyring") is shared by several
+    backends, and this form is what `PYTHON_KEYRING_BACKEND` and `keyring --list-backends` use.
+    """
     backend = backend or keyring.get_keyring()
-    return type(backend).__name__
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def is_usable(backend: keyring.backend.KeyringBackend | None = None) -> bool:

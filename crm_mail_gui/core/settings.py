@@ -203,6 +203,8 @@ def check_server(value: str, placeholder: str | None = None) -> ServerAddress:
 
 def check_timeout(value: object) -> float:
     """Validate the per-step timeout in seconds."""
+    if isinstance(value, bool):
+        raise FieldError("timeout", "timeout_number")
     try:
         seconds = float(str(value).strip()) if not isinstance(value, int | float) else float(value)
     except ValueError:
@@ -238,7 +240,8 @@ def build_settings(values: dict[str, object], placeholder: str | None = None) ->
     run("user", check_user, str(values.get("user", "") or ""), auth)
     run("from_addr", check_address, str(values.get("from", "") or ""), "from")
     run("to", lambda v: check_address(v, "to", required=False), str(values.get("to", "") or ""))
-    run("timeout", check_timeout, values.get("timeout", DEFAULT_TIMEOUT) or DEFAULT_TIMEOUT)
+    timeout = values.get("timeout")
+    run("timeout", check_timeout, DEFAULT_TIMEOUT if timeout is None or timeout == "" else timeout)
     run("ca_file", check_ca_file, values.get("ca_file") or None)
     if errors:
         raise SettingsInvalid({e.field: e for e in errors.values()})

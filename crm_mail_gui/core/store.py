@@ -56,7 +56,7 @@ def settings_from_json(data: object, source: str) -> MailSettings:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: not a JSON object")
     version = data.get("version")
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ConfigError(f'{source}: missing or invalid "version"')
     if version > CONFIG_VERSION:
         raise ConfigError(f"{source}: version {version} is newer than this app understands")

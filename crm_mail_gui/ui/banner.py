@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -108,8 +109,12 @@ class Banner(QFrame):
             f" #{name} QLabel {{ color: {text}; background: transparent; border: none; }}"
             f" #{name} QLabel#bannerTitle {{ font-weight: bold; }}"
         )
-        self.icon.setText({"error": "⛔", "warning": "⚠", "success": "✔"}[kind])
-        self.icon.setStyleSheet(f"color: {accent}; font-size: 18px;")
+        pixmap = {
+            "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+            "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+            "success": QStyle.StandardPixmap.SP_DialogApplyButton,
+        }[kind]
+        self.icon.setPixmap(self.style().standardIcon(pixmap).pixmap(24, 24))
 
     def show_message(
         self,

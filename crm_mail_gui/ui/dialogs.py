@@ -56,26 +56,26 @@ def ask_yes_no(parent: QWidget, title: str, text: str, yes_text: str) -> bool:
 
 def confirm_unencrypted(parent: QWidget) -> bool:
     """Ask before a password is sent over an unencrypted connection."""
-    tr = QCoreApplication.translate
     return ask_yes_no(
         parent,
-        tr("Dialogs", "Unencrypted connection"),
-        tr(
+        QCoreApplication.translate("Dialogs", "Unencrypted connection"),
+        QCoreApplication.translate(
             "Dialogs",
             "This server name has no ssl:// or tls://, so the password and the mail will "
             "travel unencrypted. Anyone on the network path could read the password.\n\n"
             "Send the password unencrypted anyway?",
         ),
-        tr("Dialogs", "Send unencrypted"),
+        QCoreApplication.translate("Dialogs", "Send unencrypted"),
     )
 
 
 def confirm_discard(parent: QWidget) -> bool:
     """Ask before unsaved changes are thrown away."""
-    tr = QCoreApplication.translate
     return ask_yes_no(
         parent,
-        tr("Dialogs", "Discard changes?"),
-        tr("Dialogs", "The settings you changed have not been saved. Discard the changes?"),
-        tr("Dialogs", "Discard"),
+        QCoreApplication.translate("Dialogs", "Discard changes?"),
+        QCoreApplication.translate(
+            "Dialogs", "The settings you changed have not been saved. Discard the changes?"
+        ),
+        QCoreApplication.translate("Dialogs", "Discard"),
     )

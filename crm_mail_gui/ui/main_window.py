@@ -223,9 +223,11 @@ class MainWindow(QMainWindow):
     def _park(self, job: SendJob) -> None:
         """Keep a cancelled job alive until its thread has ended."""
         self.finished_jobs.append(job)
-        for signal in (job.worker.succeeded, job.worker.failed, job.worker.crashed):
-            signal.disconnect()
-        job.worker.progress.disconnect()
+        worker = job.worker
+        worker.succeeded.disconnect(self._succeeded)
+        worker.failed.disconnect(self._failed)
+        worker.crashed.disconnect(self._crashed)
+        worker.progress.disconnect(self.form.stepList.update_step)
 
     def _job_finished(self) -> None:
         for job in list(self.finished_jobs):
@@ -324,7 +326,7 @@ class MainWindow(QMainWindow):
             action_text=action_text,
             failure=failure,
         )
-        self.form.mark_fields(failure.fields, failure.message(lang))
+        self.form.mark_fields(failure.fields, self.tr("Check this field (see the message above)."))
         self.form.stepList.show()
 
     def _apply_fix(self, action: str) -> None:

@@ -1,0 +1,362 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="ja">
+<context>
+    <name>Banner</name>
+    <message>
+        <source>Details</source>
+        <translation>詳細</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+</context>
+<context>
+    <name>Dialogs</name>
+    <message>
+        <source>Unencrypted connection</source>
+        <translation>暗号化されていない接続</translation>
+    </message>
+    <message>
+        <source>This server name has no ssl:// or tls://, so the password and the mail will travel unencrypted. Anyone on the network path could read the password.
+
+Send the password unencrypted anyway?</source>
+        <translation>このサーバ名には ssl:// も tls:// も付いていないため、パスワードとメールは暗号化されずに送られます。通信経路上の第三者にパスワードを読まれるおそれがあります。
+
+それでも暗号化せずにパスワードを送信しますか?</translation>
+    </message>
+    <message>
+        <source>Send unencrypted</source>
+        <translation>暗号化せずに送信</translation>
+    </message>
+    <message>
+        <source>Discard changes?</source>
+        <translation>変更を破棄しますか?</translation>
+    </message>
+    <message>
+        <source>The settings you changed have not been saved. Discard the changes?</source>
+        <translation>変更した設定はまだ保存されていません。変更を破棄しますか?</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>破棄</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Outgoing mail server — crm-mail-gui</source>
+        <translation>送信メールサーバー設定 — crm-mail-gui</translation>
+    </message>
+    <message>
+        <source>Outgoing mail server (SMTP)</source>
+        <translation>送信メールサーバー(SMTP)</translation>
+    </message>
+    <message>
+        <source>Every mail the CRM sends by itself — workflow notifications, password resets, quotes — leaves through this server. Saving sends a test mail first.</source>
+        <translation>ワークフロー通知、パスワードリセット、見積書の送付など、CRM が自動送信するすべてのメールの「出口」です。保存時に自動的にテストメールを送信し、本当に届くかを確認します。</translation>
+    </message>
+    <message>
+        <source>The settings file could not be used and was set aside.</source>
+        <translation>設定ファイルを読み込めなかったため、別名で退避しました。</translation>
+    </message>
+    <message>
+        <source>No credential store is available on this PC, so a password cannot be saved.</source>
+        <translation>この PC では資格情報ストアが使えないため、パスワードを保存できません。</translation>
+    </message>
+    <message>
+        <source>The password is kept only in %1, never in a file.</source>
+        <translation>パスワードは %1 にだけ保存され、ファイルには書き込まれません。</translation>
+    </message>
+    <message>
+        <source>stored (%1)</source>
+        <translation>保存済み(%1)</translation>
+    </message>
+    <message>
+        <source>not stored</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Settings file: %1</source>
+        <translation>設定ファイル: %1</translation>
+    </message>
+    <message>
+        <source>The test was cancelled. Nothing was saved.</source>
+        <translation>テストを中止しました。設定は保存していません。</translation>
+    </message>
+    <message>
+        <source>Connection check passed: no mail was sent, nothing was saved.</source>
+        <translation>接続テストに成功しました(メールは送信せず、設定も保存していません)。</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved.</source>
+        <translation>設定を保存できませんでした。</translation>
+    </message>
+    <message>
+        <source>Authentication: %1</source>
+        <translation>認証方式: %1</translation>
+    </message>
+    <message>
+        <source>Time: %1 s</source>
+        <translation>所要時間: %1 秒</translation>
+    </message>
+    <message>
+        <source>The test stopped because of an unexpected error. Your input is kept.</source>
+        <translation>予期しないエラーでテストが止まりました。入力内容はそのまま残っています。</translation>
+    </message>
+    <message>
+        <source>Step: %1</source>
+        <translation>段階: %1</translation>
+    </message>
+    <message>
+        <source>Server reply: %1</source>
+        <translation>サーバの応答: %1</translation>
+    </message>
+    <message>
+        <source>Detail: %1</source>
+        <translation>詳細: %1</translation>
+    </message>
+    <message>
+        <source>What to do: %1</source>
+        <translation>対処: %1</translation>
+    </message>
+    <message>
+        <source>Use %1</source>
+        <translation>%1 に変更</translation>
+    </message>
+    <message>
+        <source>Check this field (see the message above).</source>
+        <translation>この項目を確認してください(上のメッセージを参照)。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsForm</name>
+    <message>
+        <source>Use it</source>
+        <translation>適用する</translation>
+    </message>
+    <message>
+        <source>usually the full mail address</source>
+        <translation>通常はメールアドレス全体</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <source>Show or hide the password</source>
+        <translation>パスワードを表示/非表示</translation>
+    </message>
+    <message>
+        <source>Requires &amp;authentication (SMTP AUTH)</source>
+        <translation>認証を行う(SMTP 認証)(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Advanced settings</source>
+        <translation>詳細設定</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>only for an in-house CA</source>
+        <translation>社内 CA を使う場合のみ</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <source>&amp;Timeout per step:</source>
+        <translation>タイムアウト(各段階)(&amp;T):</translation>
+    </message>
+    <message>
+        <source>E&amp;xtra CA file:</source>
+        <translation>追加の CA ファイル(&amp;X):</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>C&amp;heck connection</source>
+        <translation>接続テストのみ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Connect, log in and check the addresses without sending a mail</source>
+        <translation>メールは送信せずに、接続・認証・アドレスの確認だけを行います</translation>
+    </message>
+    <message>
+        <source>Cancel test</source>
+        <translation>テストを中止</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Send a test mail, then store the settings</source>
+        <translation>テストメールを送信し、成功したら設定を保存します</translation>
+    </message>
+    <message>
+        <source>&amp;Provider:</source>
+        <translation>プロバイダ(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Se&amp;rver name:</source>
+        <translation>サーバ名(&amp;R):</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>ユーザ名(&amp;U):</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>パスワード(&amp;W):</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>差出人(&amp;F):</translation>
+    </message>
+    <message>
+        <source>Test &amp;recipient:</source>
+        <translation>テストメールの送信先(&amp;E):</translation>
+    </message>
+    <message>
+        <source>Change to %1</source>
+        <translation>%1 に変更</translation>
+    </message>
+    <message>
+        <source>Unencrypted connection: mail and password travel in plain text. Use ssl:// or tls:// if the server supports it.</source>
+        <translation>暗号化されない接続です。メールとパスワードが平文で送られます。サーバが対応していれば ssl:// または tls:// を使ってください。</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隠す</translation>
+    </message>
+    <message>
+        <source>Extra CA file</source>
+        <translation>追加の CA ファイル</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>証明書 (*.pem *.crt *.cer);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>stored — type only to change it</source>
+        <translation>保存済み — 変更するときだけ入力</translation>
+    </message>
+    <message>
+        <source>the mailbox password or an app password</source>
+        <translation>メールアカウントのパスワード、またはアプリパスワード</translation>
+    </message>
+    <message>
+        <source>default: %1</source>
+        <translation>既定: %1</translation>
+    </message>
+    <message>
+        <source>Not confirmed first-hand: check these values with the provider.</source>
+        <translation>一次情報で未確認の設定です。プロバイダの案内で値を確認してください。</translation>
+    </message>
+    <message>
+        <source>Replace “%1” with the server name of your contract.</source>
+        <translation>「%1」の部分を契約中のサーバ名に置き換えてください。</translation>
+    </message>
+    <message>
+        <source>“%1” is a %2 address. Use the %2 settings?</source>
+        <translation>「%1」は %2 のアドレスです。%2 の設定を使いますか?</translation>
+    </message>
+</context>
+<context>
+    <name>StepList</name>
+    <message>
+        <source>Connect</source>
+        <translation>接続</translation>
+    </message>
+    <message>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <source>Authenticate</source>
+        <translation>認証</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>送信</translation>
+    </message>
+</context>
+<context>
+    <name>SuccessDialog</name>
+    <message>
+        <source>Test Mail Sent</source>
+        <translation>Test Mail Sent</translation>
+    </message>
+    <message>
+        <source>The test mail was sent. Please check the inbox.</source>
+        <translation>テストメールが送信されました。受信トレイを確認してください。</translation>
+    </message>
+    <message>
+        <source>Recipient: %1
+Server: %2</source>
+        <translation>送信先: %1
+サーバ: %2</translation>
+    </message>
+    <message>
+        <source>The settings have been saved.</source>
+        <translation>設定を保存しました。</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryView</name>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>編集(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Server name:</source>
+        <translation>サーバ名:</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>ユーザ名:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>パスワード:</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>差出人:</translation>
+    </message>
+    <message>
+        <source>Requires authentication:</source>
+        <translation>認証を行う:</translation>
+    </message>
+    <message>
+        <source>Test recipient:</source>
+        <translation>テストメールの送信先:</translation>
+    </message>
+    <message>
+        <source>Timeout per step:</source>
+        <translation>タイムアウト(各段階):</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>はい</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>いいえ</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+</context>
+</TS>
