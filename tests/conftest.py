@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
+# Headless Qt everywhere (a fresh CI machine has no display); set before any QApplication exists.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import keyring
+import keyring.core
 import pytest
 from smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
 
@@ -45,3 +51,24 @@ def fault_server(certs: TestCerts) -> Iterator[Callable[..., FaultServer]]:
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _isolation(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
+    """Every test gets a fresh in-memory keyring and its own config folder: never the real ones."""
+    from crm_mail_gui.core.credentials import MemoryKeyring
+
+    monkeypatch.setenv("CRM_MAIL_GUI_CONFIG_DIR", str(tmp_path_factory.mktemp("config-env")))
+    saved = keyring.core._keyring_backend
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.core._keyring_backend = saved
+
+
+@pytest.fixture
+def memory_keyring(_isolation: Any) -> Any:
+    """The test's in-memory keyring backend (already in force)."""
+    return _isolation
