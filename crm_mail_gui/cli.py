@@ -17,6 +17,7 @@ from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step
 from crm_mail_gui.core.i18n import tr
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid, build_settings
 from crm_mail_gui.core.store import ConfigError, Store
+from crm_mail_gui.logsetup import log, setup_logging
 
 EXIT_OK, EXIT_OTHER, EXIT_INVALID, EXIT_STORE = 0, 1, 2, 7
 
@@ -154,6 +155,10 @@ def _print_field_errors(error: SettingsInvalid) -> None:
 
 
 def _print_failure(error: DeliveryError, verbose: bool) -> int:
+    failure = error.failure
+    log.warning(
+        "session failed: %s at %s: %s", failure.kind, failure.step, failure.server_reply() or "-"
+    )
     print(error.failure.describe(i18n.current_language()), file=sys.stderr)
     if verbose and error.transcript:
         print("\n".join(error.transcript), file=sys.stderr)
@@ -365,6 +370,7 @@ def _fix_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `crm-mail-gui`; returns the exit code."""
+    setup_logging()
     _fix_streams()
     args = build_parser().parse_args(argv)
     i18n.set_language(getattr(args, "lang", None))

@@ -61,6 +61,7 @@ def _isolation(
     from crm_mail_gui.core.credentials import MemoryKeyring
 
     monkeypatch.setenv("CRM_MAIL_GUI_CONFIG_DIR", str(tmp_path_factory.mktemp("config-env")))
+    monkeypatch.setenv("CRM_MAIL_GUI_LOG_DIR", str(tmp_path_factory.mktemp("logs")))
     saved = keyring.core._keyring_backend
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

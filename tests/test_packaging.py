@@ -1,0 +1,105 @@
+"""The frozen build from build.spec starts, passes --self-check, speaks Japanese and delivers a mail."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from smtp_servers import AioSMTPServer, TestCerts
+
+from crm_mail_gui.core.settings import build_settings
+from crm_mail_gui.core.store import Store
+
+pytestmark = [pytest.mark.packaging, pytest.mark.slow, pytest.mark.timeout(900)]
+ROOT = Path(__file__).resolve().parents[1]
+EXE = "crm-mail-gui.exe" if sys.platform == "win32" else "crm-mail-gui"
+
+
+@pytest.fixture(scope="module")
+def frozen(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build once with build.spec into a temp folder; return the executable."""
+    pytest.importorskip("PyInstaller", reason="pyinstaller is part of the test extras")
+    work = tmp_path_factory.mktemp("pyinstaller")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+            "build.spec",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    exe = work / "dist" / "crm-mail-gui" / EXE
+    assert exe.exists()
+    return exe
+
+
+def run_frozen(exe: Path, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run the frozen app offscreen with an in-memory keyring and temp log folder."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "QT_"))}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        PYTHON_KEYRING_BACKEND="crm_mail_gui.core.credentials.MemoryKeyring",
+        CRM_MAIL_GUI_LOG_DIR=str(tmp_path / "logs"),
+        CRM_MAIL_GUI_CONFIG_DIR=str(tmp_path / "unused-config"),
+        LANG="C.UTF-8",
+    )
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path
+    )
+
+
+def test_self_check_passes_with_nothing_on_stderr(frozen: Path, tmp_path: Path) -> None:
+    result = run_frozen(frozen, "--self-check", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    assert "(frozen)" in result.stdout
+    assert "[NG]" not in result.stdout
+    for needle in ("Qt: 6.", "presets: 14 providers", "qtbase_ja.qm", "MemoryKeyring"):
+        assert needle in result.stdout
+
+
+def test_japanese_translation_loads(frozen: Path, tmp_path: Path) -> None:
+    result = run_frozen(frozen, "--lang", "ja", "--self-check", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "保存(&S)" in result.stdout
+    listing = run_frozen(frozen, "--lang", "ja", "presets", tmp_path=tmp_path)
+    assert "さくらのレンタルサーバ" in listing.stdout and listing.stderr == ""
+
+
+def test_headless_test_delivers_over_tls(frozen: Path, tmp_path: Path, certs: TestCerts) -> None:
+    config = tmp_path / "config"
+    with AioSMTPServer(certs, mode="ssl") as server:
+        settings = build_settings(
+            {
+                "server": f"ssl://127.0.0.1:{server.port}",
+                "from": "crm@example.com",
+                "to": "admin@example.com",
+                "auth": False,
+                "ca_file": certs.ca_file,
+                "timeout": 5,
+            }
+        )
+        Store(config).save(settings)
+        result = run_frozen(frozen, "--config-dir", str(config), "test", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    assert len(server.messages) == 1
+    received = server.messages[0]
+    assert received.mail_from == "crm@example.com"
+    assert received.rcpt_tos == ["admin@example.com"]
+    assert "CRM" in str(received.message["Subject"])
