@@ -344,8 +344,10 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
-    store.save(settings)
+    store.save(settings.with_changes(extra={}))
     _say("imported", path=args.file)
+    if settings.extra.get("missing_ca_file"):
+        _err("notice", text=f"CA file not found, left out: {settings.extra['missing_ca_file']}")
     if settings.auth and not store.has_password(settings):
         _err("import_password")
     return EXIT_OK

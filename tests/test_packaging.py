@@ -48,7 +48,9 @@ def frozen(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return exe
 
 
-def run_frozen(exe: Path, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def run_frozen(
+    exe: Path, *args: str, tmp_path: Path, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
     """Run the frozen app offscreen with an in-memory keyring and temp log folder."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "QT_"))}
     env.update(
@@ -58,6 +60,8 @@ def run_frozen(exe: Path, *args: str, tmp_path: Path) -> subprocess.CompletedPro
         CRM_MAIL_GUI_CONFIG_DIR=str(tmp_path / "unused-config"),
         LANG="C.UTF-8",
     )
+    env.update(extra_env)
+    env = {key: value for key, value in env.items() if value}
     return subprocess.run(
         [str(exe), *args], capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path
     )
@@ -103,3 +107,37 @@ def test_headless_test_delivers_over_tls(frozen: Path, tmp_path: Path, certs: Te
     assert received.mail_from == "crm@example.com"
     assert received.rcpt_tos == ["admin@example.com"]
     assert "CRM" in str(received.message["Subject"])
+
+
+def test_window_opens_in_the_frozen_build(frozen: Path, tmp_path: Path) -> None:
+    result = run_frozen(frozen, "--lang", "ja", tmp_path=tmp_path, CRM_MAIL_GUI_EXIT_WHEN_SHOWN="1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "shown"
+    assert result.stderr == ""
+
+
+def test_portable_config_folder_beside_the_executable(
+    frozen: Path, tmp_path: Path, certs: TestCerts
+) -> None:
+    portable = frozen.parent / "crm-mail-gui-config"
+    portable.mkdir()
+    try:
+        export = tmp_path / "office.json"
+        settings = build_settings(
+            {
+                "server": "tls://smtp.office365.com:587",
+                "user": "a@example.com",
+                "from": "a@example.com",
+            }
+        )
+        Store(tmp_path / "source").export_to(settings, export)
+        result = run_frozen(
+            frozen, "import", str(export), tmp_path=tmp_path, CRM_MAIL_GUI_CONFIG_DIR=""
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert (portable / "settings.json").exists()
+        assert "password" not in (portable / "settings.json").read_text(encoding="utf-8")
+    finally:
+        for child in portable.iterdir():
+            child.unlink()
+        portable.rmdir()

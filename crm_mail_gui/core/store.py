@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -26,12 +27,23 @@ class ConfigError(RuntimeError):
     """A config or export file that cannot be read or written; the message says which and why."""
 
 
+PORTABLE_DIR = "crm-mail-gui-config"
+
+
+def portable_dir() -> Path | None:
+    """A writable `crm-mail-gui-config` folder beside a frozen executable (portable mode)."""
+    if not getattr(sys, "frozen", False):
+        return None
+    folder = Path(sys.executable).resolve().parent / PORTABLE_DIR
+    return folder if folder.is_dir() and os.access(folder, os.W_OK) else None
+
+
 def config_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The one place that decides where the config lives: argument, environment, platformdirs."""
+    """The one place that decides where the config lives: argument, environment, portable, OS."""
     chosen = override or os.environ.get(ENV_CONFIG_DIR)
     if chosen:
         return Path(chosen).expanduser()
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return portable_dir() or Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -72,10 +84,15 @@ def settings_from_json(data: object, source: str) -> MailSettings:
         raise ConfigError(
             f"{source}: contains a password; passwords belong in the credential store"
         )
+    values = {k: data[k] for k in _KEYS if k in data}
     try:
-        return build_settings({k: data[k] for k in _KEYS if k in data})
+        return build_settings(values)
     except SettingsInvalid as error:
-        raise ConfigError(f"{source}: {error}") from None
+        if set(error.errors) != {"ca_file"}:
+            raise ConfigError(f"{source}: {error}") from None
+    # Only the extra CA file is gone: keep everything else and say so, rather than set it aside.
+    settings = build_settings({**values, "ca_file": None})
+    return settings.with_changes(extra={"missing_ca_file": str(values.get("ca_file"))})
 
 
 def settings_to_json(settings: MailSettings, **extra: object) -> str:
@@ -113,11 +130,16 @@ class Store:
         except (OSError, UnicodeDecodeError) as error:
             return self._set_aside(f"cannot be read ({type(error).__name__})")
         try:
-            return LoadResult(settings_from_json(json.loads(text), str(self.path)))
+            settings = settings_from_json(json.loads(text), str(self.path))
         except json.JSONDecodeError as error:
             return self._set_aside(f"is not valid JSON (line {error.lineno})")
         except ConfigError as error:
             return self._set_aside(str(error).removeprefix(f"{self.path}: "))
+        missing = settings.extra.get("missing_ca_file")
+        notice = (
+            f"The extra CA file {missing} no longer exists; it is ignored." if missing else None
+        )
+        return LoadResult(settings, notice)
 
     def _set_aside(self, reason: str) -> LoadResult:
         stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -25,6 +26,8 @@ def run_app(config_dir: str | os.PathLike[str] | None = None, lang: str | None =
         app.setWindowIcon(QIcon(str(icon)))
     window = create_main_window(config_dir, lang=lang)
     window.show()
+    if os.environ.get("CRM_MAIL_GUI_EXIT_WHEN_SHOWN"):  # start-up benchmarks and smoke tests
+        QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
     code = app.exec()
     window.shutdown()
     return code

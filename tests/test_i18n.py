@@ -1,0 +1,77 @@
+"""Language choice and message lookup of the Qt-free core (core.i18n)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from crm_mail_gui.core import i18n
+
+LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+
+
+@pytest.fixture(autouse=True)
+def keep_language() -> Iterator[None]:
+    previous = i18n._current["lang"]
+    yield
+    i18n._current["lang"] = previous
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for var in LOCALE_VARS:
+        monkeypatch.delenv(var, raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANG": "ja_JP.UTF-8"}, "ja"),
+        ({"LANG": "ja"}, "ja"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LC_ALL": "ja_JP.UTF-8", "LANG": "en_US.UTF-8"}, "ja"),
+        ({"LC_ALL": "C", "LANG": "ja_JP.UTF-8"}, "en"),
+        ({"LC_MESSAGES": "ja_JP.eucJP", "LANG": "en_US"}, "ja"),
+        ({"LANGUAGE": "ja"}, "ja"),
+    ],
+)
+def test_detect_language(clean_env: pytest.MonkeyPatch, env: dict[str, str], expected: str) -> None:
+    for var, value in env.items():
+        clean_env.setenv(var, value)
+    assert i18n.detect_language() == expected
+
+
+def test_set_language(clean_env: pytest.MonkeyPatch) -> None:
+    assert i18n.set_language("ja") == "ja"
+    assert i18n.current_language() == "ja"
+    assert i18n.set_language("en") == "en"
+    assert i18n.current_language() == "en"
+    clean_env.setenv("LANG", "ja_JP.UTF-8")
+    assert i18n.set_language(None) == "ja"
+    assert i18n.set_language("") == "ja"
+    with pytest.raises(ValueError, match="unsupported language 'fr'"):
+        i18n.set_language("fr")
+    assert i18n.current_language() == "ja"  # unchanged by the refused call
+
+
+def test_current_language_detects_on_first_use(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("LANG", "ja_JP.UTF-8")
+    i18n._current["lang"] = ""
+    assert i18n.current_language() == "ja"
+
+
+def test_tr() -> None:
+    catalogue = {
+        "greet": {"ja": "こんにちは {name} さん", "en": "Hello {name}"},
+        "only_en": {"en": "English only"},
+    }
+    assert i18n.tr(catalogue, "greet", "ja", name="太郎") == "こんにちは 太郎 さん"
+    assert i18n.tr(catalogue, "greet", "en", name="Taro") == "Hello Taro"
+    assert i18n.tr(catalogue, "only_en", "ja") == "English only"
+    # a missing parameter stays visible instead of raising
+    assert i18n.tr(catalogue, "greet", "en", other=1) == "Hello {name}"
+    i18n.set_language("ja")
+    assert i18n.tr(catalogue, "greet", name="x") == "こんにちは x さん"
