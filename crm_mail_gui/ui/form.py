@@ -481,6 +481,7 @@ class SettingsForm(QWidget):
         preset = self.current_preset()
         self._show_guidance(preset)
         if preset is None:
+            self.validate()  # the placeholder check depends on the preset
             return
         self.authCheck.setChecked(preset.auth)
         if preset.username_fixed and not self.userEdit.text():
@@ -505,9 +506,8 @@ class SettingsForm(QWidget):
             return
         parts = [f"<b>{_escape(preset.text('name', self.lang))}</b>"]
         parts.append(_escape(preset.text("guidance", self.lang)))
-        parts.append(
-            f"<i>{_escape(self.tr('User name:'))}</i> {_escape(preset.text('user_hint', self.lang))}"
-        )
+        user_label = self.tr("User name:")  # not inside the f-string: lupdate would miss it
+        parts.append(f"<i>{_escape(user_label)}</i> {_escape(preset.text('user_hint', self.lang))}")
         if not preset.verified:
             parts.append(
                 "<span style='color:#a84a00'>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from crm_mail_gui.core.connection import CancelToken
 from crm_mail_gui.core.delivery import Outcome, deliver
@@ -86,8 +86,10 @@ class SendJob(QObject):
         self.thread.setObjectName("smtp-test-send")
         worker.moveToThread(self.thread)
         self.thread.started.connect(worker.run)
+        # Direct: quit() is thread-safe, and a queued call would wait for the GUI thread, which
+        # blocks in wait() at exit, so closing would hang until the wait timed out.
         for signal in (worker.succeeded, worker.failed, worker.crashed):
-            signal.connect(self.thread.quit)
+            signal.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
         self.thread.finished.connect(self.finished)
 
     def start(self) -> None:

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ja">
 <context>
     <name>Banner</name>
@@ -258,6 +259,10 @@ Send the password unencrypted anyway?</source>
     <message>
         <source>default: %1</source>
         <translation>既定: %1</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>ユーザ名:</translation>
     </message>
     <message>
         <source>Not confirmed first-hand: check these values with the provider.</source>

@@ -1,0 +1,230 @@
+"""Longest GUI-thread stall while our window sends through a slow STARTTLS server (0.5 s a reply)."""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import itertools
+import os
+import pstats
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # smtp_servers
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # crm_mail_gui, uninstalled
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt starts
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from smtp_servers import DEFAULT_USERS, FaultServer, TestCerts
+
+from crm_mail_gui.core.credentials import MemoryKeyring
+from crm_mail_gui.ui import MainWindow, create_main_window
+
+USER, PASSWORD = next(iter(DEFAULT_USERS.items()))
+TICK_MS = 10
+SETTLE_S = 0.3  # ticks before the click, so the timer is running steadily
+TAIL_S = 0.2  # ticks after the result appeared (the dialog's own first paint counts)
+
+
+@dataclass
+class RunResult:
+    """One send: the longest gap between GUI ticks, and the longest at each phase."""
+
+    stall: float = 0.0
+    stall_at: float = 0.0
+    at_click: float = 0.0
+    network: float = 0.0
+    network_at: float = 0.0
+    at_result: float = 0.0
+    outcome: str = "deadline"
+    duration: float = 0.0
+    ticks: list[float] = field(default_factory=list)
+
+
+def fill_form(window: MainWindow, port: int, ca_file: str) -> None:
+    """Type the settings of the local slow server into the edit form."""
+    form = window.form
+    form.serverEdit.setText(f"tls://127.0.0.1:{port}")
+    form.userEdit.setText(USER)
+    form.passwordEdit.setText(PASSWORD)
+    form.fromEdit.setText(USER)
+    form.caFileEdit.setText(ca_file)
+
+
+def finished(window: MainWindow) -> str | None:
+    """Return "success" or "error" once the send has ended, else None."""
+    if window.success_dialog is not None:
+        return "success"
+    if window.errorBanner.isVisible():
+        return "error"
+    return None
+
+
+def one_send(
+    window: MainWindow, deadline_s: float, profiler: cProfile.Profile | None = None
+) -> RunResult:
+    """Click Save and record a 10 ms GUI tick until the result is shown; return the stall."""
+    result = RunResult()
+    loop = QEventLoop()
+    clicked: list[float] = []
+    done: list[float] = []
+
+    def tick() -> None:
+        now = time.perf_counter()
+        result.ticks.append(now)
+        if clicked and not done:
+            outcome = finished(window)
+            if outcome:
+                result.outcome = outcome
+                done.append(now)
+        if done and now - done[0] >= TAIL_S:
+            loop.quit()
+
+    def click() -> None:
+        clicked.append(time.perf_counter())
+        if profiler is not None:
+            profiler.enable()
+        try:
+            window.form.saveButton.click()  # start_test runs here, on the GUI thread
+        finally:
+            if profiler is not None:
+                profiler.disable()
+
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(tick)
+    timer.start()
+    QTimer.singleShot(int(SETTLE_S * 1000), click)
+    QTimer.singleShot(int((SETTLE_S + deadline_s) * 1000), loop.quit)
+    loop.exec()
+    timer.stop()
+    if not clicked:
+        return result
+    start = clicked[0]
+    end = done[0] + TAIL_S if done else result.ticks[-1]
+    result.duration = (done[0] if done else end) - start
+    points = [start, *(t for t in result.ticks if start < t <= end)]
+    for index, (before, after) in enumerate(itertools.pairwise(points)):
+        gap = after - before
+        if gap > result.stall:
+            result.stall, result.stall_at = gap, after - start
+        if index == 0:
+            result.at_click = gap  # start_test on the GUI thread, then the worker starts
+        elif done and after >= done[0]:
+            result.at_result = max(result.at_result, gap)  # result handler, dialog, repaint
+        elif gap > result.network:
+            result.network, result.network_at = gap, after - start
+    return result
+
+
+def reset(window: MainWindow, port: int, ca_file: str) -> None:
+    """Close the success dialog and go back to the form for the next send."""
+    if window.success_dialog is not None:
+        window.success_dialog.close()
+        window.success_dialog.deleteLater()
+        window.success_dialog = None
+    window.errorBanner.clear()
+    window.edit()
+    fill_form(window, port, ca_file)
+
+
+class _ProfiledHandler(QObject):
+    """Calls the window's success handler under a profiler, on the GUI thread.
+
+    The receiver must be a QObject method: a plain function would be called directly on the
+    worker thread that emits the signal.
+    """
+
+    def __init__(self, window: MainWindow, profiler: cProfile.Profile) -> None:
+        super().__init__(window)
+        self.handler = window._succeeded
+        self.profiler = profiler
+
+    def handle(self, outcome: object) -> None:
+        """Run the original handler with the profiler enabled."""
+        self.profiler.enable()
+        try:
+            self.handler(outcome)  # type: ignore[arg-type]
+        finally:
+            self.profiler.disable()
+
+
+def profile_result_handler(window: MainWindow, profiler: cProfile.Profile) -> None:
+    """Route the success signal (connected at click time) through a profiled GUI-thread slot."""
+    relay = _ProfiledHandler(window, profiler)
+    window._succeeded = relay.handle  # type: ignore[method-assign]
+
+
+def main() -> int:
+    """Run the sends and print the stall of each and the longest."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="sends in one window (default 3)")
+    parser.add_argument("--delay", type=float, default=0.5, help="server delay per reply, s")
+    parser.add_argument("--deadline", type=float, default=30.0, help="give up a send after, s")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile the GUI-thread work: the click (start_test) and the success handler",
+    )
+    args = parser.parse_args()
+    profiler = cProfile.Profile()
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    results: list[RunResult] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        certs = TestCerts(tmp)
+        config_dir = Path(tmp) / "config"
+        with FaultServer(certs, "slow", delay=args.delay, users=DEFAULT_USERS) as server:
+            window = create_main_window(config_dir, keyring_backend=MemoryKeyring(), lang="en")
+            window.show()
+            app.processEvents()
+            if args.profile:
+                profile_result_handler(window, profiler)
+            for number in range(args.runs):
+                reset(window, server.port, certs.ca_file)
+                app.processEvents()
+                if not window.form.saveButton.isEnabled():
+                    print("the Save button is disabled: the form did not validate")
+                    return 1
+                results.append(one_send(window, args.deadline, profiler if args.profile else None))
+                print(f"send {number + 1}: {results[-1].outcome}", file=sys.stderr)
+            window.shutdown()
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+
+    print(f"FaultServer 'slow' ({args.delay:g} s before every reply), STARTTLS + AUTH, offscreen")
+    print(
+        f"{'send':>4} {'outcome':>8} {'duration s':>11} {'ticks':>6} {'longest ms':>11}"
+        f" {'at s':>6} {'click ms':>9} {'network ms':>11} {'at s':>6} {'result ms':>10}"
+    )
+    for number, r in enumerate(results, 1):
+        print(
+            f"{number:4} {r.outcome:>8} {r.duration:11.2f} {len(r.ticks):6}"
+            f" {r.stall * 1000:11.1f} {r.stall_at:6.2f} {r.at_click * 1000:9.1f}"
+            f" {r.network * 1000:11.1f} {r.network_at:6.2f} {r.at_result * 1000:10.1f}"
+        )
+    print("(gaps between 10 ms GUI ticks, from the click to 0.2 s after the result appeared:")
+    print(" click = first gap (start_test), result = gaps ending after the result showed,")
+    print(" network = the longest gap in between, while the worker talks SMTP)")
+    if args.profile:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+        print(out.getvalue())
+    worst = max(r.stall for r in results)
+    failed = [r for r in results if r.outcome != "success"]
+    if failed:
+        print(f"{len(failed)} sends did not succeed")
+    print(f"longest GUI stall: {worst * 1000:.0f} ms (target ≤ 50)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
