@@ -91,7 +91,10 @@ def main() -> None:
         naive_script = work / "naive_label.py"
         naive_script.write_text(NAIVE, encoding="utf-8")
         build(["build.spec"], work / "ours")
-        build(["--onedir", "--name", "naive-label", str(naive_script)], work / "naive")
+        build(
+            ["--onedir", "--name", "naive-label", "--specpath", str(work), str(naive_script)],
+            work / "naive",
+        )
         ours = work / "ours" / "dist" / "crm-mail-gui"
         naive = work / "naive" / "dist" / "naive-label"
         sizes = {

@@ -39,17 +39,11 @@ def run_self_check() -> int:
         )
     )
     try:
-        import truststore
-
-        from crm_mail_gui.core.tls import client_context
+        from crm_mail_gui.core.tls import client_context, trust_store_description
 
         client_context()
         results.append(
-            _line(
-                True,
-                "trust store",
-                f"OS trust store via truststore {truststore.__version__}, {ssl.OPENSSL_VERSION}",
-            )
+            _line(True, "trust store", f"{trust_store_description()}, {ssl.OPENSSL_VERSION}")
         )
     except Exception as error:  # any failure here makes the build unusable
         results.append(_line(False, "trust store", f"{type(error).__name__}: {error}"))

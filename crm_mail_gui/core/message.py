@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 from datetime import datetime
-from email import policy
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
 
@@ -76,22 +76,22 @@ def build_test_message(settings: MailSettings, when: datetime | None = None) -> 
 
 def envelope(message: EmailMessage, settings: MailSettings) -> tuple[str, list[str], bytes]:
     """Sender, recipients (To, Cc, Bcc) and the bytes to send (Bcc removed, Date/ID filled)."""
-    message = _copy(message)
-    if "From" not in message:
-        message["From"] = settings.from_addr
-    if "Date" not in message:
-        message["Date"] = format_datetime(datetime.now().astimezone())
-    if "Message-ID" not in message:
-        message["Message-ID"] = make_msgid(domain=settings.from_addr.rpartition("@")[2])
     fields = [str(value) for name in ("To", "Cc", "Bcc") for value in message.get_all(name, [])]
     recipients = [addr for _name, addr in getaddresses(fields) if addr]
-    del message["Bcc"]
+    missing = [name for name in ("From", "Date", "Message-ID") if name not in message]
+    if missing or "Bcc" in message:
+        message = _copy(message)  # never change the caller's message
+        if "From" in missing:
+            message["From"] = settings.from_addr
+        if "Date" in missing:
+            message["Date"] = format_datetime(datetime.now().astimezone())
+        if "Message-ID" in missing:
+            message["Message-ID"] = make_msgid(domain=settings.from_addr.rpartition("@")[2])
+        del message["Bcc"]
     return settings.from_addr, recipients, message.as_bytes(policy=policy.SMTP)
 
 
 def _copy(message: EmailMessage) -> EmailMessage:
-    from email import message_from_bytes
-
     return message_from_bytes(message.as_bytes(policy=policy.SMTP), policy=policy.SMTP)  # type: ignore[return-value]
 
 
