@@ -22,10 +22,11 @@ def main() -> int:
     if mode == "ours":
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         sys.path.insert(0, root)
-        from crm_mail_gui.core.credentials import MemoryKeyring
         from crm_mail_gui.ui import create_main_window
 
-        window = create_main_window(sys.argv[2], keyring_backend=MemoryKeyring(), lang="ja")
+        # The real start-up path: the keyring backend comes from PYTHON_KEYRING_BACKEND (set by
+        # bench_startup.py) and is loaded only once the window is shown.
+        window = create_main_window(sys.argv[2], lang="ja")
     else:
         window = QLabel("crm-mail-gui")
     window.show()

@@ -21,7 +21,11 @@ CHILD_LIMIT = 30.0  # seconds before a child that never reports is killed
 
 def launch(mode: str, config_dir: str) -> tuple[float, int, bool]:
     """Seconds until the child printed "shown", its peak RSS in KiB, and whether it was exposed."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "crm_mail_gui.core.credentials.MemoryKeyring",
+    }
     command = [sys.executable, str(CHILD), mode, config_dir]
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)

@@ -986,7 +986,9 @@ def test_existing_settings_open_summary_and_reuse_stored_password(
     summary = child(window, "summaryView")
     assert window.stack.currentWidget() is summary and summary.isVisible()
     assert child(window, "summary_server", QLabel).text() == name
-    assert "保存済み" in child(window, "summary_password", QLabel).text()
+    # The credential store is asked once the window is on screen (it is slow to load).
+    password_label = child(window, "summary_password", QLabel)
+    qtbot.waitUntil(lambda: "保存済み" in password_label.text(), timeout=2000)
 
     qtbot.mouseClick(child(window, "editButton", QPushButton), Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.form

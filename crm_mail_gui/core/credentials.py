@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import keyring
-import keyring.backend
-import keyring.errors
-from jaraco.classes.properties import classproperty
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import keyring.backend
+
+# keyring is imported on first use: it costs ~0.1 s, which the window's start should not pay.
 
 SERVICE = "crm-mail-gui"
 
@@ -40,20 +42,27 @@ def account_key(user: str, host: str) -> str:
     return f"{user}@{host}"
 
 
+def _keyring() -> Any:
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def backend_name(backend: keyring.backend.KeyringBackend | None = None) -> str:
     """The qualified class name of the keyring backend in force.
 
     E.g. "keyring.backends.fail.Keyring": the bare class name ("Keyring") is shared by several
     backends, and this form is what `PYTHON_KEYRING_BACKEND` and `keyring --list-backends` use.
     """
-    backend = backend or keyring.get_keyring()
+    backend = backend or _keyring().get_keyring()
     cls = type(backend)
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def is_usable(backend: keyring.backend.KeyringBackend | None = None) -> bool:
     """False for keyring's `fail` and `null` backends and a chainer without backends."""
-    backend = backend or keyring.get_keyring()
+    backend = backend or _keyring().get_keyring()
     module = type(backend).__module__
     if module.endswith((".fail", ".null")):
         return False
@@ -64,7 +73,7 @@ def is_usable(backend: keyring.backend.KeyringBackend | None = None) -> bool:
 
 def describe_backend(lang: str = "en") -> str:
     """A name an administrator recognises for where the password is kept."""
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     if not is_usable(backend):
         return "なし" if lang == "ja" else "none"
     cls = type(backend)
@@ -79,7 +88,7 @@ def describe_backend(lang: str = "en") -> str:
 
 
 def _require_backend() -> keyring.backend.KeyringBackend:
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     if not is_usable(backend):
         raise CredentialStoreUnavailable(backend_name(backend))
     return backend
@@ -90,7 +99,7 @@ def get_password(user: str, host: str) -> str | None:
     backend = _require_backend()
     try:
         return backend.get_password(SERVICE, account_key(user, host))
-    except keyring.errors.KeyringError as error:
+    except _keyring().errors.KeyringError as error:
         raise CredentialStoreUnavailable(backend_name(backend), type(error).__name__) from None
 
 
@@ -99,7 +108,7 @@ def set_password(user: str, host: str, password: str) -> None:
     backend = _require_backend()
     try:
         backend.set_password(SERVICE, account_key(user, host), password)
-    except keyring.errors.KeyringError as error:
+    except _keyring().errors.KeyringError as error:
         raise CredentialStoreUnavailable(backend_name(backend), type(error).__name__) from None
 
 
@@ -108,9 +117,9 @@ def delete_password(user: str, host: str) -> None:
     backend = _require_backend()
     try:
         backend.delete_password(SERVICE, account_key(user, host))
-    except keyring.errors.PasswordDeleteError:
+    except _keyring().errors.PasswordDeleteError:
         pass
-    except keyring.errors.KeyringError as error:
+    except _keyring().errors.KeyringError as error:
         raise CredentialStoreUnavailable(backend_name(backend), type(error).__name__) from None
 
 
@@ -122,27 +131,10 @@ def has_password(user: str, host: str) -> bool:
         return False
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """An in-memory keyring backend for tests and demos; forgets everything at exit."""
+def __getattr__(name: str) -> Any:
+    """`credentials.MemoryKeyring` (e.g. in PYTHON_KEYRING_BACKEND) without importing keyring early."""
+    if name == "MemoryKeyring":
+        from crm_mail_gui.core.memory_keyring import MemoryKeyring
 
-    @classproperty
-    def priority(cls) -> float:
-        """Below keyring's `fail` backend (0): never auto-detected, yet loadable by name."""
-        return -1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        """Return the stored password or None."""
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        """Store the password."""
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        """Delete the password or raise PasswordDeleteError."""
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
+        return MemoryKeyring
+    raise AttributeError(name)

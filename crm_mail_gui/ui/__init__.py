@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import keyring.backend
 from PySide6.QtWidgets import QApplication, QWidget
 
 from crm_mail_gui.core import i18n
-from crm_mail_gui.core.delivery import deliver
 from crm_mail_gui.core.store import Store
-from crm_mail_gui.ui import dialogs, translations
+from crm_mail_gui.ui import translations
 from crm_mail_gui.ui.main_window import MainWindow
-from crm_mail_gui.ui.worker import Deliver
+
+if TYPE_CHECKING:
+    import keyring.backend
+
+    from crm_mail_gui.ui.worker import Deliver
 
 
 def create_main_window(
@@ -21,9 +24,9 @@ def create_main_window(
     *,
     keyring_backend: keyring.backend.KeyringBackend | None = None,
     lang: str | None = None,
-    deliver_fn: Deliver = deliver,
-    confirm_unencrypted: Callable[[QWidget], bool] = dialogs.confirm_unencrypted,
-    confirm_discard: Callable[[QWidget], bool] = dialogs.confirm_discard,
+    deliver_fn: Deliver | None = None,
+    confirm_unencrypted: Callable[[QWidget], bool] | None = None,
+    confirm_discard: Callable[[QWidget], bool] | None = None,
 ) -> MainWindow:
     """Build the main window with an isolated config folder and credential store if given.
 
@@ -33,6 +36,8 @@ def create_main_window(
     if QApplication.instance() is None:
         raise RuntimeError("create a QApplication before the main window")
     if keyring_backend is not None:
+        import keyring
+
         keyring.set_keyring(keyring_backend)
     language = i18n.set_language(lang)
     translations.install(language)

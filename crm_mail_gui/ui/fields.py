@@ -91,11 +91,12 @@ class FieldRow(QWidget):
 
     def set_state(self, state: str, text: str = "", fix_text: str = "") -> None:
         """Mark the editor and show `text` under it (state "" clears)."""
-        self.editor.setProperty("state", state)
-        self.message.setProperty("role", state or "info")
-        for widget in (self.editor, self.message):
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+        if self.state != state:  # re-polishing is costly: only when the look changes
+            self.editor.setProperty("state", state)
+            self.message.setProperty("role", state or "info")
+            for widget in (self.editor, self.message):
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
         self.message.setText(text)
         self.message.setVisible(bool(text))
         self.fix_button.setText(fix_text)

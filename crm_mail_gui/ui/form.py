@@ -596,7 +596,8 @@ class SettingsForm(QWidget):
             self.stepList.reset(settings.server.security, settings.auth)
             self.stepList.show()
             self.cancelTestButton.setFocus()
-        self.validate()
+        if not running:
+            self.validate()
 
 
 def _escape(text: str) -> str:

@@ -3,24 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
-from crm_mail_gui.core.delivery import Outcome, deliver
 from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step
 from crm_mail_gui.core.resources import resource_path
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
-from crm_mail_gui.ui import dialogs
 from crm_mail_gui.ui.banner import Banner
 from crm_mail_gui.ui.fields import WrapLabel
 from crm_mail_gui.ui.form import SettingsForm
 from crm_mail_gui.ui.summary import SummaryView
-from crm_mail_gui.ui.worker import Deliver, SendJob, SendWorker
+
+if TYPE_CHECKING:
+    from crm_mail_gui.core.delivery import Outcome
+    from crm_mail_gui.ui.dialogs import SuccessDialog
+    from crm_mail_gui.ui.worker import Deliver, SendJob
+
+
+CREDENTIALS_DELAY_MS = 100
+
+
+def _ask(name: str) -> Callable[[QWidget], bool]:
+    """A question from ui.dialogs, imported when first asked (keeps start-up short)."""
+
+    def ask(parent: QWidget) -> bool:
+        from crm_mail_gui.ui import dialogs
+
+        return getattr(dialogs, name)(parent)
+
+    return ask
 
 
 class MainWindow(QMainWindow):
@@ -31,28 +48,29 @@ class MainWindow(QMainWindow):
         store: Store,
         lang: str,
         *,
-        deliver_fn: Deliver = deliver,
-        confirm_unencrypted: Callable[[QWidget], bool] = dialogs.confirm_unencrypted,
-        confirm_discard: Callable[[QWidget], bool] = dialogs.confirm_discard,
+        deliver_fn: Deliver | None = None,
+        confirm_unencrypted: Callable[[QWidget], bool] | None = None,
+        confirm_discard: Callable[[QWidget], bool] | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.store = store
         self.lang = lang
         self.deliver_fn = deliver_fn
-        self.confirm_unencrypted = confirm_unencrypted
-        self.confirm_discard = confirm_discard
+        self.confirm_unencrypted = confirm_unencrypted or _ask("confirm_unencrypted")
+        self.confirm_discard = confirm_discard or _ask("confirm_discard")
         self.settings: MailSettings | None = None
         self.job: SendJob | None = None
         self.finished_jobs: list[SendJob] = []
-        self.success_dialog: dialogs.SuccessDialog | None = None
+        self.success_dialog: SuccessDialog | None = None
         self._pending: tuple[MailSettings, str | None, bool] | None = None
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
         icon = resource_path("icons", "app.png")
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
+        self._credentials_known = False
         self._build()
-        self.reload()
+        self.reload(defer_credentials=True)
 
     def _build(self) -> None:
         title = QLabel(self.tr("Outgoing mail server (SMTP)"))
@@ -104,22 +122,44 @@ class MainWindow(QMainWindow):
         self.escape.activated.connect(self.cancel_test)
 
     # -- modes -----------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Load the stored settings; summary when there are some, the form on first run."""
+    def reload(self, *, defer_credentials: bool = False) -> None:
+        """Load the stored settings; summary when there are some, the form on first run.
+
+        With `defer_credentials`, the credential store (slow to load) is asked only after the
+        window is on screen; until then the password line reads "…".
+        """
         loaded = self.store.load()
         self.settings = loaded.settings
         if loaded.notice:
-            self.infoBanner.show_message(
-                "warning",
-                self.tr("The settings file could not be used and was set aside."),
-                loaded.notice,
+            title = (
+                self.tr("The settings file could not be used and was set aside.")
+                if loaded.set_aside or loaded.settings is None
+                else self.tr("Part of the stored settings could not be used.")
             )
+            self.infoBanner.show_message("warning", title, loaded.notice)
+        self._credentials_known = not defer_credentials
         if self.settings is None:
             self.edit()
         else:
             self._show_summary()
+        if defer_credentials:  # after the first paint: loading keyring takes ~0.1 s
+            QTimer.singleShot(CREDENTIALS_DELAY_MS, self._credentials_loaded)
+
+    def _credentials_loaded(self) -> None:
+        if self._credentials_known:  # a test already used (and showed) the credential store
+            return
+        self._credentials_known = True
+        if self.stack.currentWidget() is self.summaryView and self.settings is not None:
+            self._show_summary()
+        elif self.job is None:
+            self.form.storeNote.setText(self._store_note())
+            self.form.set_password_stored(
+                bool(self.settings) and self.store.has_password(self.settings)
+            )
 
     def _store_note(self) -> str:
+        if not self._credentials_known:
+            return "…"
         if not credentials.is_usable():
             return self.tr(
                 "No credential store is available on this PC, so a password cannot be saved."
@@ -129,11 +169,14 @@ class MainWindow(QMainWindow):
 
     def _show_summary(self) -> None:
         assert self.settings is not None
-        stored = self.store.has_password(self.settings)
-        where = credentials.describe_backend(self.lang)
-        password_text = (
-            self.tr("stored (%1)").replace("%1", where) if stored else self.tr("not stored")
-        )
+        if self._credentials_known:
+            stored = self.store.has_password(self.settings)
+            where = credentials.describe_backend(self.lang)
+            password_text = (
+                self.tr("stored (%1)").replace("%1", where) if stored else self.tr("not stored")
+            )
+        else:
+            password_text = "…"
         path_text = self.tr("Settings file: %1").replace("%1", str(self.store.path))
         self.summaryView.show_settings(self.settings, password_text, path_text)
         self.stack.setCurrentWidget(self.summaryView)
@@ -141,7 +184,11 @@ class MainWindow(QMainWindow):
 
     def edit(self) -> None:
         """Open the edit form with the stored settings."""
-        stored = bool(self.settings) and self.store.has_password(self.settings)
+        stored = (
+            self._credentials_known
+            and bool(self.settings)
+            and self.store.has_password(self.settings)
+        )
         self.form.load(self.settings, stored, self._store_note())
         self.errorBanner.clear()
         self.stack.setCurrentWidget(self.form)
@@ -168,6 +215,7 @@ class MainWindow(QMainWindow):
         """Validate, read the password on this thread, confirm if unencrypted, start the worker."""
         if self.job is not None or not self.form.validate():
             return
+        self._credentials_known = True  # a test uses the credential store from here on
         self.errorBanner.clear()
         self.infoBanner.clear()
         try:
@@ -196,6 +244,8 @@ class MainWindow(QMainWindow):
                 if not self.confirm_unencrypted(self):
                     return
                 settings = settings.with_changes(allow_unencrypted_auth=True)
+        from crm_mail_gui.ui.worker import SendJob, SendWorker
+
         self._pending = (settings, typed, check_only)
         worker = SendWorker(settings, password, check_only=check_only, deliver_fn=self.deliver_fn)
         worker.progress.connect(self.form.stepList.update_step)
@@ -275,9 +325,9 @@ class MainWindow(QMainWindow):
             return
         self.settings = settings
         self._show_summary()
-        self.success_dialog = dialogs.SuccessDialog(
-            settings.recipient, settings.server.canonical(), self
-        )
+        from crm_mail_gui.ui.dialogs import SuccessDialog
+
+        self.success_dialog = SuccessDialog(settings.recipient, settings.server.canonical(), self)
         self.success_dialog.open()
 
     def _outcome_text(self, outcome: Outcome) -> str:

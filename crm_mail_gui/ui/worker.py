@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from crm_mail_gui.core.connection import CancelToken
-from crm_mail_gui.core.delivery import Outcome, deliver
 from crm_mail_gui.core.errors import DeliveryError, Step
 from crm_mail_gui.core.settings import MailSettings
 
-Deliver = Callable[..., Outcome]
+Deliver = Callable[..., Any]
+"""The SMTP engine: crm_mail_gui.core.delivery.deliver unless a test passes another."""
 
 
 class SendWorker(QObject):
@@ -35,7 +36,7 @@ class SendWorker(QObject):
         password: str | None,
         *,
         check_only: bool = False,
-        deliver_fn: Deliver = deliver,
+        deliver_fn: Deliver | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -49,6 +50,10 @@ class SendWorker(QObject):
         """Run the session and emit exactly one of succeeded, failed or crashed."""
         password, self._password = self._password, None
         try:
+            if self._deliver is None:
+                from crm_mail_gui.core.delivery import deliver
+
+                self._deliver = deliver
             outcome = self._deliver(
                 self.settings,
                 password,

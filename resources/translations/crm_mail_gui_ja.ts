@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="ja">
 <context>
     <name>Banner</name>
@@ -64,6 +63,10 @@ Send the password unencrypted anyway?</source>
     <message>
         <source>The settings file could not be used and was set aside.</source>
         <translation>設定ファイルを読み込めなかったため、別名で退避しました。</translation>
+    </message>
+    <message>
+        <source>Part of the stored settings could not be used.</source>
+        <translation>保存された設定の一部を使えませんでした。</translation>
     </message>
     <message>
         <source>No credential store is available on this PC, so a password cannot be saved.</source>
