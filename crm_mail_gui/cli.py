@@ -19,7 +19,7 @@ from crm_mail_gui.core.settings import MailSettings, SettingsInvalid, build_sett
 from crm_mail_gui.core.store import ConfigError, Store
 from crm_mail_gui.logsetup import log, setup_logging
 
-EXIT_OK, EXIT_OTHER, EXIT_INVALID, EXIT_STORE = 0, 1, 2, 7
+EXIT_OK, EXIT_OTHER, EXIT_INVALID, EXIT_AUTH, EXIT_STORE = 0, 1, 2, 4, 7
 
 MESSAGES: dict[str, dict[str, str]] = {
     "sent": {
@@ -72,6 +72,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No credential store is available ({backend}); the password cannot be stored.",
     },
     "notice": {"ja": "注意: {text}", "en": "Notice: {text}"},
+    "open_url": {
+        "ja": "ブラウザでサインインしてください: {url}",
+        "en": "Sign in in the browser: {url}",
+    },
+    "device_code": {
+        "ja": "{url} を開き、コード {code} を入力してください。",
+        "en": "Open {url} and enter the code {code}.",
+    },
+    "signed_in": {"ja": "サインインしました: {account}", "en": "Signed in: {account}"},
+    "signed_out": {
+        "ja": "サインアウトしました(トークンを削除しました)。",
+        "en": "Signed out (the tokens were deleted).",
+    },
+    "not_oauth": {
+        "ja": "OAuth2 でサインインした設定はありません。",
+        "en": "The stored settings do not use an OAuth2 sign-in.",
+    },
+    "client_secret_needed": {
+        "ja": "Google のデスクトップ クライアントにはクライアント シークレットが必要です(--client-secret-stdin)。",
+        "en": "Google desktop clients need their client secret (--client-secret-stdin).",
+    },
     "no_gui": {
         "ja": "画面を開けません({error})。コマンドの一覧は crm-mail-gui --help を参照してください。",
         "en": "Cannot open the window ({error}). See crm-mail-gui --help for the commands.",
@@ -136,6 +157,22 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--to", metavar="ADDR")
     test.add_argument("--check", action="store_true", help="check up to RCPT; send no mail")
     test.add_argument("-v", "--verbose", action="store_true", help="print the transcript")
+
+    signin = commands.add_parser(
+        "signin", parents=[common], help="sign in with OAuth2 (XOAUTH2), test, then store"
+    )
+    signin.add_argument("--provider", choices=("microsoft", "microsoft_consumer", "google"))
+    signin.add_argument("--client-id", metavar="ID")
+    signin.add_argument("--tenant", metavar="TENANT")
+    signin.add_argument("--authority", metavar="URL", help=argparse.SUPPRESS)
+    signin.add_argument("--client-secret-stdin", action="store_true")
+    signin.add_argument("--device-code", action="store_true", help="sign in on another device")
+    signin.add_argument("--server")
+    signin.add_argument("--user")
+    signin.add_argument("--from", dest="from_addr", metavar="FROM")
+    signin.add_argument("--no-test", action="store_true")
+    signin.add_argument("-v", "--verbose", action="store_true")
+    commands.add_parser("signout", parents=[common], help="forget the OAuth2 tokens")
 
     presets = commands.add_parser("presets", parents=[common], help="list provider presets")
     presets.add_argument("--json", action="store_true")
@@ -233,6 +270,8 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
             values[key] = value
     if args.allow_unencrypted_password:
         values["allow_unencrypted_auth"] = True
+    if args.password_stdin:
+        values.pop("oauth", None)  # a password replaces an OAuth2 sign-in
     try:
         settings = build_settings(values)
     except SettingsInvalid as error:
@@ -242,7 +281,11 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
         _err("unencrypted")
         return EXIT_INVALID
     password: str | None = None
-    if settings.auth:
+    if settings.uses_oauth:
+        if not credentials.is_usable():
+            _err("store_unavailable", backend=credentials.backend_name())
+            return EXIT_STORE
+    elif settings.auth:
         if not credentials.is_usable():
             _err("store_unavailable", backend=credentials.backend_name())
             return EXIT_STORE
@@ -259,11 +302,13 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
         _err("no_test")
     else:
         from crm_mail_gui.core.delivery import send_test_mail
+        from crm_mail_gui.core.oauth import OAuthError
 
         try:
-            send_test_mail(
-                settings, password or store.password_for(settings), progress=_progress(args.verbose)
-            )
+            secret = store.session_secret(settings, password)
+            send_test_mail(settings, secret, progress=_progress(args.verbose))
+        except OAuthError as error:
+            return _print_oauth_error(error)
         except DeliveryError as error:
             code = _print_failure(error, args.verbose)
             _err("not_saved")
@@ -288,13 +333,17 @@ def cmd_test(store: Store, args: argparse.Namespace) -> int:
         except SettingsInvalid as error:
             _print_field_errors(error)
             return EXIT_INVALID
+    from crm_mail_gui.core.oauth import OAuthError
+
     try:
         outcome = deliver(
             settings,
-            store.password_for(settings),
+            store.session_secret(settings),
             check_only=args.check,
             progress=_progress(args.verbose),
         )
+    except OAuthError as error:
+        return _print_oauth_error(error)
     except DeliveryError as error:
         return _print_failure(error, args.verbose)
     if args.verbose:
@@ -304,6 +353,95 @@ def cmd_test(store: Store, args: argparse.Namespace) -> int:
         _say("checked", server=server)
     else:
         _say("sent", to=settings.recipient, server=server)
+    return EXIT_OK
+
+
+def _print_oauth_error(error: Exception) -> int:
+    print(error.message(i18n.current_language()), file=sys.stderr)  # type: ignore[attr-defined]
+    log.warning("OAuth2: %s", getattr(error, "kind", "error"))
+    return EXIT_AUTH
+
+
+def open_browser(url: str) -> None:
+    """Open the sign-in page in the system browser (and print it, for headless PCs)."""
+    import webbrowser
+
+    _err("open_url", url=url)
+    webbrowser.open(url)
+
+
+def cmd_signin(store: Store, args: argparse.Namespace) -> int:
+    """Sign in with OAuth2 (browser with PKCE, or device code), test, then store the settings."""
+    from crm_mail_gui.core import oauth
+
+    existing = _load(store)
+    values: dict[str, object] = existing.to_dict() if existing else {"auth": True}
+    for key, value in (("server", args.server), ("user", args.user), ("from", args.from_addr)):
+        if value is not None:
+            values[key] = value
+    values["auth"] = True
+    previous = values.get("oauth") if isinstance(values.get("oauth"), dict) else {}
+    values["oauth"] = {
+        "provider": args.provider or previous.get("provider", ""),
+        "client_id": args.client_id or previous.get("client_id", ""),
+        "tenant": args.tenant if args.tenant is not None else previous.get("tenant", ""),
+        "authority": args.authority
+        if args.authority is not None
+        else previous.get("authority", ""),
+    }
+    try:
+        settings = build_settings(values)
+    except SettingsInvalid as error:
+        _print_field_errors(error)
+        return EXIT_INVALID
+    if not credentials.is_usable():
+        _err("store_unavailable", backend=credentials.backend_name())
+        return EXIT_STORE
+    secret = _read_password() if args.client_secret_stdin else None
+    client = oauth.client_for(settings, secret)
+    if client.provider.needs_secret and not client.client_secret:
+        _err("client_secret_needed")
+        return EXIT_INVALID
+    try:
+        if args.device_code:
+            device = oauth.start_device_flow(client)
+            _err("device_code", code=device.user_code, url=device.verification_uri)
+            tokens = oauth.poll_device_flow(client, device)
+        else:
+            tokens = oauth.sign_in(
+                client, open_browser, login_hint=settings.user, lang=i18n.current_language()
+            )
+    except oauth.OAuthError as error:
+        return _print_oauth_error(error)
+    if secret:
+        credentials.set_secret(oauth.secret_key(client.provider.id, client.client_id), secret)
+    oauth.store_tokens(client, settings.user, tokens)
+    _say("signed_in", account=tokens.account or settings.user)
+    if not args.no_test:
+        from crm_mail_gui.core.delivery import send_test_mail
+
+        try:
+            send_test_mail(settings, tokens.access_token, progress=_progress(args.verbose))
+        except DeliveryError as error:
+            code = _print_failure(error, args.verbose)
+            _err("not_saved")
+            return code
+        _say("sent", to=settings.recipient, server=settings.server.canonical())
+    store.save(settings)
+    _say("saved", path=store.path)
+    return EXIT_OK
+
+
+def cmd_signout(store: Store, _args: argparse.Namespace) -> int:
+    """Forget the OAuth2 tokens of the stored settings (revoking them where the provider can)."""
+    from crm_mail_gui.core import oauth
+
+    settings = _load(store)
+    if settings is None or not settings.uses_oauth:
+        _err("not_oauth")
+        return EXIT_INVALID
+    oauth.forget_tokens(oauth.client_for(settings), settings.user)
+    _say("signed_out")
     return EXIT_OK
 
 
@@ -358,6 +496,8 @@ COMMANDS = {
     "set": cmd_set,
     "test": cmd_test,
     "presets": cmd_presets,
+    "signin": cmd_signin,
+    "signout": cmd_signout,
     "export": cmd_export,
     "import": cmd_import,
 }

@@ -25,4 +25,4 @@ def send(
         )
         raise DeliveryError(failure)
     settings = loaded.settings if timeout is None else loaded.settings.with_changes(timeout=timeout)
-    return deliver(settings, store.password_for(settings), message)
+    return deliver(settings, store.session_secret(settings), message)

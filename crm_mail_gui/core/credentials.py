@@ -94,33 +94,48 @@ def _require_backend() -> keyring.backend.KeyringBackend:
     return backend
 
 
-def get_password(user: str, host: str) -> str | None:
-    """The stored password for `user` on `host`, or None."""
+def get_secret(key: str) -> str | None:
+    """The secret stored under `key` (a password, refresh token or client secret), or None."""
     backend = _require_backend()
     try:
-        return backend.get_password(SERVICE, account_key(user, host))
+        return backend.get_password(SERVICE, key)
     except _keyring().errors.KeyringError as error:
         raise CredentialStoreUnavailable(backend_name(backend), type(error).__name__) from None
 
 
-def set_password(user: str, host: str, password: str) -> None:
-    """Keep the password for `user` on `host` in the credential store."""
+def set_secret(key: str, secret: str) -> None:
+    """Keep `secret` under `key` in the credential store."""
     backend = _require_backend()
     try:
-        backend.set_password(SERVICE, account_key(user, host), password)
+        backend.set_password(SERVICE, key, secret)
     except _keyring().errors.KeyringError as error:
         raise CredentialStoreUnavailable(backend_name(backend), type(error).__name__) from None
 
 
-def delete_password(user: str, host: str) -> None:
-    """Forget the password for `user` on `host` (no error when none is stored)."""
+def delete_secret(key: str) -> None:
+    """Forget the secret under `key` (no error when none is stored)."""
     backend = _require_backend()
     try:
-        backend.delete_password(SERVICE, account_key(user, host))
+        backend.delete_password(SERVICE, key)
     except _keyring().errors.PasswordDeleteError:
         pass
     except _keyring().errors.KeyringError as error:
         raise CredentialStoreUnavailable(backend_name(backend), type(error).__name__) from None
+
+
+def get_password(user: str, host: str) -> str | None:
+    """The stored password for `user` on `host`, or None."""
+    return get_secret(account_key(user, host))
+
+
+def set_password(user: str, host: str, password: str) -> None:
+    """Keep the password for `user` on `host` in the credential store."""
+    set_secret(account_key(user, host), password)
+
+
+def delete_password(user: str, host: str) -> None:
+    """Forget the password for `user` on `host` (no error when none is stored)."""
+    delete_secret(account_key(user, host))
 
 
 def has_password(user: str, host: str) -> bool:

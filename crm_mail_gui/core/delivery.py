@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import errno
+import json
 import socket
 import ssl
 import time
@@ -93,7 +94,8 @@ class _Session:
         params.update({k: str(v) for k, v in dict(extra.pop("params", {}) or {}).items()})
         code = reply.code if reply else None
         text = self.transcript.redact(reply.text) if reply else None
-        rule = rule_for(code, text, self.step.value) if reply else None
+        oauth_auth = self.settings.uses_oauth and self.step is Step.AUTH
+        rule = rule_for(code, text, self.step.value) if reply and not oauth_auth else None
         hint = extra.pop("hint", None)
         fix = extra.pop("fix", None)
         if rule:
@@ -260,6 +262,9 @@ class _Session:
             raise self.fail(Kind.AUTH_NOT_OFFERED, hint="auth_not_offered", fields=("server",))
         mechanisms = {m.upper() for m in offered.split()}
         user, password = self.settings.user, self.password or ""
+        if self.settings.uses_oauth:
+            self._authenticate_xoauth2(mechanisms, offered)
+            return
         if "PLAIN" in mechanisms:
             self.auth_mechanism = "PLAIN"
             token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
@@ -287,6 +292,28 @@ class _Session:
         if reply.code != 235:
             raise self.fail(
                 Kind.AUTH_FAILED, reply, hint="auth_generic", fields=("user", "password")
+            )
+
+    def _authenticate_xoauth2(self, mechanisms: set[str], offered: str) -> None:
+        """AUTH XOAUTH2; a 334 error challenge (Google: base64 JSON) is decoded and finished."""
+        if "XOAUTH2" not in mechanisms:
+            raise self.fail(
+                Kind.AUTH_NOT_OFFERED,
+                hint="xoauth2_not_offered",
+                detail=f"offered: {offered or '-'}",
+                fields=("server",),
+            )
+        self.auth_mechanism = "XOAUTH2"
+        blob = xoauth2_string(self.settings.user, self.password or "")
+        self.transcript.add_secret(blob)
+        reply = self.command(f"AUTH XOAUTH2 {blob}", shown=f"AUTH XOAUTH2 {MASK}")
+        detail = None
+        if reply.code == 334:
+            detail = _decode_challenge(reply.text)
+            reply = self.command("")  # an empty line ends the exchange; the server then says why
+        if reply.code != 235:
+            raise self.fail(
+                Kind.AUTH_FAILED, reply, hint="oauth_token_rejected", detail=detail, fix="sign_in"
             )
 
     def _record_headers(self, data: bytes) -> None:
@@ -400,6 +427,24 @@ class _Session:
             fix="switch_server" if suggestion else None,
             fields=("server",),
         )
+
+
+def xoauth2_string(user: str, access_token: str) -> str:
+    """The base64 XOAUTH2 initial response: user=<addr>^Aauth=Bearer <token>^A^A."""
+    raw = f"user={user}\x01auth=Bearer {access_token}\x01\x01"
+    return base64.b64encode(raw.encode("utf-8")).decode("ascii")
+
+
+def _decode_challenge(text: str) -> str:
+    """The JSON status inside a base64 XOAUTH2 error challenge, as compact text."""
+    try:
+        decoded = base64.b64decode(text.strip() + "=" * (-len(text.strip()) % 4)).decode("utf-8")
+        status = json.loads(decoded)
+    except (ValueError, UnicodeDecodeError):
+        return text[:200]
+    if isinstance(status, dict):
+        return ", ".join(f"{key}={value}" for key, value in status.items())[:300]
+    return decoded[:200]
 
 
 def probe_certificate_names(

@@ -280,6 +280,18 @@ HINTS: dict[str, dict[str, str]] = {
         "ja": "OS の資格情報ストア(Windows 資格情報マネージャー、macOS キーチェーン、Secret Service)を使えるようにしてください。",
         "en": "Make an OS credential store available (Windows Credential Manager, macOS Keychain, Secret Service).",
     },
+    "oauth_token_rejected": {
+        "ja": "サーバがアクセストークンを受け付けませんでした。もう一度サインインし、アプリ登録の権限(SMTP.Send / https://mail.google.com/)と、メールボックスで SMTP AUTH が有効かを確認してください。",
+        "en": "The server did not accept the access token. Sign in again, and check the app registration's permission (SMTP.Send / https://mail.google.com/) and that SMTP AUTH is enabled for the mailbox.",
+    },
+    "xoauth2_not_offered": {
+        "ja": "このサーバは OAuth2(XOAUTH2)認証に対応していません。パスワード認証を使うか、サーバ名を確認してください。",
+        "en": "This server does not offer OAuth2 (XOAUTH2). Use password authentication or check the server name.",
+    },
+    "oauth_sign_in": {
+        "ja": "{detail}",
+        "en": "{detail}",
+    },
     "password_missing": {
         "ja": "パスワードを入力してください。",
         "en": "Enter the password.",

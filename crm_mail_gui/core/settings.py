@@ -69,6 +69,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "CA ファイル「{path}」が見つかりません。",
         "en": "The CA file “{path}” does not exist.",
     },
+    "oauth_provider": {
+        "ja": "OAuth2 のプロバイダ「{value}」は使えません。",
+        "en": "Unknown OAuth2 provider “{value}”.",
+    },
+    "oauth_client_id": {
+        "ja": "OAuth2 のクライアント ID(アプリケーション ID)を入力してください。",
+        "en": "Enter the OAuth2 client ID (application ID).",
+    },
+    "oauth_tenant": {
+        "ja": "テナントは、テナント ID(GUID)かドメイン名、または organizations / common / consumers です。",
+        "en": "The tenant is a tenant ID (GUID), a domain, or organizations / common / consumers.",
+    },
+    "oauth_authority": {
+        "ja": "認可サーバの URL は https:// で始めてください。",
+        "en": "The authorization server URL must start with https://.",
+    },
     "placeholder": {
         "ja": "「{placeholder}」の部分を契約中のサーバ名に置き換えてください。",
         "en": "Replace “{placeholder}” with the server name of your contract.",
@@ -111,6 +127,20 @@ class SettingsInvalid(ValueError):
 
 
 @dataclass(frozen=True)
+class OAuthSettings:
+    """Sign-in with OAuth2 (XOAUTH2) instead of a password: the admin's app registration."""
+
+    provider: str
+    client_id: str
+    tenant: str = ""
+    authority: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON form (no secrets: tokens and a client secret live in the credential store)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class MailSettings:
     """Everything needed to send through one SMTP server, except the password."""
 
@@ -122,7 +152,13 @@ class MailSettings:
     timeout: float = DEFAULT_TIMEOUT
     ca_file: str | None = None
     allow_unencrypted_auth: bool = False
+    oauth: OAuthSettings | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def uses_oauth(self) -> bool:
+        """True when authentication is on and uses OAuth2 instead of a password."""
+        return self.auth and self.oauth is not None
 
     @property
     def recipient(self) -> str:
@@ -140,6 +176,8 @@ class MailSettings:
         """The JSON form used by the config file, `show --json` and export (no password)."""
         data = asdict(self)
         data.pop("extra")
+        if self.oauth is None:
+            data.pop("oauth")
         data["server"] = self.server.canonical()
         data["from"] = data.pop("from_addr")
         return data
@@ -224,6 +262,32 @@ def check_ca_file(value: str | None) -> str | None:
     return path
 
 
+_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$")
+
+
+def check_oauth(value: object) -> OAuthSettings | None:
+    """Validate the OAuth2 part ({"provider", "client_id", "tenant", "authority"}) or None."""
+    if value in (None, "", {}):
+        return None
+    if not isinstance(value, dict):
+        raise FieldError("oauth", "oauth_provider", value=str(value)[:40])
+    from crm_mail_gui.core.oauth import load_providers
+
+    provider = str(value.get("provider") or "")
+    if provider not in load_providers():
+        raise FieldError("oauth", "oauth_provider", value=provider[:40])
+    client_id = _check_text("oauth", str(value.get("client_id") or ""), 200)
+    if not client_id or any(ch.isspace() for ch in client_id):
+        raise FieldError("oauth", "oauth_client_id")
+    tenant = _check_text("oauth", str(value.get("tenant") or ""), 254)
+    if tenant and not _TENANT.match(tenant):
+        raise FieldError("oauth", "oauth_tenant")
+    authority = _check_text("oauth", str(value.get("authority") or ""), 300)
+    if authority and not authority.startswith("https://"):
+        raise FieldError("oauth", "oauth_authority")
+    return OAuthSettings(provider, client_id, tenant, authority.rstrip("/"))
+
+
 def build_settings(values: dict[str, object], placeholder: str | None = None) -> MailSettings:
     """Validate raw field values (form, CLI or file) into MailSettings or raise SettingsInvalid."""
     errors: dict[str, FieldError] = {}
@@ -243,6 +307,7 @@ def build_settings(values: dict[str, object], placeholder: str | None = None) ->
     timeout = values.get("timeout")
     run("timeout", check_timeout, DEFAULT_TIMEOUT if timeout is None or timeout == "" else timeout)
     run("ca_file", check_ca_file, values.get("ca_file") or None)
+    run("oauth", check_oauth, values.get("oauth"))
     if errors:
         raise SettingsInvalid({e.field: e for e in errors.values()})
     return MailSettings(

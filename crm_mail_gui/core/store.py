@@ -20,7 +20,17 @@ CONFIG_VERSION = 1
 CONFIG_NAME = "settings.json"
 EXPORT_FORMAT = "crm-mail-gui-settings"
 ENV_CONFIG_DIR = "CRM_MAIL_GUI_CONFIG_DIR"
-_KEYS = ("server", "user", "from", "auth", "to", "timeout", "ca_file", "allow_unencrypted_auth")
+_KEYS = (
+    "server",
+    "user",
+    "from",
+    "auth",
+    "to",
+    "timeout",
+    "ca_file",
+    "allow_unencrypted_auth",
+    "oauth",
+)
 
 
 class ConfigError(RuntimeError):
@@ -167,10 +177,32 @@ class Store:
         return credentials.get_password(settings.user, settings.server.host)
 
     def has_password(self, settings: MailSettings) -> bool:
-        """True when a password is stored for these settings."""
+        """True when a password (or, with OAuth2, a refresh token) is stored for these settings."""
+        if settings.uses_oauth:
+            from crm_mail_gui.core import oauth
+
+            try:
+                return oauth.is_signed_in(oauth.client_for(settings), settings.user)
+            except credentials.CredentialStoreUnavailable:
+                return False
         return bool(settings.auth and settings.user) and credentials.has_password(
             settings.user, settings.server.host
         )
+
+    def session_secret(
+        self, settings: MailSettings, typed_password: str | None = None
+    ) -> str | None:
+        """What AUTH needs: the typed or stored password, or a fresh OAuth2 access token.
+
+        May refresh the access token over the network (raises oauth.OAuthError).
+        """
+        if not settings.auth:
+            return None
+        if settings.uses_oauth:
+            from crm_mail_gui.core import oauth
+
+            return oauth.access_token(oauth.client_for(settings), settings.user)
+        return typed_password or self.password_for(settings)
 
     def export_to(self, settings: MailSettings, target: Path) -> None:
         """Write settings without the password to an export file for other PCs."""
