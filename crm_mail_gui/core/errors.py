@@ -47,6 +47,7 @@ class Kind(StrEnum):
     CANCELLED = "cancelled"
     CREDENTIAL_STORE_UNAVAILABLE = "credential_store_unavailable"
     PASSWORD_MISSING = "password_missing"
+    SIGN_IN_REQUIRED = "sign_in_required"
 
 
 # Exit codes of the command line, per DESIGN.md.
@@ -64,6 +65,7 @@ EXIT_CODES = {
     Kind.CONNECTION_DROPPED: 3,
     Kind.AUTH_FAILED: 4,
     Kind.AUTH_NOT_OFFERED: 4,
+    Kind.SIGN_IN_REQUIRED: 4,
     Kind.SERVER_REFUSED: 5,
     Kind.SENDER_REFUSED: 5,
     Kind.RECIPIENT_REFUSED: 5,
@@ -155,6 +157,10 @@ KIND_MESSAGES: dict[str, dict[str, str]] = {
     "credential_store_unavailable": {
         "ja": "パスワードを保管する資格情報ストアが使えません({backend})。",
         "en": "No credential store is available to keep the password ({backend}).",
+    },
+    "sign_in_required": {
+        "ja": "OAuth2 のサインインが必要です。",
+        "en": "An OAuth2 sign-in is needed.",
     },
     "password_missing": {
         "ja": "パスワードが入力されておらず、保存されたパスワードもありません。",

@@ -519,14 +519,18 @@ def is_signed_in(client: Client, user: str) -> bool:
     return bool(credentials.get_secret(refresh_key(client.provider.id, client.client_id, user)))
 
 
-def access_token(client: Client, user: str) -> str:
-    """A valid access token: from memory, or refreshed with the stored refresh token."""
+def access_token(client: Client, user: str, refresh_token: str | None = None) -> str:
+    """A valid access token: from memory, or refreshed with the refresh token.
+
+    `refresh_token` may be read beforehand (on the GUI thread, as some credential stores
+    require); otherwise it is read from the credential store here.
+    """
     key = refresh_key(client.provider.id, client.client_id, user)
     with _cache_lock:
         cached = _cache.get(key)
     if cached is not None and cached.fresh():
         return cached.access_token
-    stored = credentials.get_secret(key)
+    stored = refresh_token or credentials.get_secret(key)
     if not stored:
         raise OAuthError("not_signed_in")
     try:
@@ -536,8 +540,16 @@ def access_token(client: Client, user: str) -> str:
             with _cache_lock:
                 _cache.pop(key, None)
         raise
-    store_tokens(client, user, tokens)
+    if tokens.refresh_token and tokens.refresh_token != stored:
+        credentials.set_secret(key, tokens.refresh_token)  # the provider rotated it
+    with _cache_lock:
+        _cache[key] = tokens
     return tokens.access_token
+
+
+def stored_refresh_token(client: Client, user: str) -> str | None:
+    """The refresh token kept in the credential store, or None."""
+    return credentials.get_secret(refresh_key(client.provider.id, client.client_id, user))
 
 
 def client_for(settings: MailSettings, client_secret: str | None = None) -> Client:

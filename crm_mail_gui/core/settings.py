@@ -85,6 +85,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "認可サーバの URL は https:// で始めてください。",
         "en": "The authorization server URL must start with https://.",
     },
+    "oauth_sign_in_first": {
+        "ja": "OAuth2 では、保存の前にプロバイダでサインインしてください。",
+        "en": "With OAuth2, sign in with the provider before saving.",
+    },
     "placeholder": {
         "ja": "「{placeholder}」の部分を契約中のサーバ名に置き換えてください。",
         "en": "Replace “{placeholder}” with the server name of your contract.",

@@ -27,11 +27,13 @@ def create_main_window(
     deliver_fn: Deliver | None = None,
     confirm_unencrypted: Callable[[QWidget], bool] | None = None,
     confirm_discard: Callable[[QWidget], bool] | None = None,
+    open_url: Callable[[str], object] | None = None,
 ) -> MainWindow:
     """Build the main window with an isolated config folder and credential store if given.
 
     A QApplication must exist. `lang` ("ja"/"en") installs that language's translations;
-    `confirm_*` replace the modal questions (tests pass lambdas that answer).
+    `confirm_*` replace the modal questions (tests pass lambdas that answer); `open_url`
+    replaces the system browser for the OAuth2 sign-in (tests play the browser).
     """
     if QApplication.instance() is None:
         raise RuntimeError("create a QApplication before the main window")
@@ -47,6 +49,7 @@ def create_main_window(
         deliver_fn=deliver_fn,
         confirm_unencrypted=confirm_unencrypted,
         confirm_discard=confirm_discard,
+        open_url=open_url,
     )
 
 

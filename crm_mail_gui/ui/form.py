@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 
 from crm_mail_gui.core import settings as checks
 from crm_mail_gui.core.address import Security, ServerAddress
+from crm_mail_gui.core.oauth import load_providers, provider_for_preset
 from crm_mail_gui.core.presets import Preset, load_presets, preset_for_address
 from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
 from crm_mail_gui.ui.fields import FIELD_STYLE, FieldRow, WrapLabel
+from crm_mail_gui.ui.oauth_panel import OAuthPanel
 from crm_mail_gui.ui.steps import StepList
 
 CUSTOM = "custom"
@@ -116,6 +118,18 @@ class SettingsForm(QWidget):
         self.authCheck.setChecked(True)
         self.testRecipientEdit = self._line("testRecipientEdit", "")
 
+        self.authMethodCombo = QComboBox()
+        self.authMethodCombo.setObjectName("authMethodCombo")
+        self.authMethodCombo.addItem(self.tr("Password"), "password")
+        self.authMethodCombo.addItem(self.tr("OAuth2 (sign in with the provider)"), "oauth2")
+        self.oauthPanel = OAuthPanel(self.lang)
+        self.oauthPanel.hide()
+        self.oauthAuthorityEdit = self._line(
+            "oauthAuthorityEdit", self.tr("leave empty (only for a sovereign cloud)")
+        )
+        self.oauth_signed_in = False
+        self._oauth_provider_id = ""
+
         self.server_row = FieldRow(self.serverEdit)
         self.user_row = FieldRow(self.userEdit)
         self.password_row = FieldRow(self.passwordEdit, self.showPasswordButton)
@@ -152,6 +166,7 @@ class SettingsForm(QWidget):
         advanced_form.setContentsMargins(0, 0, 0, 0)
         self._add_row(advanced_form, self.tr("&Timeout per step:"), self.timeoutSpin)
         self._add_row(advanced_form, self.tr("E&xtra CA file:"), self.ca_row, self.caFileEdit)
+        self._add_row(advanced_form, self.tr("OAuth2 authorit&y:"), self.oauthAuthorityEdit)
         self.advanced.hide()
 
         self.storeNote = WrapLabel()
@@ -188,7 +203,13 @@ class SettingsForm(QWidget):
         form.addRow("", self.offer)
         self._add_row(form, self.tr("Se&rver name:"), self.server_row, self.serverEdit)
         self._add_row(form, self.tr("&User name:"), self.user_row, self.userEdit)
+        self.method_label = QLabel(self.tr("Authentication &method:"))
+        self.method_label.setBuddy(self.authMethodCombo)
+        self.method_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow(self.method_label, self.authMethodCombo)
         self._add_row(form, self.tr("Pass&word:"), self.password_row, self.passwordEdit)
+        form.addRow("", self.oauthPanel)
+        self.form_layout = form
         self._add_row(form, self.tr("&From:"), self.from_row, self.fromEdit)
         form.addRow("", self.authCheck)
         self._add_row(form, self.tr("Test &recipient:"), self.to_row, self.testRecipientEdit)
@@ -259,6 +280,9 @@ class SettingsForm(QWidget):
         self.testRecipientEdit.returnPressed.connect(self._enter)
         self.caFileEdit.textChanged.connect(self.validate)
         self.authCheck.toggled.connect(self._auth_toggled)
+        self.authMethodCombo.activated.connect(self._method_changed)
+        self.oauthPanel.changed.connect(self.validate)
+        self.oauthAuthorityEdit.textChanged.connect(self.validate)
         self.userEdit.textChanged.connect(self._maybe_offer)
         self.fromEdit.textChanged.connect(self._maybe_offer)
         self.userEdit.textChanged.connect(self._recipient_placeholder)
@@ -286,10 +310,17 @@ class SettingsForm(QWidget):
         self.testRecipientEdit.setText(settings.to if settings else "")
         self.timeoutSpin.setValue(int(settings.timeout if settings else checks.DEFAULT_TIMEOUT))
         self.caFileEdit.setText(settings.ca_file or "" if settings else "")
-        self.advancedButton.setChecked(bool(settings and settings.ca_file))
+        oauth = settings.oauth if settings else None
+        self.oauthPanel.load(oauth.client_id if oauth else "", oauth.tenant if oauth else "")
+        self.oauthAuthorityEdit.setText(oauth.authority if oauth else "")
+        self._oauth_provider_id = oauth.provider if oauth else ""
+        self.advancedButton.setChecked(
+            bool(settings and (settings.ca_file or (oauth and oauth.authority)))
+        )
         self.storeNote.setText(store_note)
         self.backButton.setVisible(settings is not None)
         self._select_preset_for(self.serverEdit.text())
+        self.set_auth_method("oauth2" if oauth else "password")
         self._update_password_placeholder()
         self._recipient_placeholder()
         for row in self.rows.values():
@@ -309,7 +340,49 @@ class SettingsForm(QWidget):
             "to": self.testRecipientEdit.text(),
             "timeout": self.timeoutSpin.value(),
             "ca_file": self.caFileEdit.text().strip() or None,
+            "oauth": self._oauth_values(),
         }
+
+    def _oauth_values(self) -> dict[str, str] | None:
+        if not self.uses_oauth():
+            return None
+        return {**self.oauthPanel.values(), "authority": self.oauthAuthorityEdit.text().strip()}
+
+    def uses_oauth(self) -> bool:
+        """True when OAuth2 is chosen (and authentication is on)."""
+        return self.authCheck.isChecked() and self.authMethodCombo.currentData() == "oauth2"
+
+    def oauth_provider(self):
+        """The OAuth2 provider for the chosen preset (or the stored settings), if any."""
+        preset = self.current_preset()
+        provider = provider_for_preset(preset.id if preset else None)
+        if provider is None and self._oauth_provider_id:
+            provider = load_providers().get(self._oauth_provider_id)
+        return provider
+
+    def set_auth_method(self, method: str) -> None:
+        """Choose "password" or "oauth2" (as if picked in the combo box)."""
+        self.authMethodCombo.setCurrentIndex(self.authMethodCombo.findData(method))
+        self._method_changed()
+
+    def _method_changed(self, *_args: object) -> None:
+        provider = self.oauth_provider()
+        if provider is None and self.authMethodCombo.currentData() == "oauth2":
+            self.authMethodCombo.setCurrentIndex(self.authMethodCombo.findData("password"))
+        available = provider is not None and self.authCheck.isChecked()
+        self.method_label.setVisible(available)
+        self.authMethodCombo.setVisible(available)
+        oauth = self.uses_oauth()
+        self.oauthPanel.set_provider(provider if oauth else None)
+        self.oauthPanel.setVisible(oauth)
+        self.form_layout.setRowVisible(self.password_row, not oauth)
+        self.validate()
+
+    def set_oauth_signed_in(self, signed_in: bool, account: str = "") -> None:
+        """Show whether a refresh token is stored for this registration and mailbox."""
+        self.oauth_signed_in = signed_in
+        self.oauthPanel.set_signed_in(signed_in, account)
+        self.validate()
 
     def is_dirty(self) -> bool:
         """True when the form differs from what was loaded (a typed password counts)."""
@@ -336,6 +409,8 @@ class SettingsForm(QWidget):
             address = None
         if self._password_missing():
             errors["password"] = FieldError("password", "required")
+        if self.uses_oauth() and not self.oauth_signed_in and "oauth" not in errors:
+            errors["oauth"] = FieldError("oauth", "oauth_sign_in_first")
         for name, row in self.rows.items():
             error = errors.get(name)
             show = error is not None and (
@@ -362,7 +437,10 @@ class SettingsForm(QWidget):
 
     def _password_missing(self) -> bool:
         return (
-            self.authCheck.isChecked() and not self.passwordEdit.text() and not self.password_stored
+            self.authCheck.isChecked()
+            and not self.uses_oauth()
+            and not self.passwordEdit.text()
+            and not self.password_stored
         )
 
     def _server_notes(self, address: ServerAddress) -> None:
@@ -410,7 +488,7 @@ class SettingsForm(QWidget):
         self.userEdit.setEnabled(on)
         self.passwordEdit.setEnabled(on)
         self.showPasswordButton.setEnabled(on)
-        self.validate()
+        self._method_changed()
 
     def _show_password(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
@@ -481,9 +559,10 @@ class SettingsForm(QWidget):
         preset = self.current_preset()
         self._show_guidance(preset)
         if preset is None:
-            self.validate()  # the placeholder check depends on the preset
+            self._method_changed()  # validates too: the placeholder check depends on the preset
             return
         self.authCheck.setChecked(preset.auth)
+        self._method_changed()
         if preset.username_fixed and not self.userEdit.text():
             self.userEdit.setText(preset.username_fixed)
         self.serverEdit.setText(preset.server)
@@ -576,8 +655,11 @@ class SettingsForm(QWidget):
             self.caFileEdit,
         ):
             edit.setReadOnly(running)
+        self.oauthPanel.set_read_only(running)
+        self.oauthAuthorityEdit.setReadOnly(running)
         for widget in (
             self.presetCombo,
+            self.authMethodCombo,
             self.authCheck,
             self.timeoutSpin,
             self.caBrowseButton,

@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 CREDENTIALS_DELAY_MS = 100
 
 
+def _open_in_browser(url: str) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl(url))
+
+
 def _ask(name: str) -> Callable[[QWidget], bool]:
     """A question from ui.dialogs, imported when first asked (keeps start-up short)."""
 
@@ -51,6 +58,7 @@ class MainWindow(QMainWindow):
         deliver_fn: Deliver | None = None,
         confirm_unencrypted: Callable[[QWidget], bool] | None = None,
         confirm_discard: Callable[[QWidget], bool] | None = None,
+        open_url: Callable[[str], object] | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -64,6 +72,9 @@ class MainWindow(QMainWindow):
         self.finished_jobs: list[SendJob] = []
         self.success_dialog: SuccessDialog | None = None
         self._pending: tuple[MailSettings, str | None, bool] | None = None
+        self.sign_in_worker = None
+        self.sign_in_thread = None
+        self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
         icon = resource_path("icons", "app.png")
         if icon.exists():
@@ -118,6 +129,13 @@ class MainWindow(QMainWindow):
         self.form.userEdit.editingFinished.connect(self._refresh_password_state)
         self.form.serverEdit.editingFinished.connect(self._refresh_password_state)
         self.errorBanner.fixRequested.connect(self._apply_fix)
+        panel = self.form.oauthPanel
+        panel.signInRequested.connect(self.start_sign_in)
+        panel.cancelSignInRequested.connect(self.cancel_sign_in)
+        panel.signOutRequested.connect(self.sign_out)
+        self.form.authMethodCombo.activated.connect(lambda _i: self._refresh_oauth_state())
+        panel.oauthClientIdEdit.editingFinished.connect(self._refresh_oauth_state)
+        self.form.userEdit.editingFinished.connect(self._refresh_oauth_state)
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.escape.activated.connect(self.cancel_test)
 
@@ -169,7 +187,18 @@ class MainWindow(QMainWindow):
 
     def _show_summary(self) -> None:
         assert self.settings is not None
-        if self._credentials_known:
+        if self._credentials_known and self.settings.uses_oauth:
+            from crm_mail_gui.core.oauth import load_providers
+
+            assert self.settings.oauth is not None
+            provider = load_providers()[self.settings.oauth.provider].name.get(self.lang, "")
+            state = (
+                self.tr("signed in")
+                if self.store.has_password(self.settings)
+                else self.tr("not signed in")
+            )
+            password_text = self.tr("OAuth2 (%1): %2").replace("%1", provider).replace("%2", state)
+        elif self._credentials_known:
             stored = self.store.has_password(self.settings)
             where = credentials.describe_backend(self.lang)
             password_text = (
@@ -190,6 +219,8 @@ class MainWindow(QMainWindow):
             and self.store.has_password(self.settings)
         )
         self.form.load(self.settings, stored, self._store_note())
+        if self.settings is not None and self.settings.uses_oauth:
+            self.form.set_oauth_signed_in(stored)
         self.errorBanner.clear()
         self.stack.setCurrentWidget(self.form)
         self.form.serverEdit.setFocus()
@@ -228,7 +259,12 @@ class MainWindow(QMainWindow):
             try:
                 if not credentials.is_usable():
                     raise CredentialStoreUnavailable(credentials.backend_name())
-                password = typed or self.store.password_for(settings)
+                if settings.uses_oauth:
+                    password = self._oauth_secret(settings)
+                    if password is None:
+                        return
+                else:
+                    password = typed or self.store.password_for(settings)
             except CredentialStoreUnavailable as error:
                 self._show_failure(
                     Failure(
@@ -256,6 +292,138 @@ class MainWindow(QMainWindow):
         self.job.finished.connect(self._job_finished)
         self.form.set_running(True, settings)
         self.job.start()
+
+    def _oauth_secret(self, settings: MailSettings):
+        """Read the refresh token here (GUI thread); the worker refreshes the access token."""
+        from crm_mail_gui.core import oauth
+
+        client = oauth.client_for(settings)
+        refresh_token = oauth.stored_refresh_token(client, settings.user)
+        if not refresh_token:
+            self._show_oauth_error(oauth.OAuthError("not_signed_in"))
+            self.form.set_oauth_signed_in(False)
+            return None
+        return lambda: oauth.access_token(client, settings.user, refresh_token)
+
+    # -- OAuth2 sign-in --------------------------------------------------------------------
+    def start_sign_in(self, device: bool = False) -> None:
+        """Sign in with the provider on a worker thread (browser with PKCE, or a device code)."""
+        from crm_mail_gui.core import oauth
+        from crm_mail_gui.ui.signin_worker import SignInWorker, start_sign_in
+
+        if self.sign_in_worker is not None:
+            return
+        self.errorBanner.clear()
+        values = self.form.values()
+        try:
+            settings = self.form.settings()
+        except SettingsInvalid as invalid:
+            if set(invalid.errors) - {"password"}:
+                self.form.validate()
+                return
+            settings = None
+        if settings is None or not settings.uses_oauth:
+            return
+        secret = self.form.oauthPanel.oauthClientSecretEdit.text() or None
+        client = oauth.client_for(settings, secret)
+        if client.provider.needs_secret and not client.client_secret:
+            self._show_oauth_error(
+                oauth.OAuthError("invalid_client", self.tr("client secret missing"))
+            )
+            return
+        worker = SignInWorker(client, str(values.get("user", "")), device, self.lang)
+        worker.openUrl.connect(self.open_url)
+        worker.deviceCode.connect(self._show_device_code)
+        worker.succeeded.connect(lambda tokens: self._signed_in(settings, client, tokens))
+        worker.failed.connect(self._sign_in_failed)
+        self.sign_in_worker = worker
+        self.sign_in_thread = start_sign_in(worker, self)
+        self.form.oauthPanel.set_waiting(True)
+
+    def cancel_sign_in(self) -> None:
+        """Stop waiting for the browser; the form stays as it was."""
+        if self.sign_in_worker is not None:
+            self.sign_in_worker.cancel_token.cancel()
+
+    def _show_device_code(self, code: str, url: str) -> None:
+        text = (
+            self.tr("Open %1 on any device and enter the code %2")
+            .replace("%1", url)
+            .replace("%2", code)
+        )
+        self.form.oauthPanel.set_waiting(True, text)
+
+    def _end_sign_in(self) -> None:
+        self.sign_in_worker = None
+        if self.sign_in_thread is not None:
+            self.sign_in_thread.wait(2000)
+            self.sign_in_thread.deleteLater()
+            self.sign_in_thread = None
+        self.form.oauthPanel.set_waiting(False)
+
+    def _signed_in(self, settings: MailSettings, client, tokens) -> None:
+        from crm_mail_gui.core import oauth
+
+        self._end_sign_in()
+        try:
+            if client.client_secret:
+                credentials.set_secret(
+                    oauth.secret_key(client.provider.id, client.client_id), client.client_secret
+                )
+            oauth.store_tokens(client, settings.user, tokens)
+        except CredentialStoreUnavailable as error:
+            self._show_failure(
+                Failure(
+                    Kind.CREDENTIAL_STORE_UNAVAILABLE,
+                    Step.AUTH,
+                    hint_key="credential_store",
+                    params={"backend": error.backend},
+                ),
+                [],
+            )
+            return
+        self.form.set_oauth_signed_in(True, tokens.account or settings.user)
+
+    def _sign_in_failed(self, error) -> None:
+        self._end_sign_in()
+        self.form.set_oauth_signed_in(self.form.oauth_signed_in)
+        if getattr(error, "kind", "") != "cancelled":
+            self._show_oauth_error(error)
+
+    def sign_out(self) -> None:
+        """Forget the tokens of the mailbox in the form."""
+        from crm_mail_gui.core import oauth
+
+        try:
+            settings = self.form.settings()
+        except SettingsInvalid:
+            return
+        if settings.uses_oauth:
+            oauth.forget_tokens(oauth.client_for(settings), settings.user)
+        self.form.set_oauth_signed_in(False)
+
+    def _refresh_oauth_state(self) -> None:
+        from crm_mail_gui.core import oauth
+
+        try:
+            settings = self.form.settings()
+        except SettingsInvalid:
+            settings = None
+        if settings is None or not settings.uses_oauth:
+            return
+        signed_in = oauth.is_signed_in(oauth.client_for(settings), settings.user)
+        if signed_in != self.form.oauth_signed_in:
+            self.form.set_oauth_signed_in(signed_in)
+
+    def _show_oauth_error(self, error) -> None:
+        needs = getattr(error, "needs_sign_in", False)
+        self.errorBanner.show_message(
+            "error",
+            error.message(self.lang),
+            self.tr("Sign in with the provider again; nothing else was changed.") if needs else "",
+            action="sign_in" if needs else "",
+            action_text=self.tr("Sign in again") if needs else "",
+        )
 
     def cancel_test(self) -> None:
         """Cancel a running test: the form is editable again at once."""
@@ -367,6 +535,10 @@ class MainWindow(QMainWindow):
         if failure.suggested_server:
             action = "server:" + failure.suggested_server
             action_text = self.tr("Use %1").replace("%1", failure.suggested_server)
+        elif failure.fix == "oauth2" and self.form.oauth_provider() is not None:
+            action, action_text = "oauth2", self.tr("Switch to OAuth2")
+        elif failure.fix == "sign_in" and self.form.uses_oauth():
+            action, action_text = "sign_in", self.tr("Sign in again")
         self.errorBanner.show_message(
             "error",
             failure.message(lang),
@@ -383,6 +555,14 @@ class MainWindow(QMainWindow):
         if action.startswith("server:"):
             self.form.set_server(action.removeprefix("server:"))
             self.errorBanner.clear()
+        elif action == "oauth2":
+            self.form.set_auth_method("oauth2")
+            self._refresh_oauth_state()
+            self.errorBanner.clear()
+            self.form.oauthPanel.oauthClientIdEdit.setFocus()
+        elif action == "sign_in":
+            self.errorBanner.clear()
+            self.start_sign_in()
 
     # -- closing ---------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -395,7 +575,10 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Cancel any test and wait until every worker thread has ended."""
+        """Cancel any test or sign-in and wait until every worker thread has ended."""
+        if self.sign_in_worker is not None:
+            self.sign_in_worker.cancel_token.cancel()
+            self._end_sign_in()
         if self.job is not None:
             self.cancel_test()
         for job in list(self.finished_jobs):

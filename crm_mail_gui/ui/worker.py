@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from crm_mail_gui.core.connection import CancelToken
-from crm_mail_gui.core.errors import DeliveryError, Step
+from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step
+from crm_mail_gui.core.oauth import OAuthError
 from crm_mail_gui.core.settings import MailSettings
 
 Deliver = Callable[..., Any]
@@ -33,7 +34,7 @@ class SendWorker(QObject):
     def __init__(
         self,
         settings: MailSettings,
-        password: str | None,
+        password: str | Callable[[], str] | None,
         *,
         check_only: bool = False,
         deliver_fn: Deliver | None = None,
@@ -54,6 +55,8 @@ class SendWorker(QObject):
                 from crm_mail_gui.core.delivery import deliver
 
                 self._deliver = deliver
+            if callable(password):  # OAuth2: refresh the access token here, off the GUI thread
+                password = password()
             outcome = self._deliver(
                 self.settings,
                 password,
@@ -63,6 +66,16 @@ class SendWorker(QObject):
             )
         except DeliveryError as error:
             self.failed.emit(error)
+        except OAuthError as error:
+            failure = Failure(
+                Kind.SIGN_IN_REQUIRED if error.needs_sign_in else Kind.AUTH_FAILED,
+                Step.AUTH,
+                detail=error.detail or error.kind,
+                hint_key="oauth_sign_in",
+                params={"detail": error.message()},
+                fix="sign_in",
+            )
+            self.failed.emit(DeliveryError(failure))
         except Exception as error:  # the form must survive anything the worker raises
             text = f"{type(error).__name__}: {error}"
             if password:

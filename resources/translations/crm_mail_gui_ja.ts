@@ -77,6 +77,18 @@ Send the password unencrypted anyway?</source>
         <translation>パスワードは %1 にだけ保存され、ファイルには書き込まれません。</translation>
     </message>
     <message>
+        <source>signed in</source>
+        <translation>サインイン済み</translation>
+    </message>
+    <message>
+        <source>not signed in</source>
+        <translation>未サインイン</translation>
+    </message>
+    <message>
+        <source>OAuth2 (%1): %2</source>
+        <translation>OAuth2(%1): %2</translation>
+    </message>
+    <message>
         <source>stored (%1)</source>
         <translation>保存済み(%1)</translation>
     </message>
@@ -87,6 +99,22 @@ Send the password unencrypted anyway?</source>
     <message>
         <source>Settings file: %1</source>
         <translation>設定ファイル: %1</translation>
+    </message>
+    <message>
+        <source>client secret missing</source>
+        <translation>クライアント シークレットが入力されていません</translation>
+    </message>
+    <message>
+        <source>Open %1 on any device and enter the code %2</source>
+        <translation>任意の端末で %1 を開き、コード %2 を入力してください</translation>
+    </message>
+    <message>
+        <source>Sign in with the provider again; nothing else was changed.</source>
+        <translation>プロバイダでもう一度サインインしてください。ほかの設定は変更していません。</translation>
+    </message>
+    <message>
+        <source>Sign in again</source>
+        <translation>もう一度サインイン</translation>
     </message>
     <message>
         <source>The test was cancelled. Nothing was saved.</source>
@@ -133,8 +161,87 @@ Send the password unencrypted anyway?</source>
         <translation>%1 に変更</translation>
     </message>
     <message>
+        <source>Switch to OAuth2</source>
+        <translation>OAuth2 に切り替える</translation>
+    </message>
+    <message>
         <source>Check this field (see the message above).</source>
         <translation>この項目を確認してください(上のメッセージを参照)。</translation>
+    </message>
+</context>
+<context>
+    <name>OAuthPanel</name>
+    <message>
+        <source>Register the app in Microsoft Entra admin center → App registrations → New registration:&lt;ol&gt;&lt;li&gt;Supported account types: this organisation only (or any organisation).&lt;/li&gt;&lt;li&gt;Authentication → Add a platform → Mobile and desktop applications → redirect URI &lt;code&gt;http://localhost&lt;/code&gt;; turn on “Allow public client flows” (for the device code).&lt;/li&gt;&lt;li&gt;API permissions → Add → APIs my organization uses → Office 365 Exchange Online → Delegated → &lt;code&gt;SMTP.Send&lt;/code&gt;, plus &lt;code&gt;offline_access&lt;/code&gt;; grant admin consent.&lt;/li&gt;&lt;li&gt;Copy the Application (client) ID and the Directory (tenant) ID here.&lt;/li&gt;&lt;/ol&gt;</source>
+        <translation>Microsoft Entra 管理センター → アプリの登録 → 新規登録 で登録します:&lt;ol&gt;&lt;li&gt;サポートされているアカウントの種類: この組織のみ(または任意の組織)。&lt;/li&gt;&lt;li&gt;認証 → プラットフォームを追加 → モバイル アプリケーションとデスクトップ アプリケーション → リダイレクト URI &lt;code&gt;http://localhost&lt;/code&gt;。デバイス コードを使う場合は「パブリック クライアント フローを許可する」をオンにします。&lt;/li&gt;&lt;li&gt;API のアクセス許可 → 追加 → 所属する組織で使用している API → Office 365 Exchange Online → 委任されたアクセス許可 → &lt;code&gt;SMTP.Send&lt;/code&gt; と &lt;code&gt;offline_access&lt;/code&gt; を追加し、管理者の同意を与えます。&lt;/li&gt;&lt;li&gt;アプリケーション (クライアント) ID とディレクトリ (テナント) ID をここに入力します。&lt;/li&gt;&lt;/ol&gt;</translation>
+    </message>
+    <message>
+        <source>Register the app in the Azure portal → App registrations (accounts in any organisational directory and personal Microsoft accounts), platform “Mobile and desktop applications” with redirect URI &lt;code&gt;http://localhost&lt;/code&gt;, delegated permissions &lt;code&gt;SMTP.Send&lt;/code&gt; and &lt;code&gt;offline_access&lt;/code&gt;. Copy the Application (client) ID here; the tenant is &lt;code&gt;consumers&lt;/code&gt;.</source>
+        <translation>Azure portal → アプリの登録 で、「任意の組織ディレクトリ内のアカウントと個人の Microsoft アカウント」を選んで登録し、プラットフォーム「モバイル アプリケーションとデスクトップ アプリケーション」にリダイレクト URI &lt;code&gt;http://localhost&lt;/code&gt; を追加、委任されたアクセス許可 &lt;code&gt;SMTP.Send&lt;/code&gt; と &lt;code&gt;offline_access&lt;/code&gt; を付けます。アプリケーション (クライアント) ID をここに入力します(テナントは &lt;code&gt;consumers&lt;/code&gt;)。</translation>
+    </message>
+    <message>
+        <source>In Google Cloud console → APIs &amp;amp; Services: configure the OAuth consent screen (add the scope &lt;code&gt;https://mail.google.com/&lt;/code&gt;), then Credentials → Create credentials → OAuth client ID → Application type “Desktop app”. Copy the client ID and the client secret here.</source>
+        <translation>Google Cloud コンソール → API とサービス で OAuth 同意画面を設定し(スコープ &lt;code&gt;https://mail.google.com/&lt;/code&gt; を追加)、認証情報 → 認証情報を作成 → OAuth クライアント ID → アプリケーションの種類「デスクトップ アプリ」を作成します。クライアント ID とクライアント シークレットをここに入力します。</translation>
+    </message>
+    <message>
+        <source>tenant ID or domain (default: organizations)</source>
+        <translation>テナント ID またはドメイン(既定: organizations)</translation>
+    </message>
+    <message>
+        <source>the desktop client's secret</source>
+        <translation>デスクトップ クライアントのシークレット</translation>
+    </message>
+    <message>
+        <source>Sign in with a code…</source>
+        <translation>コードでサインイン…</translation>
+    </message>
+    <message>
+        <source>For PCs where the browser cannot return to this app: enter a code on any device</source>
+        <translation>ブラウザからこのアプリに戻れない PC 向け: 任意の端末でコードを入力してサインインします</translation>
+    </message>
+    <message>
+        <source>Cancel sign-in</source>
+        <translation>サインインを中止</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>サインアウト</translation>
+    </message>
+    <message>
+        <source>Client &amp;ID:</source>
+        <translation>クライアント ID(&amp;I):</translation>
+    </message>
+    <message>
+        <source>Te&amp;nant:</source>
+        <translation>テナント(&amp;N):</translation>
+    </message>
+    <message>
+        <source>Client secret (&amp;K):</source>
+        <translation>クライアント シークレット(&amp;K):</translation>
+    </message>
+    <message>
+        <source>How to register the app</source>
+        <translation>アプリの登録方法</translation>
+    </message>
+    <message>
+        <source>this mailbox</source>
+        <translation>このメールボックス</translation>
+    </message>
+    <message>
+        <source>Signed in: %1</source>
+        <translation>サインイン済み: %1</translation>
+    </message>
+    <message>
+        <source>Not signed in yet.</source>
+        <translation>まだサインインしていません。</translation>
+    </message>
+    <message>
+        <source>Waiting for the sign-in in the browser…</source>
+        <translation>ブラウザでのサインインを待っています…</translation>
+    </message>
+    <message>
+        <source>Sign in with %1</source>
+        <translation>%1 でサインイン</translation>
     </message>
 </context>
 <context>
@@ -160,6 +267,18 @@ Send the password unencrypted anyway?</source>
         <translation>認証を行う(SMTP 認証)(&amp;A)</translation>
     </message>
     <message>
+        <source>Password</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <source>OAuth2 (sign in with the provider)</source>
+        <translation>OAuth2(プロバイダでサインイン)</translation>
+    </message>
+    <message>
+        <source>leave empty (only for a sovereign cloud)</source>
+        <translation>通常は空欄(ソブリン クラウドのみ)</translation>
+    </message>
+    <message>
         <source>Advanced settings</source>
         <translation>詳細設定</translation>
     </message>
@@ -182,6 +301,10 @@ Send the password unencrypted anyway?</source>
     <message>
         <source>E&amp;xtra CA file:</source>
         <translation>追加の CA ファイル(&amp;X):</translation>
+    </message>
+    <message>
+        <source>OAuth2 authorit&amp;y:</source>
+        <translation>OAuth2 認可サーバ(&amp;Y):</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -218,6 +341,10 @@ Send the password unencrypted anyway?</source>
     <message>
         <source>&amp;User name:</source>
         <translation>ユーザ名(&amp;U):</translation>
+    </message>
+    <message>
+        <source>Authentication &amp;method:</source>
+        <translation>認証方式(&amp;M):</translation>
     </message>
     <message>
         <source>Pass&amp;word:</source>
