@@ -73,3 +73,22 @@ def _isolation(
 def memory_keyring(_isolation: Any) -> Any:
     """The test's in-memory keyring backend (already in force)."""
     return _isolation
+
+
+# --------------------------------------------------------------------------- OAuth2 (XOAUTH2)
+
+from oauth_server import AuthorizationServer, XOAuthSMTPServer  # noqa: E402
+
+
+@pytest.fixture
+def auth_server(certs: TestCerts) -> Iterator[AuthorizationServer]:
+    """A started HTTPS OAuth2 server (Microsoft and Google paths); client "test-client"."""
+    with AuthorizationServer(certs) as server:
+        yield server
+
+
+@pytest.fixture
+def xoauth_server(certs: TestCerts, auth_server: AuthorizationServer) -> Iterator[XOAuthSMTPServer]:
+    """An implicit-TLS SMTP server offering only AUTH XOAUTH2, checked against auth_server."""
+    with XOAuthSMTPServer(certs, auth_server, mode="ssl") as server:
+        yield server

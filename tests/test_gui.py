@@ -560,6 +560,13 @@ def test_preset_switching_keeps_user_input(
     assert user.text() == "taro@example.co.jp"
     assert password.text() == "app-pass-1234"
     assert from_edit.text() == "noreply@example.co.jp"
+    # Microsoft 365 defaults to OAuth2 (basic authentication is being switched off): Save waits
+    # for a sign-in; going back to the password method uses the password typed earlier.
+    method = child(window, "authMethodCombo", QComboBox)
+    assert method.currentData() == "oauth2"
+    assert child(window, "oauthPanel", QWidget).isVisible()
+    assert not child(window, "saveButton", QPushButton).isEnabled()
+    window.form.set_auth_method("password")
     assert child(window, "saveButton", QPushButton).isEnabled()
 
 
@@ -710,6 +717,14 @@ ALLOWED_WORDS = {
     "sent",
     "crm",
     "gui",
+    # names shown in English in the providers' own Japanese consoles (OAuth2 registration help)
+    "entra",
+    "exchange",
+    "online",
+    "api",
+    "uri",
+    "azure",
+    "cloud",
 }
 
 
@@ -722,6 +737,7 @@ def english_words(text: str) -> list[str]:
     Japanese text has no spaces, so a "token" is a run of printable ASCII: tokens with "://",
     "@", a path separator, a digit or a dotted name (".sakura.ne.jp") are data, not words.
     """
+    text = re.sub(r"<code>.*?</code>", " ", text)  # literal values (scopes, URIs) stay English
     text = re.sub(r"<[^>]+>", " ", text)  # rich text markup
     for placeholder in PLACEHOLDERS:  # parts of server names, e.g. "svNNNN" (Xserver)
         text = text.replace(placeholder, " ")

@@ -562,7 +562,10 @@ class SettingsForm(QWidget):
             self._method_changed()  # validates too: the placeholder check depends on the preset
             return
         self.authCheck.setChecked(preset.auth)
-        self._method_changed()
+        provider = provider_for_preset(preset.id)
+        # Microsoft is switching basic authentication off: OAuth2 is the default there.
+        microsoft = provider is not None and provider.id.startswith("microsoft")
+        self.set_auth_method("oauth2" if microsoft else "password")
         if preset.username_fixed and not self.userEdit.text():
             self.userEdit.setText(preset.username_fixed)
         self.serverEdit.setText(preset.server)

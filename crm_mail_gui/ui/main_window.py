@@ -183,7 +183,9 @@ class MainWindow(QMainWindow):
                 "No credential store is available on this PC, so a password cannot be saved."
             )
         where = credentials.describe_backend(self.lang)
-        return self.tr("The password is kept only in %1, never in a file.").replace("%1", where)
+        return self.tr(
+            "The password and OAuth2 sign-ins are kept only in %1, never in a file."
+        ).replace("%1", where)
 
     def _show_summary(self) -> None:
         assert self.settings is not None

@@ -134,7 +134,8 @@ class OAuthPanel(QFrame):
         self.signOutButton.clicked.connect(self.signOutRequested)
         for edit in (self.oauthClientIdEdit, self.oauthTenantEdit, self.oauthClientSecretEdit):
             edit.textChanged.connect(self.changed)
-        self._refresh()
+            edit.textChanged.connect(self._refresh)
+        self.set_signed_in(False)
 
     def set_provider(self, provider: Provider | None) -> None:
         """Show the fields this provider needs."""
@@ -178,6 +179,9 @@ class OAuthPanel(QFrame):
             bool(provider and provider.device_code) and not self.waiting
         )
         self.signInButton.setVisible(not self.waiting)
+        has_client = bool(self.oauthClientIdEdit.text().strip())
+        self.signInButton.setEnabled(has_client and not self.oauthClientIdEdit.isReadOnly())
+        self.deviceCodeButton.setEnabled(has_client and not self.oauthClientIdEdit.isReadOnly())
         self.cancelSignInButton.setVisible(self.waiting)
         self.signOutButton.setVisible(self.signed_in and not self.waiting)
         if not self.waiting:
@@ -210,5 +214,5 @@ class OAuthPanel(QFrame):
         """While a test runs."""
         for edit in (self.oauthClientIdEdit, self.oauthTenantEdit, self.oauthClientSecretEdit):
             edit.setReadOnly(read_only)
-        for button in (self.signInButton, self.deviceCodeButton, self.signOutButton):
-            button.setEnabled(not read_only)
+        self.signOutButton.setEnabled(not read_only)
+        self._refresh()
