@@ -52,6 +52,13 @@ def run_self_check() -> int:
         results.append(_line(bool(presets), "presets", f"{len(presets)} providers"))
     except PresetsError as error:
         results.append(_line(False, "presets", str(error)))
+    try:
+        from crm_mail_gui.core.oauth import load_providers
+
+        providers = load_providers()
+        results.append(_line(bool(providers), "OAuth2 providers", ", ".join(sorted(providers))))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        results.append(_line(False, "OAuth2 providers", f"{type(error).__name__}: {error}"))
     results.extend(_check_translations(lang))
     return 0 if all(results) else 1
 

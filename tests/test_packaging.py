@@ -73,7 +73,13 @@ def test_self_check_passes_with_nothing_on_stderr(frozen: Path, tmp_path: Path) 
     assert result.stderr == ""
     assert "(frozen)" in result.stdout
     assert "[NG]" not in result.stdout
-    for needle in ("Qt: 6.", "presets: 14 providers", "qtbase_ja.qm", "MemoryKeyring"):
+    for needle in (
+        "Qt: 6.",
+        "presets: 14 providers",
+        "OAuth2 providers: google, microsoft, microsoft_consumer",
+        "qtbase_ja.qm",
+        "MemoryKeyring",
+    ):
         assert needle in result.stdout
 
 
