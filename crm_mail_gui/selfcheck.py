@@ -53,7 +53,7 @@ def run_self_check() -> int:
     except PresetsError as error:
         results.append(_line(False, "presets", str(error)))
     try:
-        from crm_mail_gui.core.oauth import load_providers
+        from crm_mail_gui.core.oauth_providers import load_providers
 
         providers = load_providers()
         results.append(_line(bool(providers), "OAuth2 providers", ", ".join(sorted(providers))))

@@ -19,15 +19,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import TYPE_CHECKING
 
 from crm_mail_gui.core import credentials, tls
 from crm_mail_gui.core.connection import CancelToken
 from crm_mail_gui.core.i18n import tr
-from crm_mail_gui.core.resources import resource_path
+from crm_mail_gui.core.oauth_providers import Provider, load_providers
 
 if TYPE_CHECKING:
     from crm_mail_gui.core.settings import MailSettings
@@ -101,42 +100,6 @@ class OAuthError(Exception):
     def message(self, lang: str | None = None) -> str:
         """The localised explanation."""
         return tr(MESSAGES, self.kind, lang, **self.params)
-
-
-@dataclass(frozen=True)
-class Provider:
-    """An OAuth2 identity provider's endpoints and scopes (from resources/oauth_providers.json)."""
-
-    id: str
-    name: dict[str, str] = field(hash=False)
-    presets: tuple[str, ...]
-    authorize: str
-    token: str
-    device_code: str | None
-    revoke: str | None
-    scopes: tuple[str, ...]
-    default_tenant: str
-    needs_secret: bool
-    authorize_params: dict[str, str] = field(hash=False)
-    source: str = ""
-
-
-@lru_cache(maxsize=1)
-def load_providers() -> dict[str, Provider]:
-    """Every provider, keyed by id."""
-    data = json.loads(resource_path("oauth_providers.json").read_text(encoding="utf-8"))
-    providers = {}
-    for entry in data["providers"]:
-        entry = dict(entry)
-        entry["presets"] = tuple(entry["presets"])
-        entry["scopes"] = tuple(entry["scopes"])
-        providers[entry["id"]] = Provider(**entry)
-    return providers
-
-
-def provider_for_preset(preset_id: str | None) -> Provider | None:
-    """The OAuth2 provider of a mail preset (gmail → google, microsoft365 → microsoft…)."""
-    return next((p for p in load_providers().values() if preset_id in p.presets), None)
 
 
 @dataclass(frozen=True)

@@ -275,7 +275,7 @@ def check_oauth(value: object) -> OAuthSettings | None:
         return None
     if not isinstance(value, dict):
         raise FieldError("oauth", "oauth_provider", value=str(value)[:40])
-    from crm_mail_gui.core.oauth import load_providers
+    from crm_mail_gui.core.oauth_providers import load_providers
 
     provider = str(value.get("provider") or "")
     if provider not in load_providers():

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from crm_mail_gui.core import settings as checks
 from crm_mail_gui.core.address import Security, ServerAddress
-from crm_mail_gui.core.oauth import load_providers, provider_for_preset
+from crm_mail_gui.core.oauth_providers import load_providers, provider_for_preset
 from crm_mail_gui.core.presets import Preset, load_presets, preset_for_address
 from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
 from crm_mail_gui.ui.fields import FIELD_STYLE, FieldRow, WrapLabel

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._pending: tuple[MailSettings, str | None, bool] | None = None
         self.sign_in_worker = None
         self.sign_in_thread = None
+        self._sign_in_target: tuple[MailSettings, object] | None = None
         self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
         icon = resource_path("icons", "app.png")
@@ -190,7 +191,7 @@ class MainWindow(QMainWindow):
     def _show_summary(self) -> None:
         assert self.settings is not None
         if self._credentials_known and self.settings.uses_oauth:
-            from crm_mail_gui.core.oauth import load_providers
+            from crm_mail_gui.core.oauth_providers import load_providers
 
             assert self.settings.oauth is not None
             provider = load_providers()[self.settings.oauth.provider].name.get(self.lang, "")
@@ -334,10 +335,13 @@ class MainWindow(QMainWindow):
             )
             return
         worker = SignInWorker(client, str(values.get("user", "")), device, self.lang)
-        worker.openUrl.connect(self.open_url)
+        # Bound methods of this window, not lambdas or plain functions: PySide calls those in the
+        # worker's thread, and the handlers touch widgets and wait for that very thread.
+        worker.openUrl.connect(self._open_sign_in_url)
         worker.deviceCode.connect(self._show_device_code)
-        worker.succeeded.connect(lambda tokens: self._signed_in(settings, client, tokens))
+        worker.succeeded.connect(self._sign_in_succeeded)
         worker.failed.connect(self._sign_in_failed)
+        self._sign_in_target = (settings, client)
         self.sign_in_worker = worker
         self.sign_in_thread = start_sign_in(worker, self)
         self.form.oauthPanel.set_waiting(True)
@@ -346,6 +350,16 @@ class MainWindow(QMainWindow):
         """Stop waiting for the browser; the form stays as it was."""
         if self.sign_in_worker is not None:
             self.sign_in_worker.cancel_token.cancel()
+
+    def _open_sign_in_url(self, url: str) -> None:
+        """Open the authorization URL in the browser, on the GUI thread."""
+        self.open_url(url)
+
+    def _sign_in_succeeded(self, tokens) -> None:
+        """The worker's tokens, delivered on the GUI thread."""
+        target, self._sign_in_target = self._sign_in_target, None
+        if target is not None:
+            self._signed_in(*target, tokens)
 
     def _show_device_code(self, code: str, url: str) -> None:
         text = (
@@ -357,6 +371,7 @@ class MainWindow(QMainWindow):
 
     def _end_sign_in(self) -> None:
         self.sign_in_worker = None
+        self._sign_in_target = None
         if self.sign_in_thread is not None:
             self.sign_in_thread.wait(2000)
             self.sign_in_thread.deleteLater()

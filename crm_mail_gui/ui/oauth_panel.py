@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm_mail_gui.core.oauth import Provider
+from crm_mail_gui.core.oauth_providers import Provider
 from crm_mail_gui.ui.fields import WrapLabel
 
 REGISTRATION_HELP = {
