@@ -22,6 +22,7 @@ from crm_mail_gui.ui.summary import SummaryView
 
 if TYPE_CHECKING:
     from crm_mail_gui.core.delivery import Outcome
+    from crm_mail_gui.core.oauth import Client, Tokens
     from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.worker import Deliver, SendJob
 
@@ -74,7 +75,7 @@ class MainWindow(QMainWindow):
         self._pending: tuple[MailSettings, str | None, bool] | None = None
         self.sign_in_worker = None
         self.sign_in_thread = None
-        self._sign_in_target: tuple[MailSettings, object] | None = None
+        self._sign_in_target: tuple[MailSettings, Client] | None = None
         self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
         icon = resource_path("icons", "app.png")
@@ -355,7 +356,7 @@ class MainWindow(QMainWindow):
         """Open the authorization URL in the browser, on the GUI thread."""
         self.open_url(url)
 
-    def _sign_in_succeeded(self, tokens) -> None:
+    def _sign_in_succeeded(self, tokens: Tokens) -> None:
         """The worker's tokens, delivered on the GUI thread."""
         target, self._sign_in_target = self._sign_in_target, None
         if target is not None:
