@@ -170,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     signin.add_argument("--server")
     signin.add_argument("--user")
     signin.add_argument("--from", dest="from_addr", metavar="FROM")
+    signin.add_argument("--ca-file", metavar="FILE")
     signin.add_argument("--no-test", action="store_true")
     signin.add_argument("-v", "--verbose", action="store_true")
     commands.add_parser("signout", parents=[common], help="forget the OAuth2 tokens")
@@ -376,7 +377,12 @@ def cmd_signin(store: Store, args: argparse.Namespace) -> int:
 
     existing = _load(store)
     values: dict[str, object] = existing.to_dict() if existing else {"auth": True}
-    for key, value in (("server", args.server), ("user", args.user), ("from", args.from_addr)):
+    for key, value in (
+        ("server", args.server),
+        ("user", args.user),
+        ("from", args.from_addr),
+        ("ca_file", args.ca_file),
+    ):
         if value is not None:
             values[key] = value
     values["auth"] = True

@@ -48,8 +48,9 @@ def log_dir() -> Path:
 
 def setup_logging() -> Path | None:
     """Log to a rotating file (3 × 512 KiB) and replace missing std streams; return the log path."""
-    if any(isinstance(h, logging.handlers.RotatingFileHandler) for h in log.handlers):
-        return Path(log.handlers[0].baseFilename)  # type: ignore[attr-defined]
+    for handler in log.handlers:
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            return Path(handler.baseFilename)
     path: Path | None = log_dir() / LOG_NAME
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

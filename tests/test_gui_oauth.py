@@ -388,7 +388,12 @@ def test_revoked_sign_in_shows_sign_in_again_and_stores_nothing(
     assert xoauth_server.auth_attempts == [] and xoauth_server.messages == []
     assert window.success_dialog is None
     assert window.stack.currentWidget() is window.form
-    assert form_state(window) == state_before
+    # The panel now says the sign-in is gone (Save waits for a new one); every field is kept.
+    expected = dict(state_before)
+    expected["saveButton"] = False
+    expected["oauthAccountLabel"] = form_state(window)["oauthAccountLabel"]
+    assert form_state(window) == expected
+    assert NOT_SIGNED_IN[lang] in account_text(window)
     assert_no_tokens(auth_server, window_texts(window), "the window")
 
     # The fix button signs in again in the browser; then Save works.

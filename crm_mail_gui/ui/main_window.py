@@ -528,6 +528,8 @@ class MainWindow(QMainWindow):
     def _failed(self, error: DeliveryError) -> None:
         if self._end_job() is None:
             return
+        if error.failure.kind is Kind.SIGN_IN_REQUIRED:
+            self.form.set_oauth_signed_in(False)  # the stored sign-in no longer works
         self._show_failure(error.failure, error.transcript)
 
     def _crashed(self, text: str) -> None:

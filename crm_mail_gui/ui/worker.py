@@ -65,6 +65,10 @@ class SendWorker(QObject):
                 cancel=self.cancel_token,
             )
         except DeliveryError as error:
+            if self.settings.uses_oauth and error.failure.kind is Kind.AUTH_FAILED:
+                from crm_mail_gui.core import oauth
+
+                oauth.clear_memory_cache()  # a rejected access token: refresh it next time
             self.failed.emit(error)
         except OAuthError as error:
             failure = Failure(
