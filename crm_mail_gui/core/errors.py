@@ -424,6 +424,16 @@ class Failure:
         return "\n".join(lines)
 
 
+def credential_store_failure(backend: str) -> Failure:
+    """The failure shown when no credential store can keep (or give back) a secret."""
+    return Failure(
+        Kind.CREDENTIAL_STORE_UNAVAILABLE,
+        Step.AUTH,
+        hint_key="credential_store",
+        params={"backend": backend},
+    )
+
+
 class DeliveryError(Exception):
     """Raised by the delivery engine; carries the Failure and the redacted transcript."""
 

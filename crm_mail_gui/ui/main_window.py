@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, 
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
-from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step
+from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, credential_store_failure
 from crm_mail_gui.core.resources import resource_path
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
@@ -271,12 +271,7 @@ class MainWindow(QMainWindow):
                     password = typed or self.store.password_for(settings)
             except CredentialStoreUnavailable as error:
                 self._show_failure(
-                    Failure(
-                        Kind.CREDENTIAL_STORE_UNAVAILABLE,
-                        Step.AUTH,
-                        hint_key="credential_store",
-                        params={"backend": error.backend},
-                    ),
+                    credential_store_failure(error.backend),
                     [],
                 )
                 return
@@ -391,12 +386,7 @@ class MainWindow(QMainWindow):
             oauth.store_tokens(client, settings.user, tokens)
         except CredentialStoreUnavailable as error:
             self._show_failure(
-                Failure(
-                    Kind.CREDENTIAL_STORE_UNAVAILABLE,
-                    Step.AUTH,
-                    hint_key="credential_store",
-                    params={"backend": error.backend},
-                ),
+                credential_store_failure(error.backend),
                 [],
             )
             return
@@ -496,12 +486,7 @@ class MainWindow(QMainWindow):
         try:
             self.store.save(settings, typed)
         except CredentialStoreUnavailable as error:
-            failure = Failure(
-                Kind.CREDENTIAL_STORE_UNAVAILABLE,
-                Step.AUTH,
-                hint_key="credential_store",
-                params={"backend": error.backend},
-            )
+            failure = credential_store_failure(error.backend)
             self._show_failure(failure, outcome.transcript)
             return
         except OSError as error:
