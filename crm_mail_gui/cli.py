@@ -254,21 +254,22 @@ def cmd_show(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_set(store: Store, args: argparse.Namespace) -> int:
-    """Like Save in the window: test first, store only on success."""
+def _merged_values(store: Store, args: argparse.Namespace, *keys: str) -> dict[str, object]:
+    """The stored settings as raw values, overridden by the options given on the command line."""
     existing = _load(store)
     values: dict[str, object] = existing.to_dict() if existing else {"auth": True}
-    for key, value in (
-        ("server", args.server),
-        ("user", args.user),
-        ("from", args.from_addr),
-        ("auth", args.auth),
-        ("to", args.to),
-        ("timeout", args.timeout),
-        ("ca_file", args.ca_file),
-    ):
+    for key in keys:
+        value = getattr(args, "from_addr" if key == "from" else key)
         if value is not None:
             values[key] = value
+    return values
+
+
+def cmd_set(store: Store, args: argparse.Namespace) -> int:
+    """Like Save in the window: test first, store only on success."""
+    values = _merged_values(
+        store, args, "server", "user", "from", "auth", "to", "timeout", "ca_file"
+    )
     if args.allow_unencrypted_password:
         values["allow_unencrypted_auth"] = True
     if args.password_stdin:
@@ -375,16 +376,7 @@ def cmd_signin(store: Store, args: argparse.Namespace) -> int:
     """Sign in with OAuth2 (browser with PKCE, or device code), test, then store the settings."""
     from crm_mail_gui.core import oauth
 
-    existing = _load(store)
-    values: dict[str, object] = existing.to_dict() if existing else {"auth": True}
-    for key, value in (
-        ("server", args.server),
-        ("user", args.user),
-        ("from", args.from_addr),
-        ("ca_file", args.ca_file),
-    ):
-        if value is not None:
-            values[key] = value
+    values = _merged_values(store, args, "server", "user", "from", "ca_file")
     values["auth"] = True
     previous = values.get("oauth") if isinstance(values.get("oauth"), dict) else {}
     values["oauth"] = {
