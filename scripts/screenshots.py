@@ -99,6 +99,12 @@ def main(out: Path) -> None:
                 shoot(app, window.success_dialog, out / f"{lang}-4-success-dialog.png")
                 window.success_dialog.accept()
                 shoot(app, window, out / f"{lang}-5-summary.png")
+            window.edit()
+            window.form.apply_preset("microsoft365")
+            window.form.userEdit.setText("taro@contoso.co.jp")
+            window.form.oauthPanel.oauthClientIdEdit.setText("3f2a9c1e-5b7d-4e8a-9c0f-1d2e3f4a5b6c")
+            window.resize(780, 1040)
+            shoot(app, window, out / f"{lang}-6-oauth2.png")
             window.shutdown()
             window.close()
 

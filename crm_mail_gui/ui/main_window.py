@@ -462,6 +462,13 @@ class MainWindow(QMainWindow):
                 job.deleteLater()
 
     def _end_job(self) -> tuple[MailSettings, str | None, bool] | None:
+        """Finish the current job; None when the result comes from another (cancelled) job.
+
+        A cancelled job's result may already be queued when its signals are disconnected, so
+        the sender is compared with the current worker.
+        """
+        if self.job is None or self.sender() is not self.job.worker:
+            return None
         pending, self._pending = self._pending, None
         if self.job is not None:
             self.finished_jobs.append(self.job)
