@@ -72,10 +72,13 @@ def main(out: Path) -> None:
         certs = TestCerts(tmp)
         for lang in ("ja", "en"):
             config = Path(tmp) / f"config-{lang}"
-            window = create_main_window(config, keyring_backend=MemoryKeyring(), lang=lang)
+            window = create_main_window(
+                config, keyring_backend=MemoryKeyring(), lang=lang, confirm_discard=lambda _: True
+            )
             _windows.append(window)
             window.resize(780, 760)
             window.show()
+            wait_until(app, lambda w=window: w.form.storeNote.text() != "…")  # keyring loaded
             shoot(app, window, out / f"{lang}-1-idle.png")
 
             with FaultServer(certs, "slow", delay=0.6, users=DEFAULT_USERS) as slow:
