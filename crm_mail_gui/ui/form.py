@@ -319,6 +319,7 @@ class SettingsForm(QWidget):
         )
         self.storeNote.setText(store_note)
         self.backButton.setVisible(settings is not None)
+        self.stepList.hide()  # the last test's steps belong to the last visit
         self._select_preset_for(self.serverEdit.text())
         self.set_auth_method("oauth2" if oauth else "password")
         self._update_password_placeholder()
