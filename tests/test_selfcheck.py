@@ -50,3 +50,18 @@ def test_broken_presets_fail_it(
     monkeypatch.setattr("crm_mail_gui.selfcheck.load_presets", lambda: real(broken))
     assert cli.main(["--self-check"]) == 1
     assert "[NG] presets" in capsys.readouterr().out
+
+
+def test_a_backend_that_fails_to_load_is_reported_not_raised(
+    qapp: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+
+    def broken() -> None:
+        raise RuntimeError("no D-Bus session")  # what Secret Service does on a headless PC
+
+    monkeypatch.setattr(keyring, "get_keyring", broken)
+    assert cli.main(["--self-check"]) == 1
+    captured = capsys.readouterr()
+    assert "[NG] credential store: unusable backend (RuntimeError)" in captured.out
+    assert "Traceback" not in captured.err

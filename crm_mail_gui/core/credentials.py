@@ -49,20 +49,39 @@ def _keyring() -> Any:
     return keyring
 
 
+class _BrokenBackend:
+    """Stands for a backend that raised while being loaded (e.g. Secret Service without D-Bus)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+def _current() -> Any:
+    """The keyring backend in force, or a _BrokenBackend when loading it raised."""
+    try:
+        return _keyring().get_keyring()
+    except Exception as error:  # keyring lets a backend's own errors through
+        return _BrokenBackend(error)
+
+
 def backend_name(backend: keyring.backend.KeyringBackend | None = None) -> str:
     """The qualified class name of the keyring backend in force.
 
     E.g. "keyring.backends.fail.Keyring": the bare class name ("Keyring") is shared by several
     backends, and this form is what `PYTHON_KEYRING_BACKEND` and `keyring --list-backends` use.
     """
-    backend = backend or _keyring().get_keyring()
+    backend = backend or _current()
+    if isinstance(backend, _BrokenBackend):
+        return f"unusable backend ({type(backend.error).__name__})"
     cls = type(backend)
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def is_usable(backend: keyring.backend.KeyringBackend | None = None) -> bool:
-    """False for keyring's `fail` and `null` backends and a chainer without backends."""
-    backend = backend or _keyring().get_keyring()
+    """False for keyring's `fail` and `null` backends, a chainer without backends, or a failure."""
+    backend = backend or _current()
+    if isinstance(backend, _BrokenBackend):
+        return False
     module = type(backend).__module__
     if module.endswith((".fail", ".null")):
         return False
@@ -73,7 +92,7 @@ def is_usable(backend: keyring.backend.KeyringBackend | None = None) -> bool:
 
 def describe_backend(lang: str = "en") -> str:
     """A name an administrator recognises for where the password is kept."""
-    backend = _keyring().get_keyring()
+    backend = _current()
     if not is_usable(backend):
         return "なし" if lang == "ja" else "none"
     cls = type(backend)
@@ -88,7 +107,7 @@ def describe_backend(lang: str = "en") -> str:
 
 
 def _require_backend() -> keyring.backend.KeyringBackend:
-    backend = _keyring().get_keyring()
+    backend = _current()
     if not is_usable(backend):
         raise CredentialStoreUnavailable(backend_name(backend))
     return backend
