@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, Qt, QThread
+from gui_support import (
+    child,
+    restore_language,
+    wait_error,
+    wait_success,
+    window_factory,
+)
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -21,7 +28,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDialog,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -32,7 +38,6 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
 
-from crm_mail_gui.core import i18n
 from crm_mail_gui.core.credentials import SERVICE, MemoryKeyring
 from crm_mail_gui.core.delivery import deliver
 from crm_mail_gui.core.errors import Failure, Kind, Step
@@ -40,7 +45,7 @@ from crm_mail_gui.core.message import SUBJECT
 from crm_mail_gui.core.presets import load_presets
 from crm_mail_gui.core.settings import build_settings
 from crm_mail_gui.core.store import Store
-from crm_mail_gui.ui import MainWindow, create_main_window, translations
+from crm_mail_gui.ui import MainWindow
 
 pytestmark = [
     pytest.mark.gui,
@@ -75,19 +80,9 @@ class Answers:
         return self.answers.pop(0) if self.answers else self.default
 
 
-def _never_asked(parent: QWidget) -> bool:
-    raise AssertionError("confirm_unencrypted must not be asked for an encrypted server")
-
-
 @pytest.fixture(autouse=True)
 def _restore_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The window sets the process-wide language and translators; put them back afterwards."""
-    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
-    locale = QLocale()
-    yield
-    if QApplication.instance() is not None:
-        translations.install("en")
-    QLocale.setDefault(locale)
+    yield from restore_language(monkeypatch)
 
 
 @pytest.fixture
@@ -100,33 +95,10 @@ def make_window(
     qtbot: QtBot, config_dir: Path, memory_keyring: MemoryKeyring
 ) -> Callable[..., MainWindow]:
     """Build, register and show a window on the test's own config folder and keyring."""
-
-    def make(lang: str = "ja", **kwargs: Any) -> MainWindow:
-        kwargs.setdefault("confirm_unencrypted", _never_asked)
-        kwargs.setdefault("confirm_discard", Answers())
-        window = create_main_window(config_dir, keyring_backend=memory_keyring, lang=lang, **kwargs)
-        # Teardown closes the window: unsaved changes must not keep it open then.
-        qtbot.addWidget(window, before_close_func=_allow_discard)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    return make
-
-
-def _allow_discard(window: QWidget) -> None:
-    assert isinstance(window, MainWindow)
-    window.confirm_discard = lambda parent: True
+    return window_factory(qtbot, config_dir, memory_keyring, "ja", confirm_discard=Answers())
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def child(window: QWidget, name: str, cls: type[QWidget] = QWidget) -> Any:
-    """The widget with this objectName (the testing contract), failing clearly when missing."""
-    widget = window.findChild(cls, name)
-    assert widget is not None, f"no {cls.__name__} named {name!r}"
-    return widget
 
 
 def fill(
@@ -163,23 +135,6 @@ def click_save(qtbot: QtBot, window: MainWindow) -> None:
     save = child(window, "saveButton", QPushButton)
     assert save.isVisible() and save.isEnabled(), save.toolTip()
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-
-
-def wait_success(qtbot: QtBot, window: MainWindow) -> QDialog:
-    qtbot.waitUntil(
-        lambda: window.success_dialog is not None and window.success_dialog.isVisible(),
-        timeout=10_000,
-    )
-    dialog = child(window, "successDialog", QDialog)
-    assert dialog is window.success_dialog
-    return dialog
-
-
-def wait_error(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> QWidget:
-    banner = child(window, "errorBanner")
-    qtbot.waitUntil(banner.isVisible, timeout=timeout)
-    qtbot.waitUntil(lambda: window.job is None, timeout=timeout)
-    return banner
 
 
 def wait_running(qtbot: QtBot, window: MainWindow) -> None:
@@ -515,7 +470,7 @@ def test_unencrypted_without_auth_does_not_ask(
     config_dir: Path,
 ) -> None:
     server = fault_server("ok", tls="none")
-    window = make_window("ja")  # _never_asked: no password goes out, no question
+    window = make_window("ja")  # never_asked: no password goes out, no question
     fill(window, f"127.0.0.1:{server.port}", auth=False, password="")
     click_save(qtbot, window)
     dialog = wait_success(qtbot, window)

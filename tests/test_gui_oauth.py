@@ -12,16 +12,20 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import shiboken6
+from gui_support import (
+    child,
+    restore_language,
+    wait_error,
+    wait_success,
+    window_factory,
+)
 from oauth_server import AuthorizationServer, XOAuthSMTPServer, play_browser
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
-    QDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -32,10 +36,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from smtp_servers import FaultServer, TestCerts
 
-from crm_mail_gui.core import i18n, oauth
+from crm_mail_gui.core import oauth
 from crm_mail_gui.core.credentials import SERVICE, MemoryKeyring
 from crm_mail_gui.core.errors import Failure, Kind, Step
-from crm_mail_gui.ui import MainWindow, create_main_window, translations
+from crm_mail_gui.ui import MainWindow
 
 pytestmark = [
     pytest.mark.gui,
@@ -65,13 +69,7 @@ def _fresh_token_cache() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _restore_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The window sets the process-wide language and translators; put them back afterwards."""
-    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
-    locale = QLocale()
-    yield
-    if QApplication.instance() is not None:
-        translations.install("en")
-    QLocale.setDefault(locale)
+    yield from restore_language(monkeypatch)
 
 
 class BrowserPlayer:
@@ -128,35 +126,17 @@ def config_dir(tmp_path: Path) -> Path:
 def make_window(
     qtbot: QtBot, config_dir: Path, memory_keyring: MemoryKeyring, browser: BrowserPlayer
 ) -> Callable[..., MainWindow]:
-    def make(lang: str = "en", **kwargs: Any) -> MainWindow:
-        kwargs.setdefault("confirm_unencrypted", _never_asked)
-        kwargs.setdefault("confirm_discard", lambda parent: True)
-        kwargs.setdefault("open_url", browser)
-        window = create_main_window(config_dir, keyring_backend=memory_keyring, lang=lang, **kwargs)
-        qtbot.addWidget(window, before_close_func=_allow_discard)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    return make
-
-
-def _never_asked(parent: QWidget) -> bool:
-    raise AssertionError("confirm_unencrypted must not be asked for an encrypted server")
-
-
-def _allow_discard(window: QWidget) -> None:
-    assert isinstance(window, MainWindow)
-    window.confirm_discard = lambda parent: True
+    return window_factory(
+        qtbot,
+        config_dir,
+        memory_keyring,
+        "en",
+        confirm_discard=lambda parent: True,
+        open_url=browser,
+    )
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def child(window: QWidget, name: str, cls: type[QWidget] = QWidget) -> Any:
-    widget = window.findChild(cls, name)
-    assert widget is not None, f"no {cls.__name__} named {name!r}"
-    return widget
 
 
 def fill_oauth(
@@ -205,22 +185,6 @@ def sign_in(qtbot: QtBot, window: MainWindow, lang: str = "en") -> None:
     click(qtbot, window, "signInButton")
     qtbot.waitUntil(lambda: SIGNED_IN[lang] in account_text(window), timeout=10_000)
     assert window.sign_in_worker is None and window.sign_in_thread is None
-
-
-def wait_success(qtbot: QtBot, window: MainWindow) -> QDialog:
-    qtbot.waitUntil(
-        lambda: window.success_dialog is not None and window.success_dialog.isVisible(),
-        timeout=10_000,
-    )
-    assert window.success_dialog is not None
-    return window.success_dialog
-
-
-def wait_error(qtbot: QtBot, window: MainWindow) -> QWidget:
-    banner = child(window, "errorBanner")
-    qtbot.waitUntil(banner.isVisible, timeout=10_000)
-    qtbot.waitUntil(lambda: window.job is None, timeout=10_000)
-    return banner
 
 
 def window_texts(window: MainWindow) -> list[str]:
