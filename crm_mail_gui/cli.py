@@ -13,7 +13,7 @@ from pathlib import Path
 from crm_mail_gui import __version__
 from crm_mail_gui.core import credentials, i18n
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
-from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step
+from crm_mail_gui.core.errors import DeliveryError, Step
 from crm_mail_gui.core.i18n import tr
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid, build_settings
 from crm_mail_gui.core.store import ConfigError, Store
@@ -535,9 +535,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(str(error), file=sys.stderr)
         return EXIT_OTHER
-    except OSError as error:
-        failure = Failure(Kind.INVALID_INPUT, Step.RESOLVE, detail=str(error))
-        print(failure.detail, file=sys.stderr)
+    except OSError as error:  # e.g. an unwritable config folder or export file
+        print(str(error), file=sys.stderr)
         return EXIT_OTHER
 
 

@@ -16,7 +16,10 @@ def send(
     config_dir: str | os.PathLike[str] | None = None,
     timeout: float | None = None,
 ) -> Outcome:
-    """Send `message` through the stored settings and password; raise DeliveryError on failure."""
+    """Send `message` with the stored settings and password (or OAuth2 sign-in).
+
+    Raises DeliveryError on a failed session and oauth.OAuthError when the sign-in must be renewed.
+    """
     store = Store(config_dir)
     loaded = store.load()
     if loaded.settings is None:
