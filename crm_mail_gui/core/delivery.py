@@ -75,6 +75,7 @@ class _Session:
         self.extensions: dict[str, str] = {}
         self.infos: list[tuple] = []
         self.auth_mechanism: str | None = None
+        self._tls_version: str | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     @contextmanager
@@ -150,8 +151,6 @@ class _Session:
             elapsed=time.monotonic() - started,
             sent=not check_only,
         )
-
-    _tls_version: str | None = None
 
     def _converse(
         self, sender: str, recipients: list[str], data: bytes, check_only: bool
