@@ -466,15 +466,25 @@ def store_tokens(client: Client, user: str, tokens: Tokens) -> None:
         _cache[key] = tokens
 
 
-def forget_tokens(client: Client, user: str) -> None:
-    """Sign out: revoke where possible, forget the access token, delete the refresh token."""
+def forget_tokens(client: Client, user: str, *, revoke_in_background: bool = False) -> None:
+    """Sign out: forget the access token, delete the refresh token, revoke it where possible.
+
+    The window passes `revoke_in_background` so that the revocation's HTTP request never
+    blocks the GUI thread; the credential store is still changed here, on the caller's thread.
+    """
     key = refresh_key(client.provider.id, client.client_id, user)
     with _cache_lock:
         _cache.pop(key, None)
     stored = credentials.get_secret(key)
-    if stored:
-        revoke(client, stored)
     credentials.delete_secret(key)
+    if not stored or not client.provider.revoke:
+        return
+    if revoke_in_background:
+        threading.Thread(
+            target=revoke, args=(client, stored), name="oauth-revoke", daemon=True
+        ).start()
+    else:
+        revoke(client, stored)
 
 
 def is_signed_in(client: Client, user: str) -> bool:

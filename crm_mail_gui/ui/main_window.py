@@ -407,7 +407,9 @@ class MainWindow(QMainWindow):
         except SettingsInvalid:
             return
         if settings.uses_oauth:
-            oauth.forget_tokens(oauth.client_for(settings), settings.user)
+            oauth.forget_tokens(
+                oauth.client_for(settings), settings.user, revoke_in_background=True
+            )
         self.form.set_oauth_signed_in(False)
 
     def _refresh_oauth_state(self) -> None:
