@@ -1,4 +1,8 @@
-"""Child of bench_startup: show our window ("ours") or one QLabel ("bare"), report, exit."""
+"""Child of bench_startup: one program that opens a window, prints "shown" once it is, then exits.
+
+Modes: "bare" (one QLabel), "window" (our `create_main_window`, as tests build it) and "command"
+(the real `crm-mail-gui` entry point: arguments, logging, QApplication, window).
+"""
 
 from __future__ import annotations
 
@@ -11,44 +15,63 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 MAX_EXPOSE_TRIES = 200  # 0 ms timers; the offscreen platform exposes on the first try
 
 
-def main() -> int:
-    """argv: mode ("ours" | "bare") [config dir]; prints "shown <ru_maxrss KiB>" once shown."""
-    mode = sys.argv[1]
+def _rss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _show_and_report(window: object) -> int:
+    """Show `window`, print "shown <exposed>" once it is on screen, quit, return the exit code."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QLabel, QWidget
+    from PySide6.QtWidgets import QApplication
 
-    app = QApplication(sys.argv[:1])
-    window: QWidget
-    if mode == "ours":
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        sys.path.insert(0, root)
-        from crm_mail_gui.ui import create_main_window
-
-        # The real start-up path: the keyring backend comes from PYTHON_KEYRING_BACKEND (set by
-        # bench_startup.py) and is loaded only once the window is shown.
-        window = create_main_window(sys.argv[2], lang="ja")
-    else:
-        window = QLabel("crm-mail-gui")
-    window.show()
+    app = QApplication.instance()
+    window.show()  # type: ignore[attr-defined]
     tries = 0
 
     def report() -> None:
         nonlocal tries
         app.processEvents()
-        handle = window.windowHandle()
+        handle = window.windowHandle()  # type: ignore[attr-defined]
         tries += 1
         if (handle is None or not handle.isExposed()) and tries < MAX_EXPOSE_TRIES:
             QTimer.singleShot(0, report)
             return
-        rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         exposed = "exposed" if handle is not None and handle.isExposed() else "not-exposed"
-        print(f"shown {rss_kib} {exposed}", flush=True)
+        print(f"shown {exposed}", flush=True)
         app.quit()
 
     QTimer.singleShot(0, report)
-    code = app.exec()
-    if mode == "ours":
-        window.shutdown()  # type: ignore[attr-defined]
+    return app.exec()
+
+
+def main() -> int:
+    """argv: mode, config dir, language; prints "shown …" when shown, "rss <KiB>" at exit."""
+    mode, config_dir, lang = sys.argv[1:4]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.path.insert(0, root)
+    if mode == "command":
+        from crm_mail_gui.cli import main as command
+
+        # The app's own seam prints "shown exposed" from its first event-loop turn.
+        os.environ["CRM_MAIL_GUI_EXIT_WHEN_SHOWN"] = "1"
+        code = command(["--lang", lang, "--config-dir", config_dir])
+    else:
+        from PySide6.QtWidgets import QApplication, QLabel
+
+        app = QApplication(sys.argv[:1])  # noqa: F841  (kept alive until the end)
+        if mode == "window":
+            from crm_mail_gui.ui import create_main_window
+
+            # The keyring backend comes from PYTHON_KEYRING_BACKEND (set by bench_startup.py)
+            # and is loaded only once the window is shown.
+            window = create_main_window(config_dir, lang=lang)
+            code = _show_and_report(window)
+            window.shutdown()
+        else:
+            code = _show_and_report(
+                QLabel("送信メールサーバー" if lang == "ja" else "crm-mail-gui")
+            )
+    print(f"rss {_rss_kib()}", flush=True)
     return code
 
 

@@ -73,7 +73,7 @@ def time_to_shown(command: list[str], env: dict[str, str]) -> float:
     )
     assert process.stdout is not None
     for line in process.stdout:
-        if line.strip() == "shown":
+        if line.startswith("shown"):
             elapsed = time.perf_counter() - start
             process.wait(timeout=30)
             return elapsed

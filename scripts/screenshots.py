@@ -42,7 +42,7 @@ _windows: list = []
 
 def _state() -> str:
     w = _windows[-1]
-    return f"job={w.job} banner={w.errorBanner.title.text()!r} {w.errorBanner.body.text()!r} save={w.form.saveButton.isEnabled()}"
+    return f"job={w.job} banner={w.errorBanner.kind!r} save={w.form.saveButton.isEnabled()}"
 
 
 def fill(window, server: str, ca_file: str) -> None:

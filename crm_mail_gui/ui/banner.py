@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from crm_mail_gui.core.errors import Failure
 from crm_mail_gui.ui.fields import WrapLabel
+from crm_mail_gui.ui.qt_props import set_enum
 
 STYLES = {
     "error": ("#fdecea", "#c62828", "#5f1212"),
@@ -43,19 +43,22 @@ class Banner(QFrame):
         self.kind = ""
         self.failure: Failure | None = None
         self._action = ""
+        self._built = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.hide()
 
+    def _build(self) -> None:
+        """Create the contents on first use: most sessions never show a banner."""
+        self._built = True
         self.icon = QLabel()
-        self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.title = WrapLabel()
         self.title.setObjectName("bannerTitle")
-        self.title.setWordWrap(True)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum(self.title, "textFormat", "PlainText")
+        set_enum(self.title, "textInteractionFlags", "TextSelectableByMouse")
         self.body = WrapLabel()
         self.body.setObjectName("bannerBody")
-        self.body.setWordWrap(True)
-        self.body.setTextFormat(Qt.TextFormat.PlainText)
-        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum(self.body, "textFormat", "PlainText")
+        set_enum(self.body, "textInteractionFlags", "TextSelectableByMouse")
 
         self.fix_button = QPushButton()
         self.fix_button.setObjectName("bannerFixButton")
@@ -81,13 +84,13 @@ class Banner(QFrame):
         self.transcript.hide()
 
         head = QHBoxLayout()
-        head.addWidget(self.icon)
+        head.addLayout(_top_aligned(self.icon))
         text = QVBoxLayout()
         text.setSpacing(4)
         text.addWidget(self.title)
         text.addWidget(self.body)
         head.addLayout(text, 1)
-        head.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        head.addLayout(_top_aligned(self.close_button))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.fix_button)
@@ -98,7 +101,6 @@ class Banner(QFrame):
         layout.addLayout(head)
         layout.addLayout(buttons)
         layout.addWidget(self.transcript)
-        self.hide()
 
     def _style(self, kind: str) -> None:
         background, accent, text = STYLES[kind]
@@ -109,6 +111,8 @@ class Banner(QFrame):
             f" #{name} QLabel {{ color: {text}; background: transparent; border: none; }}"
             f" #{name} QLabel#bannerTitle {{ font-weight: bold; }}"
         )
+        from PySide6.QtWidgets import QStyle  # ~15 ms of enum classes: not at start-up
+
         pixmap = {
             "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
             "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
@@ -128,6 +132,8 @@ class Banner(QFrame):
         failure: Failure | None = None,
     ) -> None:
         """Show the banner."""
+        if not self._built:
+            self._build()
         self.kind = kind
         self.failure = failure
         self._style(kind)
@@ -160,3 +166,12 @@ class Banner(QFrame):
     def _close(self) -> None:
         self.clear()
         self.closed.emit()
+
+
+def _top_aligned(widget: QWidget) -> QVBoxLayout:
+    """A column holding `widget` at its top."""
+    column = QVBoxLayout()
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(widget)
+    column.addStretch(1)
+    return column

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -14,13 +14,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-FIELD_STYLE = """
-QLineEdit[state="error"] { border: 2px solid #c62828; border-radius: 3px; padding: 2px; }
-QLineEdit[state="warning"] { border: 2px solid #ef6c00; border-radius: 3px; padding: 2px; }
-QLabel[role="error"] { color: #c62828; }
-QLabel[role="warning"] { color: #a84a00; }
-QLabel[role="info"] { color: #555; }
-"""
+from crm_mail_gui.ui.qt_props import set_enum
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+
+# Style sheets only on the widgets that show a state: one on the whole form would put every
+# widget of it through the (slower) style-sheet style, from the first paint on.
+EDITOR_STYLES = {
+    "error": "QLineEdit { border: 2px solid #c62828; border-radius: 3px; padding: 2px; }",
+    "warning": "QLineEdit { border: 2px solid #ef6c00; border-radius: 3px; padding: 2px; }",
+    "": "",
+}
+MESSAGE_COLORS = {"error": "#c62828", "warning": "#a84a00", "": "#555"}
 
 
 class WrapLabel(QLabel):
@@ -29,7 +35,7 @@ class WrapLabel(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        set_enum(self, "alignment", "AlignLeft|AlignTop")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def setText(self, text: str) -> None:
@@ -58,9 +64,10 @@ class FieldRow(QWidget):
         super().__init__(parent)
         self.editor = editor
         self.touched = False
+        self._message_color = ""
         self.message = WrapLabel()
         self.message.setObjectName(f"{editor.objectName()}Message")
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum(self.message, "textFormat", "PlainText")
         self.message.hide()
         self.fix_button = QPushButton()
         self.fix_button.setObjectName(f"{editor.objectName()}FixButton")
@@ -73,7 +80,11 @@ class FieldRow(QWidget):
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.message, 1)
-        bottom.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignTop)
+        fix_column = QVBoxLayout()  # the button stays at the top when the message wraps
+        fix_column.setContentsMargins(0, 0, 0, 0)
+        fix_column.addWidget(self.fix_button)
+        fix_column.addStretch(1)
+        bottom.addLayout(fix_column)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -91,12 +102,13 @@ class FieldRow(QWidget):
 
     def set_state(self, state: str, text: str = "", fix_text: str = "") -> None:
         """Mark the editor and show `text` under it (state "" clears)."""
-        if self.state != state:  # re-polishing is costly: only when the look changes
+        if self.state != state:  # restyling is costly: only when the look changes
             self.editor.setProperty("state", state)
-            self.message.setProperty("role", state or "info")
-            for widget in (self.editor, self.message):
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
+            self.editor.setStyleSheet(EDITOR_STYLES[state])
+        color = MESSAGE_COLORS[state]
+        if text and color != self._message_color:
+            self._message_color = color
+            self.message.setStyleSheet(f"color: {color};")
         self.message.setText(text)
         self.message.setVisible(bool(text))
         self.fix_button.setText(fix_text)

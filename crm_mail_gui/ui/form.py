@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -27,8 +26,9 @@ from crm_mail_gui.core.address import Security, ServerAddress
 from crm_mail_gui.core.oauth_providers import load_providers, provider_for_preset
 from crm_mail_gui.core.presets import Preset, load_presets, preset_for_address
 from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
-from crm_mail_gui.ui.fields import FIELD_STYLE, FieldRow, WrapLabel
+from crm_mail_gui.ui.fields import FieldRow, WrapLabel
 from crm_mail_gui.ui.oauth_panel import OAuthPanel
+from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.steps import StepList
 
 CUSTOM = "custom"
@@ -40,7 +40,7 @@ class SettingsForm(QWidget):
     Signals:
         saveRequested(): Save (= test, then store) was asked for (button or Enter).
         checkRequested(): "Check connection" was asked for.
-        cancelTestRequested(): Cancel during a running test (button or Esc).
+        cancelTestRequested(): the "Cancel test" button was clicked (Esc: see MainWindow).
         backRequested(): leave the form without saving.
         validityChanged(bool): the form became valid or invalid.
     """
@@ -63,7 +63,6 @@ class SettingsForm(QWidget):
         self._offer_dismissed: set[str] = set()
         self._offered: Preset | None = None
         self._server_fix = ""
-        self.setStyleSheet(FIELD_STYLE)
         self._build()
         self._connect()
 
@@ -77,7 +76,7 @@ class SettingsForm(QWidget):
         self.guidance = WrapLabel()
         self.guidance.setObjectName("guidancePanel")
         self.guidance.setWordWrap(True)
-        self.guidance.setTextFormat(Qt.TextFormat.RichText)
+        set_enum(self.guidance, "textFormat", "RichText")
         self.guidance.setStyleSheet(
             "#guidancePanel { background: #e3f2fd; border: 1px solid #90caf9;"
             " border-radius: 4px; padding: 8px; color: #0d2a4a; }"
@@ -103,10 +102,7 @@ class SettingsForm(QWidget):
         self.serverEdit = self._line("serverEdit", "ssl://smtp.example.com:465")
         self.userEdit = self._line("userEdit", self.tr("usually the full mail address"))
         self.passwordEdit = self._line("passwordEdit", "")
-        self.passwordEdit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passwordEdit.setInputMethodHints(
-            Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData
-        )
+        self.passwordEdit.setEchoMode(QLineEdit.EchoMode.Password)  # + ImhSensitiveData etc.
         self.showPasswordButton = QToolButton()
         self.showPasswordButton.setObjectName("showPasswordButton")
         self.showPasswordButton.setCheckable(True)
@@ -147,8 +143,8 @@ class SettingsForm(QWidget):
         self.advancedButton.setObjectName("advancedButton")
         self.advancedButton.setText(self.tr("Advanced settings"))
         self.advancedButton.setCheckable(True)
-        self.advancedButton.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.advancedButton.setArrowType(Qt.ArrowType.RightArrow)
+        set_enum(self.advancedButton, "toolButtonStyle", "ToolButtonTextBesideIcon")
+        set_enum(self.advancedButton, "arrowType", "RightArrow")
         self.advancedButton.setAutoRaise(True)
         self.timeoutSpin = QSpinBox()
         self.timeoutSpin.setObjectName("timeoutSpin")
@@ -196,7 +192,7 @@ class SettingsForm(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        set_enum(form, "labelAlignment", "AlignRight|AlignTop")
         form.setVerticalSpacing(8)
         self._add_row(form, self.tr("&Provider:"), self.presetCombo)
         form.addRow("", self.guidance)
@@ -205,7 +201,7 @@ class SettingsForm(QWidget):
         self._add_row(form, self.tr("&User name:"), self.user_row, self.userEdit)
         self.method_label = QLabel(self.tr("Authentication &method:"))
         self.method_label.setBuddy(self.authMethodCombo)
-        self.method_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        set_enum(self.method_label, "alignment", "AlignRight|AlignVCenter")
         form.addRow(self.method_label, self.authMethodCombo)
         self._add_row(form, self.tr("Pass&word:"), self.password_row, self.passwordEdit)
         form.addRow("", self.oauthPanel)
@@ -267,7 +263,7 @@ class SettingsForm(QWidget):
     ) -> None:
         label = QLabel(text)
         label.setBuddy(buddy or field)
-        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        set_enum(label, "alignment", "AlignRight|AlignVCenter")
         label.setMinimumHeight(field.sizeHint().height() if buddy is None else 0)
         form.addRow(label, field)
 
@@ -478,13 +474,6 @@ class SettingsForm(QWidget):
         if self.saveButton.isEnabled():
             self.saveRequested.emit()
 
-    def keyPressEvent(self, event) -> None:
-        """Esc cancels a running test."""
-        if event.key() == Qt.Key.Key_Escape and self.running:
-            self.cancelTestRequested.emit()
-            return
-        super().keyPressEvent(event)
-
     def _auth_toggled(self, on: bool) -> None:
         self.userEdit.setEnabled(on)
         self.passwordEdit.setEnabled(on)
@@ -498,11 +487,11 @@ class SettingsForm(QWidget):
 
     def _toggle_advanced(self, shown: bool) -> None:
         self.advanced.setVisible(shown)
-        self.advancedButton.setArrowType(
-            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
-        )
+        set_enum(self.advancedButton, "arrowType", "DownArrow" if shown else "RightArrow")
 
     def _browse_ca(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Extra CA file"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from crm_mail_gui.core import credentials
@@ -21,13 +21,15 @@ from crm_mail_gui.ui.form import SettingsForm
 from crm_mail_gui.ui.summary import SummaryView
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QKeyEvent
+
     from crm_mail_gui.core.delivery import Outcome
     from crm_mail_gui.core.oauth import Client, Tokens
     from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.worker import Deliver, SendJob
 
 
-CREDENTIALS_DELAY_MS = 100
+AFTER_PAINT_DELAY_MS = 100
 
 
 def _open_in_browser(url: str) -> None:
@@ -138,8 +140,6 @@ class MainWindow(QMainWindow):
         self.form.authMethodCombo.activated.connect(lambda _i: self._refresh_oauth_state())
         panel.oauthClientIdEdit.editingFinished.connect(self._refresh_oauth_state)
         self.form.userEdit.editingFinished.connect(self._refresh_oauth_state)
-        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        self.escape.activated.connect(self.cancel_test)
 
     # -- modes -----------------------------------------------------------------------------
     def reload(self, *, defer_credentials: bool = False) -> None:
@@ -163,7 +163,13 @@ class MainWindow(QMainWindow):
         else:
             self._show_summary()
         if defer_credentials:  # after the first paint: loading keyring takes ~0.1 s
-            QTimer.singleShot(CREDENTIALS_DELAY_MS, self._credentials_loaded)
+            QTimer.singleShot(AFTER_PAINT_DELAY_MS, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """Work kept off the first paint: PySide6's `Qt` enums (see ui.qt_props), credentials."""
+        from PySide6.QtCore import Qt  # noqa: F401  (importing it builds its enum classes)
+
+        self._credentials_loaded()
 
     def _credentials_loaded(self) -> None:
         if self._credentials_known:  # a test already used (and showed) the credential store
@@ -577,6 +583,15 @@ class MainWindow(QMainWindow):
         elif action == "sign_in":
             self.errorBanner.clear()
             self.start_sign_in()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc cancels a running test, wherever the focus is (keys no widget took end here)."""
+        from PySide6.QtGui import QKeySequence
+
+        if self.job is not None and event.matches(QKeySequence.StandardKey.Cancel):
+            self.cancel_test()
+            return
+        super().keyPressEvent(event)
 
     # -- closing ---------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from crm_mail_gui.core.oauth_providers import Provider
 from crm_mail_gui.ui.fields import WrapLabel
+from crm_mail_gui.ui.qt_props import set_enum
 
 REGISTRATION_HELP = {
     "microsoft": QT_TRANSLATE_NOOP(
@@ -98,15 +99,15 @@ class OAuthPanel(QFrame):
         self.accountLabel.setObjectName("oauthAccountLabel")
         self.deviceCodeLabel = WrapLabel()
         self.deviceCodeLabel.setObjectName("deviceCodeLabel")
-        self.deviceCodeLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum(self.deviceCodeLabel, "textInteractionFlags", "TextSelectableByMouse")
         self.deviceCodeLabel.setStyleSheet("font-size: 14px;")
         self.help = WrapLabel()
         self.help.setObjectName("oauthHelp")
-        self.help.setTextFormat(Qt.TextFormat.RichText)
+        set_enum(self.help, "textFormat", "RichText")
         self.help.setStyleSheet("color: #333;")
 
         fields = QFormLayout()
-        fields.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        set_enum(fields, "labelAlignment", "AlignRight|AlignVCenter")
         fields.addRow(self.tr("Client &ID:"), self.oauthClientIdEdit)
         fields.addRow(self.tr("Te&nant:"), self.oauthTenantEdit)
         fields.addRow(self.tr("Client secret (&K):"), self.oauthClientSecretEdit)

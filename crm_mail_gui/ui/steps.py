@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from crm_mail_gui.core.address import Security
+from crm_mail_gui.ui.qt_props import set_enum
 
 # Display stages and the core steps each one covers.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -37,7 +38,7 @@ class StepList(QWidget):
         for index, _ in enumerate(STAGES):
             label = QLabel()
             label.setObjectName(f"step{index}")
-            label.setTextFormat(Qt.TextFormat.PlainText)
+            set_enum(label, "textFormat", "PlainText")
             self.labels.append(label)
             self.states.append("pending")
             if index:

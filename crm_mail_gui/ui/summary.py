@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm_mail_gui.core.settings import MailSettings
+from crm_mail_gui.ui.qt_props import set_enum
 
 
 class SummaryView(QFrame):
@@ -34,7 +35,7 @@ class SummaryView(QFrame):
         self.editButton.setMinimumWidth(110)
         self.editButton.clicked.connect(self.editRequested)
         self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        set_enum(self.form, "labelAlignment", "AlignRight|AlignVCenter")
         self.form.setVerticalSpacing(10)
         rows = (
             ("server", self.tr("Server name:")),
@@ -48,7 +49,8 @@ class SummaryView(QFrame):
         for key, text in rows:
             value = QLabel()
             value.setObjectName(f"summary_{key}")
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            set_enum(value, "textFormat", "PlainText")  # a user name is not markup
+            set_enum(value, "textInteractionFlags", "TextSelectableByMouse")
             value.setWordWrap(True)
             self.values[key] = value
             self.form.addRow(QLabel(text), value)
@@ -56,10 +58,14 @@ class SummaryView(QFrame):
         self.path_label.setObjectName("summaryPath")
         self.path_label.setStyleSheet("color: #666;")
         self.path_label.setWordWrap(True)
-        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum(self.path_label, "textFormat", "PlainText")
+        set_enum(self.path_label, "textInteractionFlags", "TextSelectableByMouse")
         top = QHBoxLayout()
         top.addLayout(self.form, 1)
-        top.addWidget(self.editButton, 0, Qt.AlignmentFlag.AlignTop)
+        edit_column = QVBoxLayout()  # the button at the top, beside the first rows
+        edit_column.addWidget(self.editButton)
+        edit_column.addStretch(1)
+        top.addLayout(edit_column)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
