@@ -17,8 +17,6 @@ from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
 from crm_mail_gui.ui.banner import Banner
 from crm_mail_gui.ui.fields import WrapLabel
-from crm_mail_gui.ui.form import SettingsForm
-from crm_mail_gui.ui.summary import SummaryView
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -26,6 +24,8 @@ if TYPE_CHECKING:
     from crm_mail_gui.core.delivery import Outcome
     from crm_mail_gui.core.oauth import Client, Tokens
     from crm_mail_gui.ui.dialogs import SuccessDialog
+    from crm_mail_gui.ui.form import SettingsForm
+    from crm_mail_gui.ui.summary import SummaryView
     from crm_mail_gui.ui.worker import Deliver, SendJob
 
 
@@ -102,11 +102,9 @@ class MainWindow(QMainWindow):
         subtitle.setStyleSheet("color: #555;")
         self.errorBanner = Banner("errorBanner")
         self.infoBanner = Banner("infoBanner")
-        self.summaryView = SummaryView()
-        self.form = SettingsForm(self.lang)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.summaryView)
-        self.stack.addWidget(self.form)
+        self.stack = QStackedWidget()  # the summary and the form, each built when first shown
+        self._summary: SummaryView | None = None
+        self._form: SettingsForm | None = None
 
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -125,21 +123,44 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(640, 560)
         self.resize(760, 720)
 
-        self.summaryView.editRequested.connect(self.edit)
-        self.form.saveRequested.connect(lambda: self.start_test(check_only=False))
-        self.form.checkRequested.connect(lambda: self.start_test(check_only=True))
-        self.form.cancelTestRequested.connect(self.cancel_test)
-        self.form.backRequested.connect(self.back_to_summary)
-        self.form.userEdit.editingFinished.connect(self._refresh_password_state)
-        self.form.serverEdit.editingFinished.connect(self._refresh_password_state)
         self.errorBanner.fixRequested.connect(self._apply_fix)
-        panel = self.form.oauthPanel
-        panel.signInRequested.connect(self.start_sign_in)
-        panel.cancelSignInRequested.connect(self.cancel_sign_in)
-        panel.signOutRequested.connect(self.sign_out)
-        self.form.authMethodCombo.activated.connect(lambda _i: self._refresh_oauth_state())
-        panel.oauthClientIdEdit.editingFinished.connect(self._refresh_oauth_state)
-        self.form.userEdit.editingFinished.connect(self._refresh_oauth_state)
+
+    @property
+    def summaryView(self) -> SummaryView:
+        """The read-only summary (built on first use: a first run never shows it)."""
+        if self._summary is None:
+            from crm_mail_gui.ui.summary import SummaryView
+
+            self._summary = SummaryView()
+            self._summary.editRequested.connect(self.edit)
+            self.stack.addWidget(self._summary)
+        return self._summary
+
+    @property
+    def form(self) -> SettingsForm:
+        """The edit form (built on first use: a start with stored settings shows the summary)."""
+        if self._form is None:
+            from crm_mail_gui.ui.form import SettingsForm
+
+            form = self._form = SettingsForm(self.lang)
+            self.stack.addWidget(form)
+            form.saveRequested.connect(lambda: self.start_test(check_only=False))
+            form.checkRequested.connect(lambda: self.start_test(check_only=True))
+            form.cancelTestRequested.connect(self.cancel_test)
+            form.backRequested.connect(self.back_to_summary)
+            form.userEdit.editingFinished.connect(self._refresh_password_state)
+            form.serverEdit.editingFinished.connect(self._refresh_password_state)
+            panel = form.oauthPanel
+            panel.signInRequested.connect(self.start_sign_in)
+            panel.cancelSignInRequested.connect(self.cancel_sign_in)
+            panel.signOutRequested.connect(self.sign_out)
+            form.authMethodCombo.activated.connect(lambda _i: self._refresh_oauth_state())
+            panel.oauthClientIdEdit.editingFinished.connect(self._refresh_oauth_state)
+            form.userEdit.editingFinished.connect(self._refresh_oauth_state)
+        return self._form
+
+    def _showing(self, page: QWidget | None) -> bool:
+        return page is not None and self.stack.currentWidget() is page
 
     # -- modes -----------------------------------------------------------------------------
     def reload(self, *, defer_credentials: bool = False) -> None:
@@ -175,9 +196,9 @@ class MainWindow(QMainWindow):
         if self._credentials_known:  # a test already used (and showed) the credential store
             return
         self._credentials_known = True
-        if self.stack.currentWidget() is self.summaryView and self.settings is not None:
+        if self._showing(self._summary) and self.settings is not None:
             self._show_summary()
-        elif self.job is None:
+        elif self._form is not None and self.job is None:
             self.form.storeNote.setText(self._store_note())
             self.form.set_password_stored(
                 bool(self.settings) and self.store.has_password(self.settings)
@@ -596,7 +617,7 @@ class MainWindow(QMainWindow):
     # -- closing ---------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved changes; cancel a running test and wait for its thread."""
-        editing = self.stack.currentWidget() is self.form
+        editing = self._showing(self._form)
         if editing and self.job is None and self.form.is_dirty() and not self.confirm_discard(self):
             event.ignore()
             return
