@@ -81,6 +81,7 @@ def main() -> int:
     compileall.compile_dir(str(ROOT / "crm_mail_gui"), quiet=1)
 
     times: dict[str, list[float]] = {mode: [] for mode in MODES}
+    ratios: dict[str, list[float]] = {"window": [], "command": []}
     rss: dict[str, list[int]] = {mode: [] for mode in MODES}
     not_exposed = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,6 +96,9 @@ def main() -> int:
                 if number >= args.warmup:
                     times[mode].append(seconds)
                     rss[mode].append(rss_kib)
+            if number >= args.warmup:
+                for mode in ratios:  # within one round: robust against slow phases of the machine
+                    ratios[mode].append(times[mode][-1] / times["bare"][-1])
 
     start = "stored settings (summary)" if args.configured else "first run (edit form)"
     print(f"{args.runs} rounds (+{args.warmup} warm-up), {start}, --lang {args.lang}, offscreen")
@@ -108,6 +112,8 @@ def main() -> int:
     if not_exposed:
         print(f"warning: {not_exposed} children reported before the window was exposed")
     bare = statistics.median(times["bare"])
+    for mode in ratios:
+        print(f"{mode}: median of per-round ratios {statistics.median(ratios[mode]):.2f}")
     print(f"window startup ratio: {statistics.median(times['window']) / bare:.2f}")
     print(f"peak RSS: {max(rss['command']) / 1024:.0f} MB (target ≤ 150)")
     print(f"startup ratio: {statistics.median(times['command']) / bare:.2f}")

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crm_mail_gui import __version__
 from crm_mail_gui.core import credentials, i18n
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
-from crm_mail_gui.core.errors import DeliveryError, Step
 from crm_mail_gui.core.i18n import tr
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid, build_settings
 from crm_mail_gui.core.store import ConfigError, Store
 from crm_mail_gui.logsetup import log, setup_logging
+
+if TYPE_CHECKING:  # the delivery engine and its errors load only when a command needs them
+    from crm_mail_gui.core.errors import DeliveryError, Step
 
 EXIT_OK, EXIT_OTHER, EXIT_INVALID, EXIT_AUTH, EXIT_STORE = 0, 1, 2, 4, 7
 
@@ -212,6 +214,8 @@ def _load(store: Store) -> MailSettings | None:
 
 def _read_password() -> str:
     if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
         return getpass.getpass(tr(MESSAGES, "password_prompt"))
     line = sys.stdin.readline() if sys.stdin is not None else ""
     return line.rstrip("\r\n")
@@ -304,6 +308,7 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
         _err("no_test")
     else:
         from crm_mail_gui.core.delivery import send_test_mail
+        from crm_mail_gui.core.errors import DeliveryError
         from crm_mail_gui.core.oauth import OAuthError
 
         try:
@@ -324,6 +329,7 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
 def cmd_test(store: Store, args: argparse.Namespace) -> int:
     """Send a test mail (or only check the connection) with the stored settings."""
     from crm_mail_gui.core.delivery import deliver
+    from crm_mail_gui.core.errors import DeliveryError
 
     settings = _load(store)
     if settings is None:
@@ -417,6 +423,7 @@ def cmd_signin(store: Store, args: argparse.Namespace) -> int:
     _say("signed_in", account=tokens.account or settings.user)
     if not args.no_test:
         from crm_mail_gui.core.delivery import send_test_mail
+        from crm_mail_gui.core.errors import DeliveryError
 
         try:
             send_test_mail(settings, tokens.access_token, progress=_progress(args.verbose))

@@ -1,10 +1,9 @@
-"""Logging to a rotating file under platformdirs.user_log_dir; safe without stdout/stderr."""
+"""Logging to a file under platformdirs.user_log_dir, rotated at start; safe without stdout/stderr."""
 
 from __future__ import annotations
 
 import io
 import logging
-import logging.handlers
 import os
 import sys
 from pathlib import Path
@@ -14,6 +13,8 @@ import platformdirs
 from crm_mail_gui import APP_NAME
 
 LOG_NAME = "crm-mail-gui.log"
+MAX_BYTES = 512 * 1024
+BACKUPS = 3
 log = logging.getLogger("crm_mail_gui")
 
 
@@ -47,16 +48,21 @@ def log_dir() -> Path:
 
 
 def setup_logging() -> Path | None:
-    """Log to a rotating file (3 × 512 KiB) and replace missing std streams; return the log path."""
+    """Log to a file (rotated at start, 3 × 512 KiB kept) and replace missing std streams.
+
+    Returns the log path. Rotating when the program starts, rather than with
+    logging.handlers.RotatingFileHandler while it runs, keeps logging.handlers (and the socket,
+    pickle and queue modules it imports, ~10 ms) out of every start; one session of this tool
+    writes a few kilobytes.
+    """
     for handler in log.handlers:
-        if isinstance(handler, logging.handlers.RotatingFileHandler):
+        if isinstance(handler, logging.FileHandler):
             return Path(handler.baseFilename)
     path: Path | None = log_dir() / LOG_NAME
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=512 * 1024, backupCount=3, encoding="utf-8"
-        )
+        rotate(path)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         path, handler = None, logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -68,3 +74,17 @@ def setup_logging() -> Path | None:
     if sys.stderr is None:
         sys.stderr = _LogStream(logging.WARNING)
     return path
+
+
+def rotate(path: Path, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> None:
+    """Shift path → path.1 → … → path.<backups> (the oldest dropped) once it reaches max_bytes."""
+    try:
+        if path.stat().st_size < max_bytes:
+            return
+    except FileNotFoundError:
+        return
+    for number in range(backups - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{number}")
+        if older.exists():
+            os.replace(older, path.with_name(f"{path.name}.{number + 1}"))
+    os.replace(path, path.with_name(f"{path.name}.1"))

@@ -732,6 +732,34 @@ def visible_texts(root: QWidget) -> list[str]:
     return [text for text in texts if text]
 
 
+def test_tab_order_follows_the_layout(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
+    """Tab walks the fields top to bottom, the OAuth2 panel (built later) in its place."""
+    window = make_window("en")
+    window.form.apply_preset("microsoft365")  # OAuth2: the panel replaces the password row
+    expected = [
+        "presetCombo",
+        "serverEdit",
+        "userEdit",
+        "authMethodCombo",
+        "oauthClientIdEdit",
+        "oauthTenantEdit",
+        "signInButton",
+        "fromEdit",
+        "authCheck",
+        "testRecipientEdit",
+        "advancedButton",
+        "backButton",
+        "saveButton",
+    ]
+    seen: list[str] = []
+    widget = window.form.presetCombo
+    for _ in range(200):
+        if widget.objectName() in expected and widget.objectName() not in seen:
+            seen.append(widget.objectName())
+        widget = widget.nextInFocusChain()
+    assert seen == expected
+
+
 def test_japanese_labels(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
     window = make_window("ja")
     assert "保存" in child(window, "saveButton", QPushButton).text()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -15,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm_mail_gui.core.errors import Failure
 from crm_mail_gui.ui.fields import WrapLabel
 from crm_mail_gui.ui.qt_props import set_enum
+
+if TYPE_CHECKING:
+    from crm_mail_gui.core.errors import Failure
 
 STYLES = {
     "error": ("#fdecea", "#c62828", "#5f1212"),

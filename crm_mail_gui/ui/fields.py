@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -56,7 +57,15 @@ class WrapLabel(QLabel):
 
 
 class FieldRow(QWidget):
-    """An editor (and optional trailing widgets) above a message label and an optional fix button."""
+    """An editor (and optional trailing widgets) above a message label and an optional fix button.
+
+    The message label and the fix button are made the first time there is something to show.
+
+    Signals:
+        fixRequested(): the fix button was clicked.
+    """
+
+    fixRequested = Signal()
 
     def __init__(
         self, editor: QLineEdit, *trailing: QWidget, parent: QWidget | None = None
@@ -64,47 +73,64 @@ class FieldRow(QWidget):
         super().__init__(parent)
         self.editor = editor
         self.touched = False
+        self.message: WrapLabel | None = None
+        self.fix_button: QPushButton | None = None
         self._message_color = ""
-        self.message = WrapLabel()
-        self.message.setObjectName(f"{editor.objectName()}Message")
-        set_enum(self.message, "textFormat", "PlainText")
-        self.message.hide()
-        self.fix_button = QPushButton()
-        self.fix_button.setObjectName(f"{editor.objectName()}FixButton")
-        self.fix_button.hide()
+        self._fix_enabled = True
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(editor, 1)
         for widget in trailing:
             top.addWidget(widget)
-        bottom = QHBoxLayout()
-        bottom.setContentsMargins(0, 0, 0, 0)
-        bottom.addWidget(self.message, 1)
-        fix_column = QVBoxLayout()  # the button stays at the top when the message wraps
-        fix_column.setContentsMargins(0, 0, 0, 0)
-        fix_column.addWidget(self.fix_button)
-        fix_column.addStretch(1)
-        bottom.addLayout(fix_column)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addLayout(bottom)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+        self._layout.addLayout(top)
         editor.textEdited.connect(self._touch)
 
     def _touch(self) -> None:
         self.touched = True
+
+    def _build_message(self) -> tuple[WrapLabel, QPushButton]:
+        self.message = WrapLabel()
+        self.message.setObjectName(f"{self.editor.objectName()}Message")
+        set_enum(self.message, "textFormat", "PlainText")
+        self.fix_button = QPushButton()
+        self.fix_button.setObjectName(f"{self.editor.objectName()}FixButton")
+        self.fix_button.setEnabled(self._fix_enabled)
+        self.fix_button.clicked.connect(self.fixRequested)
+        fix_column = QVBoxLayout()  # the button stays at the top when the message wraps
+        fix_column.setContentsMargins(0, 0, 0, 0)
+        fix_column.addWidget(self.fix_button)
+        fix_column.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self.message, 1)
+        bottom.addLayout(fix_column)
+        self._layout.addLayout(bottom)
+        return self.message, self.fix_button
 
     @property
     def state(self) -> str:
         """ "error", "warning" or "" (as shown)."""
         return str(self.editor.property("state") or "")
 
+    def set_fix_enabled(self, enabled: bool) -> None:
+        """Allow or block the fix button (blocked while a test runs)."""
+        self._fix_enabled = enabled
+        if self.fix_button is not None:
+            self.fix_button.setEnabled(enabled)
+
     def set_state(self, state: str, text: str = "", fix_text: str = "") -> None:
         """Mark the editor and show `text` under it (state "" clears)."""
         if self.state != state:  # restyling is costly: only when the look changes
             self.editor.setProperty("state", state)
             self.editor.setStyleSheet(EDITOR_STYLES[state])
+        if self.message is None or self.fix_button is None:
+            if not (text or fix_text):
+                return
+            self._build_message()
+        assert self.message is not None and self.fix_button is not None
         color = MESSAGE_COLORS[state]
         if text and color != self._message_color:
             self._message_color = color

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -27,9 +28,11 @@ from crm_mail_gui.core.oauth_providers import load_providers, provider_for_prese
 from crm_mail_gui.core.presets import Preset, load_presets, preset_for_address
 from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
 from crm_mail_gui.ui.fields import FieldRow, WrapLabel
-from crm_mail_gui.ui.oauth_panel import OAuthPanel
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.steps import StepList
+
+if TYPE_CHECKING:
+    from crm_mail_gui.ui.oauth_panel import OAuthPanel
 
 CUSTOM = "custom"
 
@@ -43,6 +46,8 @@ class SettingsForm(QWidget):
         cancelTestRequested(): the "Cancel test" button was clicked (Esc: see MainWindow).
         backRequested(): leave the form without saving.
         validityChanged(bool): the form became valid or invalid.
+        signInRequested(bool device), cancelSignInRequested(), signOutRequested(),
+        oauthClientIdEdited(): from the OAuth2 panel (built when OAuth2 is first chosen).
     """
 
     saveRequested = Signal()
@@ -50,6 +55,10 @@ class SettingsForm(QWidget):
     cancelTestRequested = Signal()
     backRequested = Signal()
     validityChanged = Signal(bool)
+    signInRequested = Signal(bool)
+    cancelSignInRequested = Signal()
+    signOutRequested = Signal()
+    oauthClientIdEdited = Signal()
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,8 +127,8 @@ class SettingsForm(QWidget):
         self.authMethodCombo.setObjectName("authMethodCombo")
         self.authMethodCombo.addItem(self.tr("Password"), "password")
         self.authMethodCombo.addItem(self.tr("OAuth2 (sign in with the provider)"), "oauth2")
-        self.oauthPanel = OAuthPanel(self.lang)
-        self.oauthPanel.hide()
+        self._oauth_panel: OAuthPanel | None = None
+        self._oauth_account = ""
         self.oauthAuthorityEdit = self._line(
             "oauthAuthorityEdit", self.tr("leave empty (only for a sovereign cloud)")
         )
@@ -204,7 +213,6 @@ class SettingsForm(QWidget):
         set_enum(self.method_label, "alignment", "AlignRight|AlignVCenter")
         form.addRow(self.method_label, self.authMethodCombo)
         self._add_row(form, self.tr("Pass&word:"), self.password_row, self.passwordEdit)
-        form.addRow("", self.oauthPanel)
         self.form_layout = form
         self._add_row(form, self.tr("&From:"), self.from_row, self.fromEdit)
         form.addRow("", self.authCheck)
@@ -230,10 +238,13 @@ class SettingsForm(QWidget):
         layout.addWidget(line)
         layout.addLayout(buttons)
 
-        order = [
+        order = [  # as the fields are laid out (the OAuth2 panel joins after the password)
             self.presetCombo,
+            self.offer_apply,
+            self.offer_close,
             self.serverEdit,
             self.userEdit,
+            self.authMethodCombo,
             self.passwordEdit,
             self.showPasswordButton,
             self.fromEdit,
@@ -243,12 +254,35 @@ class SettingsForm(QWidget):
             self.timeoutSpin,
             self.caFileEdit,
             self.caBrowseButton,
+            self.oauthAuthorityEdit,
             self.backButton,
             self.checkButton,
             self.saveButton,
         ]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
+
+    @property
+    def oauthPanel(self) -> OAuthPanel:
+        """The OAuth2 panel below the password row, built when OAuth2 is first chosen."""
+        if self._oauth_panel is None:
+            from crm_mail_gui.ui.oauth_panel import OAuthPanel
+
+            panel = self._oauth_panel = OAuthPanel(self.lang)
+            panel.hide()
+            row, _role = self.form_layout.getWidgetPosition(self.password_row)
+            self.form_layout.insertRow(row + 1, "", panel)
+            panel.set_signed_in(self.oauth_signed_in, self._oauth_account)
+            panel.set_read_only(self.running)
+            panel.changed.connect(self.validate)
+            panel.signInRequested.connect(self.signInRequested)
+            panel.cancelSignInRequested.connect(self.cancelSignInRequested)
+            panel.signOutRequested.connect(self.signOutRequested)
+            panel.oauthClientIdEdit.editingFinished.connect(self.oauthClientIdEdited)
+            chain = (self.showPasswordButton, *panel.focus_chain(), self.fromEdit)
+            for first, second in itertools.pairwise(chain):
+                QWidget.setTabOrder(first, second)
+        return self._oauth_panel
 
     def _line(self, name: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
@@ -277,7 +311,6 @@ class SettingsForm(QWidget):
         self.caFileEdit.textChanged.connect(self.validate)
         self.authCheck.toggled.connect(self._auth_toggled)
         self.authMethodCombo.activated.connect(self._method_changed)
-        self.oauthPanel.changed.connect(self.validate)
         self.oauthAuthorityEdit.textChanged.connect(self.validate)
         self.userEdit.textChanged.connect(self._maybe_offer)
         self.fromEdit.textChanged.connect(self._maybe_offer)
@@ -286,7 +319,7 @@ class SettingsForm(QWidget):
         self.showPasswordButton.toggled.connect(self._show_password)
         self.advancedButton.toggled.connect(self._toggle_advanced)
         self.caBrowseButton.clicked.connect(self._browse_ca)
-        self.server_row.fix_button.clicked.connect(self._apply_server_fix)
+        self.server_row.fixRequested.connect(self._apply_server_fix)
         self.offer_apply.clicked.connect(self._apply_offer)
         self.offer_close.clicked.connect(self._dismiss_offer)
         self.saveButton.clicked.connect(self.saveRequested)
@@ -307,7 +340,8 @@ class SettingsForm(QWidget):
         self.timeoutSpin.setValue(int(settings.timeout if settings else checks.DEFAULT_TIMEOUT))
         self.caFileEdit.setText(settings.ca_file or "" if settings else "")
         oauth = settings.oauth if settings else None
-        self.oauthPanel.load(oauth.client_id if oauth else "", oauth.tenant if oauth else "")
+        if oauth is not None or self._oauth_panel is not None:
+            self.oauthPanel.load(oauth.client_id if oauth else "", oauth.tenant if oauth else "")
         self.oauthAuthorityEdit.setText(oauth.authority if oauth else "")
         self._oauth_provider_id = oauth.provider if oauth else ""
         self.advancedButton.setChecked(
@@ -370,15 +404,18 @@ class SettingsForm(QWidget):
         self.method_label.setVisible(available)
         self.authMethodCombo.setVisible(available)
         oauth = self.uses_oauth()
-        self.oauthPanel.set_provider(provider if oauth else None)
-        self.oauthPanel.setVisible(oauth)
+        if oauth or self._oauth_panel is not None:
+            self.oauthPanel.set_provider(provider if oauth else None)
+            self.oauthPanel.setVisible(oauth)
         self.form_layout.setRowVisible(self.password_row, not oauth)
         self.validate()
 
     def set_oauth_signed_in(self, signed_in: bool, account: str = "") -> None:
         """Show whether a refresh token is stored for this registration and mailbox."""
         self.oauth_signed_in = signed_in
-        self.oauthPanel.set_signed_in(signed_in, account)
+        self._oauth_account = account
+        if self._oauth_panel is not None:
+            self._oauth_panel.set_signed_in(signed_in, account)
         self.validate()
 
     def is_dirty(self) -> bool:
@@ -648,7 +685,8 @@ class SettingsForm(QWidget):
             self.caFileEdit,
         ):
             edit.setReadOnly(running)
-        self.oauthPanel.set_read_only(running)
+        if self._oauth_panel is not None:
+            self._oauth_panel.set_read_only(running)
         self.oauthAuthorityEdit.setReadOnly(running)
         for widget in (
             self.presetCombo,
@@ -658,10 +696,10 @@ class SettingsForm(QWidget):
             self.caBrowseButton,
             self.showPasswordButton,
             self.backButton,
-            self.server_row.fix_button,
             self.offer_apply,
         ):
             widget.setEnabled(not running)
+        self.server_row.set_fix_enabled(not running)
         if not running:
             self._auth_toggled(self.authCheck.isChecked())
         self.cancelTestButton.setVisible(running)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, 
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
-from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, credential_store_failure
 from crm_mail_gui.core.resources import resource_path
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent
 
     from crm_mail_gui.core.delivery import Outcome
+    from crm_mail_gui.core.errors import DeliveryError, Failure
     from crm_mail_gui.core.oauth import Client, Tokens
     from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.form import SettingsForm
@@ -150,12 +150,11 @@ class MainWindow(QMainWindow):
             form.backRequested.connect(self.back_to_summary)
             form.userEdit.editingFinished.connect(self._refresh_password_state)
             form.serverEdit.editingFinished.connect(self._refresh_password_state)
-            panel = form.oauthPanel
-            panel.signInRequested.connect(self.start_sign_in)
-            panel.cancelSignInRequested.connect(self.cancel_sign_in)
-            panel.signOutRequested.connect(self.sign_out)
+            form.signInRequested.connect(self.start_sign_in)
+            form.cancelSignInRequested.connect(self.cancel_sign_in)
+            form.signOutRequested.connect(self.sign_out)
             form.authMethodCombo.activated.connect(lambda _i: self._refresh_oauth_state())
-            panel.oauthClientIdEdit.editingFinished.connect(self._refresh_oauth_state)
+            form.oauthClientIdEdited.connect(self._refresh_oauth_state)
             form.userEdit.editingFinished.connect(self._refresh_oauth_state)
         return self._form
 
@@ -297,10 +296,7 @@ class MainWindow(QMainWindow):
                 else:
                     password = typed or self.store.password_for(settings)
             except CredentialStoreUnavailable as error:
-                self._show_failure(
-                    credential_store_failure(error.backend),
-                    [],
-                )
+                self._show_store_failure(error)
                 return
             if not settings.server.encrypted:
                 if not self.confirm_unencrypted(self):
@@ -412,10 +408,7 @@ class MainWindow(QMainWindow):
                 )
             oauth.store_tokens(client, settings.user, tokens)
         except CredentialStoreUnavailable as error:
-            self._show_failure(
-                credential_store_failure(error.backend),
-                [],
-            )
+            self._show_store_failure(error)
             return
         self.form.set_oauth_signed_in(True, tokens.account or settings.user)
 
@@ -522,8 +515,7 @@ class MainWindow(QMainWindow):
         try:
             self.store.save(settings, typed)
         except CredentialStoreUnavailable as error:
-            failure = credential_store_failure(error.backend)
-            self._show_failure(failure, outcome.transcript)
+            self._show_store_failure(error, outcome.transcript)
             return
         except OSError as error:
             self.errorBanner.show_message(
@@ -549,6 +541,8 @@ class MainWindow(QMainWindow):
     def _failed(self, error: DeliveryError) -> None:
         if self._end_job() is None:
             return
+        from crm_mail_gui.core.errors import Kind  # with the delivery engine, not at start-up
+
         if error.failure.kind is Kind.SIGN_IN_REQUIRED:
             self.form.set_oauth_signed_in(False)  # the stored sign-in no longer works
         self._show_failure(error.failure, error.transcript)
@@ -561,6 +555,13 @@ class MainWindow(QMainWindow):
             self.tr("The test stopped because of an unexpected error. Your input is kept."),
             text,
         )
+
+    def _show_store_failure(
+        self, error: CredentialStoreUnavailable, transcript: list[str] | None = None
+    ) -> None:
+        from crm_mail_gui.core.errors import credential_store_failure
+
+        self._show_failure(credential_store_failure(error.backend), transcript or [])
 
     def _show_failure(self, failure: Failure, transcript: list[str]) -> None:
         lang = self.lang

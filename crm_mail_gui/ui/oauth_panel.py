@@ -138,6 +138,18 @@ class OAuthPanel(QFrame):
             edit.textChanged.connect(self._refresh)
         self.set_signed_in(False)
 
+    def focus_chain(self) -> tuple[QWidget, ...]:
+        """The panel's focusable widgets in the order they are laid out."""
+        return (
+            self.oauthClientIdEdit,
+            self.oauthTenantEdit,
+            self.oauthClientSecretEdit,
+            self.signInButton,
+            self.deviceCodeButton,
+            self.cancelSignInButton,
+            self.signOutButton,
+        )
+
     def set_provider(self, provider: Provider | None) -> None:
         """Show the fields this provider needs."""
         self.provider = provider
