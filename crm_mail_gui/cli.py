@@ -120,14 +120,15 @@ def _err(key: str, **params: object) -> None:
     _say(key, sys.stderr, **params)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with the global options on every command."""
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """The argument parser with the global options on every command (or without the commands)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config-dir", metavar="DIR", default=argparse.SUPPRESS)
     common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="crm-mail-gui",
         parents=[common],
+        exit_on_error=with_commands,  # without: mistakes go to the full parser's message
         description="Set up and test the CRM's outgoing mail server (SMTP). "
         "Without a command, opens the window.",
     )
@@ -135,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--self-check", action="store_true", help="check that this installation is usable"
     )
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     show = commands.add_parser("show", parents=[common], help="show the stored settings")
@@ -185,6 +189,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", parents=[common], help="read settings from FILE")
     imp.add_argument("file", type=Path)
     return parser
+
+
+def parse_arguments(words: list[str]) -> argparse.Namespace:
+    """Parse the command line; opening the window skips building the commands' parsers."""
+    if not any(word in COMMANDS or word in ("-h", "--help") for word in words):
+        try:
+            args, extra = build_parser(with_commands=False).parse_known_args(words)
+        except argparse.ArgumentError:
+            extra = words
+        if not extra:
+            return args
+    return build_parser().parse_args(words)  # also reports a mistyped command properly
 
 
 def _print_field_errors(error: SettingsInvalid) -> None:
@@ -519,7 +535,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `crm-mail-gui`; returns the exit code."""
     setup_logging()
     _fix_streams()
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(sys.argv[1:] if argv is None else list(argv))
     i18n.set_language(getattr(args, "lang", None))
     config_dir = getattr(args, "config_dir", None)
     if args.self_check:

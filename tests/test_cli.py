@@ -20,7 +20,7 @@ import pytest
 from smtp_servers import DEFAULT_USERS, HOST, AioSMTPServer, FaultServer, TestCerts
 
 import crm_mail_gui
-from crm_mail_gui.cli import main
+from crm_mail_gui.cli import build_parser, main, parse_arguments
 from crm_mail_gui.core import i18n
 from crm_mail_gui.core.credentials import SERVICE, MemoryKeyring
 
@@ -428,3 +428,34 @@ def test_module_entry_point(tmp_path: Path) -> None:
     show = run("show", "--json")
     assert show.returncode == 0, show.stderr
     assert json.loads(show.stdout)["password_stored"] is False
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        [],
+        ["--lang", "ja"],
+        ["--config-dir", "/tmp/x", "--lang", "en"],
+        ["--self-check"],
+        ["--config-dir", "show"],  # a folder named like a command
+        ["show", "--json"],
+        ["set", "--server", "ssl://smtp.example.com:465", "--lang", "ja"],
+    ],
+)
+def test_window_launch_parses_like_the_full_parser(words: list[str]) -> None:
+    """Opening the window skips the commands' parsers, with the same result."""
+    full = vars(build_parser().parse_args(words))
+    assert vars(parse_arguments(words)) == {"command": None, **full}
+
+
+@pytest.mark.parametrize("words", [["sett"], ["--lang", "xx"], ["--bogus"]])
+def test_mistakes_get_the_full_parsers_message(
+    words: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        parse_arguments(words)
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "usage: crm-mail-gui" in error and "COMMAND" in error
+    if words == ["sett"]:
+        assert "invalid choice: 'sett'" in error

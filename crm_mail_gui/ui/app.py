@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -34,7 +35,7 @@ def run_app(config_dir: str | os.PathLike[str] | None = None, lang: str | None =
 
 
 def _report_shown(app: QApplication, window: QWidget, tries: int = 200) -> None:
-    """Print "shown exposed" once the window is on screen (or "shown not-exposed"), then quit.
+    """Print "shown exposed cpu_ms=N" once the window is on screen (or "shown not-exposed …").
 
     The seam of smoke tests and start-up benchmarks; retried on later event-loop turns.
     """
@@ -43,5 +44,6 @@ def _report_shown(app: QApplication, window: QWidget, tries: int = 200) -> None:
     if not exposed and tries > 1:
         QTimer.singleShot(0, lambda: _report_shown(app, window, tries - 1))
         return
-    print("shown exposed" if exposed else "shown not-exposed", flush=True)
+    cpu_ms = time.process_time() * 1000  # CPU time since the process started
+    print(f"shown {'exposed' if exposed else 'not-exposed'} cpu_ms={cpu_ms:.0f}", flush=True)
     app.quit()
