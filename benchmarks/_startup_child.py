@@ -46,8 +46,9 @@ def _show_and_report(window: object) -> int:
 
 
 def main() -> int:
-    """argv: mode, config dir, language; prints "shown …" when shown, "rss <KiB>" at exit."""
-    mode, config_dir, lang = sys.argv[1:4]
+    """argv: mode, config dir; prints "shown …" when shown, "rss <KiB>" at exit."""
+    mode, config_dir = sys.argv[1:3]
+    lang = "ja" if os.environ.get("LANG", "").startswith("ja") else "en"
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     sys.path.insert(0, root)
     if mode == "command":
@@ -55,7 +56,7 @@ def main() -> int:
 
         # The app's own seam prints "shown exposed cpu_ms=N" once its window is exposed.
         os.environ["CRM_MAIL_GUI_EXIT_WHEN_SHOWN"] = "1"
-        code = command(["--lang", lang, "--config-dir", config_dir])
+        code = command(["--config-dir", config_dir])  # the language from LANG, as users start it
     else:
         from PySide6.QtWidgets import QApplication, QLabel
 
@@ -65,7 +66,7 @@ def main() -> int:
 
             # The keyring backend comes from PYTHON_KEYRING_BACKEND (set by bench_startup.py)
             # and is loaded only once the window is shown.
-            window = create_main_window(config_dir, lang=lang)
+            window = create_main_window(config_dir)
             code = _show_and_report(window)
             window.shutdown()
         else:

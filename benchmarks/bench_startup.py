@@ -54,8 +54,11 @@ def launch(mode: str, config_dir: str, lang: str, log_dir: str) -> Start:
         "QT_QPA_PLATFORM": "offscreen",
         "PYTHON_KEYRING_BACKEND": "crm_mail_gui.core.credentials.MemoryKeyring",
         "CRM_MAIL_GUI_LOG_DIR": log_dir,
+        "LANG": "ja_JP.UTF-8" if lang == "ja" else "en_US.UTF-8",  # as on such a system
     }
-    command = [sys.executable, str(CHILD), mode, config_dir, lang]
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        env.pop(name, None)
+    command = [sys.executable, str(CHILD), mode, config_dir]
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     assert child.stdout is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import locale
 import os
 
 LANGUAGES = ("ja", "en")
@@ -15,6 +14,8 @@ def detect_language() -> str:
         value = os.environ.get(var, "")
         if value:
             return "ja" if value.lower().startswith("ja") else "en"
+    import locale  # only without a locale in the environment (mostly Windows)
+
     try:
         loc = locale.getlocale()[0] or ""
     except ValueError:
