@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from crm_mail_gui.ui.worker import Deliver, SendJob
 
 
-AFTER_PAINT_DELAY_MS = 100
+AFTER_PAINT_DELAY_MS = 100  # idle work after the first paint starts this much later
 
 
 def _open_in_browser(url: str) -> None:
@@ -37,6 +37,11 @@ def _open_in_browser(url: str) -> None:
     from PySide6.QtGui import QDesktopServices
 
     QDesktopServices.openUrl(QUrl(url))
+
+
+def _build_qt_enums() -> None:
+    """Have PySide6 build the `Qt` namespace's enum classes while idle (see ui.qt_props)."""
+    from PySide6.QtCore import Qt  # noqa: F401  (importing it builds them, ~50 ms)
 
 
 def _ask(name: str) -> Callable[[QWidget], bool]:
@@ -183,13 +188,9 @@ class MainWindow(QMainWindow):
         else:
             self._show_summary()
         if defer_credentials:  # after the first paint: loading keyring takes ~0.1 s
-            QTimer.singleShot(AFTER_PAINT_DELAY_MS, self._after_first_paint)
-
-    def _after_first_paint(self) -> None:
-        """Work kept off the first paint: PySide6's `Qt` enums (see ui.qt_props), credentials."""
-        from PySide6.QtCore import Qt  # noqa: F401  (importing it builds its enum classes)
-
-        self._credentials_loaded()
+            QTimer.singleShot(AFTER_PAINT_DELAY_MS, self._credentials_loaded)
+            # Separately, so that input can be handled between the two pieces of work.
+            QTimer.singleShot(2 * AFTER_PAINT_DELAY_MS, _build_qt_enums)
 
     def _credentials_loaded(self) -> None:
         if self._credentials_known:  # a test already used (and showed) the credential store
