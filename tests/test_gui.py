@@ -21,7 +21,7 @@ from gui_support import (
     window_factory,
 )
 from PySide6.QtCore import Qt, QThread
-from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtGui import QIcon, QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -730,6 +730,18 @@ def visible_texts(root: QWidget) -> list[str]:
                 texts.append(widget.text())
                 texts.append(widget.toolTip())
     return [text for text in texts if text]
+
+
+def test_window_gets_the_app_icon_once_idle(
+    qtbot: QtBot, make_window: Callable[..., MainWindow]
+) -> None:
+    """The icon is loaded after the first paint (start-up), for every window of the app."""
+    QApplication.setWindowIcon(QIcon())
+    window = make_window("en")
+    assert QApplication.windowIcon().isNull()  # not on the way to the first paint
+    qtbot.waitUntil(lambda: not QApplication.windowIcon().isNull(), timeout=2000)
+    assert not window.windowIcon().isNull()
+    assert window.windowIcon().availableSizes()  # the PNG was found and read
 
 
 def test_tab_order_follows_the_layout(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:

@@ -1,4 +1,4 @@
-"""Start the desktop application: QApplication, translations, icon, the main window."""
+"""Start the desktop application: QApplication, translations, the main window."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ import sys
 import time
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from crm_mail_gui import APP_NAME, __version__
-from crm_mail_gui.core.resources import resource_path
 
 
 def run_app(config_dir: str | os.PathLike[str] | None = None, lang: str | None = None) -> int:
@@ -22,9 +20,6 @@ def run_app(config_dir: str | os.PathLike[str] | None = None, lang: str | None =
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
-    icon = resource_path("icons", "app.png")
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
     window = create_main_window(config_dir, lang=lang)
     window.show()
     if os.environ.get("CRM_MAIL_GUI_EXIT_WHEN_SHOWN"):  # start-up benchmarks and smoke tests

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from crm_mail_gui.core import credentials
@@ -39,9 +38,19 @@ def _open_in_browser(url: str) -> None:
     QDesktopServices.openUrl(QUrl(url))
 
 
-def _build_qt_enums() -> None:
-    """Have PySide6 build the `Qt` namespace's enum classes while idle (see ui.qt_props)."""
-    from PySide6.QtCore import Qt  # noqa: F401  (importing it builds them, ~50 ms)
+def _finish_start() -> None:
+    """Idle work after the first paint: the application icon, PySide6's `Qt` enum classes.
+
+    Windows and macOS show the executable's or bundle's icon until then; building PySide6's
+    `Qt` enums (~50 ms, see ui.qt_props) now spares the first click or key press that wait.
+    """
+    from PySide6.QtCore import Qt  # noqa: F401  (importing it builds the enum classes)
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    icon = resource_path("icons", "app.png")
+    if icon.exists() and QApplication.windowIcon().isNull():
+        QApplication.setWindowIcon(QIcon(str(icon)))  # every window, dialogs included
 
 
 def _ask(name: str) -> Callable[[QWidget], bool]:
@@ -85,9 +94,6 @@ class MainWindow(QMainWindow):
         self._sign_in_target: tuple[MailSettings, Client] | None = None
         self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
-        icon = resource_path("icons", "app.png")
-        if icon.exists():
-            self.setWindowIcon(QIcon(str(icon)))
         self._credentials_known = False
         self._build()
         self.reload(defer_credentials=True)
@@ -190,7 +196,7 @@ class MainWindow(QMainWindow):
         if defer_credentials:  # after the first paint: loading keyring takes ~0.1 s
             QTimer.singleShot(AFTER_PAINT_DELAY_MS, self._credentials_loaded)
             # Separately, so that input can be handled between the two pieces of work.
-            QTimer.singleShot(2 * AFTER_PAINT_DELAY_MS, _build_qt_enums)
+            QTimer.singleShot(2 * AFTER_PAINT_DELAY_MS, _finish_start)
 
     def _credentials_loaded(self) -> None:
         if self._credentials_known:  # a test already used (and showed) the credential store
