@@ -6,6 +6,7 @@ Modes: "bare" (one QLabel), "window" (our `create_main_window`, as tests build i
 
 from __future__ import annotations
 
+import io
 import os
 import resource
 import sys
@@ -45,9 +46,26 @@ def _show_and_report(window: object) -> int:
     return app.exec()
 
 
+class _EndAtShown(io.TextIOWrapper):
+    """stdout that ends the process right after the "shown" line (nothing after it counts)."""
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if text.startswith("shown"):
+            super().write("" if text.endswith("\n") else "\n")
+            self.flush()
+            os._exit(0)
+        return written
+
+
 def main() -> int:
-    """argv: mode, config dir; prints "shown …" when shown, "rss <KiB>" at exit."""
+    """argv: mode, config dir; prints "shown …" when shown, "rss <KiB>" at exit.
+
+    With STARTUP_CHILD_END_AT_SHOWN=1 the process ends at "shown" (for instruction counts).
+    """
     mode, config_dir = sys.argv[1:3]
+    if os.environ.get("STARTUP_CHILD_END_AT_SHOWN"):
+        sys.stdout = _EndAtShown(sys.stdout.buffer, encoding="utf-8", line_buffering=True)
     lang = "ja" if os.environ.get("LANG", "").startswith("ja") else "en"
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     sys.path.insert(0, root)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import re
 import selectors
 import statistics
 import subprocess
@@ -47,8 +48,7 @@ class Start:
     exposed: bool
 
 
-def launch(mode: str, config_dir: str, lang: str, log_dir: str) -> Start:
-    """Start one child and read its report: "shown <exposed> cpu_ms=N", then "rss <KiB>"."""
+def _child_env(lang: str, log_dir: str) -> dict[str, str]:
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -58,7 +58,13 @@ def launch(mode: str, config_dir: str, lang: str, log_dir: str) -> Start:
     }
     for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         env.pop(name, None)
+    return env
+
+
+def launch(mode: str, config_dir: str, lang: str, log_dir: str) -> Start:
+    """Start one child and read its report: "shown <exposed> cpu_ms=N", then "rss <KiB>"."""
     command = [sys.executable, str(CHILD), mode, config_dir]
+    env = _child_env(lang, log_dir)
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     assert child.stdout is not None
@@ -82,6 +88,54 @@ def launch(mode: str, config_dir: str, lang: str, log_dir: str) -> Start:
     return Start(wall, cpu, rss[0], parts[1] == "exposed")
 
 
+def count_instructions(mode: str, config_dir: str, lang: str, log_dir: str) -> int:
+    """Instructions the child executes until "shown", counted by valgrind (deterministic)."""
+    env = {
+        **_child_env(lang, log_dir),
+        "STARTUP_CHILD_END_AT_SHOWN": "1",
+    }
+    with tempfile.TemporaryDirectory() as out:
+        result = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={out}/callgrind.out",
+                sys.executable,
+                str(CHILD),
+                mode,
+                config_dir,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
+    match = re.search(r"Collected : (\d+)", result.stderr)
+    if not result.stdout.startswith("shown") or match is None:
+        raise RuntimeError(f"{mode} under valgrind did not report: {result.stderr[-500:]}")
+    return int(match.group(1))
+
+
+def instructions(lang: str) -> int:
+    """Print instruction counts (bare, first run, stored settings) and their ratios."""
+    from crm_mail_gui.core.settings import build_settings
+    from crm_mail_gui.core.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        first, stored = tempfile.mkdtemp(dir=tmp), tempfile.mkdtemp(dir=tmp)
+        Store(stored).save(build_settings(STORED))
+        bare = count_instructions("bare", first, lang, tmp)
+        rows = {
+            "command, first run": count_instructions("command", first, lang, tmp),
+            "command, stored settings": count_instructions("command", stored, lang, tmp),
+        }
+    print(f"instructions until shown (valgrind --tool=callgrind), --lang {lang}")
+    print(f"{'bare':26} {bare / 1e6:8.0f} M")
+    for name, count in rows.items():
+        print(f"{name:26} {count / 1e6:8.0f} M   ratio {count / bare:.2f}")
+    return 0
+
+
 def main() -> int:
     """Run the children in rotating order; print medians, ratios and our peak RSS."""
     from crm_mail_gui.core.settings import build_settings
@@ -94,7 +148,15 @@ def main() -> int:
     parser.add_argument(
         "--configured", action="store_true", help="start with stored settings (summary view)"
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instead: count instructions until shown under valgrind (slow, noise-free)",
+    )
     args = parser.parse_args()
+    if args.instructions:
+        compileall.compile_dir(str(ROOT / "crm_mail_gui"), quiet=1)
+        return instructions(args.lang)
     # An installed app has its bytecode compiled (pip does it at install time); a checkout run
     # with PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module on every start.
     compileall.compile_dir(str(ROOT / "crm_mail_gui"), quiet=1)

@@ -17,7 +17,7 @@ from crm_mail_gui.ui.banner import Banner
 from crm_mail_gui.ui.fields import WrapLabel
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent, QKeyEvent
+    from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 
     from crm_mail_gui.core.delivery import Outcome
     from crm_mail_gui.core.errors import DeliveryError, Failure
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from crm_mail_gui.ui.worker import Deliver, SendJob
 
 
-AFTER_PAINT_DELAY_MS = 100  # idle work after the first paint starts this much later
+AFTER_PAINT_DELAY_MS = 100  # idle work starts this much after the window is first shown
 
 
 def _open_in_browser(url: str) -> None:
@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
         self._credentials_known = False
+        self._idle_work_started = False
         self._build()
         self.reload(defer_credentials=True)
 
@@ -177,7 +178,7 @@ class MainWindow(QMainWindow):
         """Load the stored settings; summary when there are some, the form on first run.
 
         With `defer_credentials`, the credential store (slow to load) is asked only after the
-        window is on screen; until then the password line reads "…".
+        window is first shown (see showEvent); until then the password line reads "…".
         """
         loaded = self.store.load()
         self.settings = loaded.settings
@@ -193,10 +194,16 @@ class MainWindow(QMainWindow):
             self.edit()
         else:
             self._show_summary()
-        if defer_credentials:  # after the first paint: loading keyring takes ~0.1 s
-            QTimer.singleShot(AFTER_PAINT_DELAY_MS, self._credentials_loaded)
-            # Separately, so that input can be handled between the two pieces of work.
-            QTimer.singleShot(2 * AFTER_PAINT_DELAY_MS, _finish_start)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time the window is shown, start the work kept off the first paint."""
+        super().showEvent(event)
+        if self._idle_work_started:
+            return
+        self._idle_work_started = True
+        QTimer.singleShot(AFTER_PAINT_DELAY_MS, self._credentials_loaded)  # keyring: ~0.1 s
+        # Separately, so that input can be handled between the two pieces of work.
+        QTimer.singleShot(2 * AFTER_PAINT_DELAY_MS, _finish_start)
 
     def _credentials_loaded(self) -> None:
         if self._credentials_known:  # a test already used (and showed) the credential store
