@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from crm_mail_gui.ui.worker import Deliver, SendJob
 
 
-AFTER_PAINT_DELAY_MS = 100  # idle work starts this much after the window is first shown
+AFTER_PAINT_DELAY_MS = 100  # idle work starts this much after the window is first on screen
+EXPOSE_POLL_MS, EXPOSE_POLLS = 10, 100  # how the first exposure is awaited (at most ~1 s)
 
 
 def _open_in_browser(url: str) -> None:
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
         self._credentials_known = False
-        self._idle_work_started = False
+        self._expose_polls: int | None = None  # None until first shown
         self._build()
         self.reload(defer_credentials=True)
 
@@ -178,7 +179,7 @@ class MainWindow(QMainWindow):
         """Load the stored settings; summary when there are some, the form on first run.
 
         With `defer_credentials`, the credential store (slow to load) is asked only after the
-        window is first shown (see showEvent); until then the password line reads "…".
+        window is first on screen (see showEvent); until then the password line reads "…".
         """
         loaded = self.store.load()
         self.settings = loaded.settings
@@ -196,11 +197,19 @@ class MainWindow(QMainWindow):
             self._show_summary()
 
     def showEvent(self, event: QShowEvent) -> None:
-        """The first time the window is shown, start the work kept off the first paint."""
+        """The first time the window is shown, wait for its first paint, then the idle work."""
         super().showEvent(event)
-        if self._idle_work_started:
+        if self._expose_polls is None:
+            self._expose_polls = EXPOSE_POLLS
+            self._after_first_paint()
+
+    def _after_first_paint(self) -> None:
+        """Start the work kept off the first paint once the window is on screen (exposed)."""
+        handle = self.windowHandle()
+        if (handle is None or not handle.isExposed()) and self._expose_polls:
+            self._expose_polls -= 1
+            QTimer.singleShot(EXPOSE_POLL_MS, self._after_first_paint)  # bound: dies with us
             return
-        self._idle_work_started = True
         QTimer.singleShot(AFTER_PAINT_DELAY_MS, self._credentials_loaded)  # keyring: ~0.1 s
         # Separately, so that input can be handled between the two pieces of work.
         QTimer.singleShot(2 * AFTER_PAINT_DELAY_MS, _finish_start)
