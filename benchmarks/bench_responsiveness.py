@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # smtp_s
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # crm_mail_gui, uninstalled
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt starts
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from smtp_servers import DEFAULT_USERS, FaultServer, TestCerts
 
@@ -134,31 +134,23 @@ def reset(window: MainWindow, port: int, ca_file: str) -> None:
     fill_form(window, port, ca_file)
 
 
-class _ProfiledHandler(QObject):
-    """Calls the window's success handler under a profiler, on the GUI thread.
+def profile_result_handler(profiler: cProfile.Profile) -> None:
+    """Run the window's success handler (a GUI-thread slot) with the profiler enabled.
 
-    The receiver must be a QObject method: a plain function would be called directly on the
-    worker thread that emits the signal.
+    Patched on the class, so that the slot stays a method of the window: Qt still delivers it on
+    the GUI thread and the handler still sees which worker sent it.
     """
+    original = MainWindow._succeeded
 
-    def __init__(self, window: MainWindow, profiler: cProfile.Profile) -> None:
-        super().__init__(window)
-        self.handler = window._succeeded
-        self.profiler = profiler
-
-    def handle(self, outcome: object) -> None:
-        """Run the original handler with the profiler enabled."""
-        self.profiler.enable()
+    def profiled(self: MainWindow, outcome: object) -> None:
+        profiler.enable()
         try:
-            self.handler(outcome)  # type: ignore[arg-type]
+            original(self, outcome)  # type: ignore[arg-type]
         finally:
-            self.profiler.disable()
+            profiler.disable()
 
-
-def profile_result_handler(window: MainWindow, profiler: cProfile.Profile) -> None:
-    """Route the success signal (connected at click time) through a profiled GUI-thread slot."""
-    relay = _ProfiledHandler(window, profiler)
-    window._succeeded = relay.handle  # type: ignore[method-assign]
+    profiled.__name__ = profiled.__qualname__ = original.__name__  # PySide finds slots by name
+    MainWindow._succeeded = profiled  # type: ignore[method-assign]
 
 
 def main() -> int:
@@ -186,7 +178,7 @@ def main() -> int:
             window.show()
             app.processEvents()
             if args.profile:
-                profile_result_handler(window, profiler)
+                profile_result_handler(profiler)
             for number in range(args.runs):
                 reset(window, server.port, certs.ca_file)
                 app.processEvents()

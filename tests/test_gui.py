@@ -6,6 +6,7 @@ import base64
 import importlib.util
 import json
 import re
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
 
+from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import SERVICE, MemoryKeyring
 from crm_mail_gui.core.delivery import deliver
 from crm_mail_gui.core.errors import Failure, Kind, Step
@@ -730,6 +732,25 @@ def visible_texts(root: QWidget) -> list[str]:
                 texts.append(widget.text())
                 texts.append(widget.toolTip())
     return [text for text in texts if text]
+
+
+def test_credential_store_loads_off_the_gui_thread(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading keyring (0.1–0.2 s, longer with a slow D-Bus) must not freeze the new window."""
+    threads: list[threading.Thread] = []
+    real_load = credentials.load
+
+    def load() -> None:
+        threads.append(threading.current_thread())
+        real_load()
+
+    monkeypatch.setattr(credentials, "load", load)
+    window = make_window("en")
+    note = child(window, "storeNote", QLabel)
+    assert note.text() == "…"  # not known before the first paint
+    qtbot.waitUntil(lambda: "in-memory store" in note.text(), timeout=3000)
+    assert threads and all(thread is not threading.main_thread() for thread in threads)
 
 
 def test_window_gets_the_app_icon_once_idle(

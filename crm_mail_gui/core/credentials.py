@@ -64,6 +64,11 @@ def _current() -> Any:
         return _BrokenBackend(error)
 
 
+def load() -> None:
+    """Import keyring and pick its backend now (0.1–0.2 s); callable from any thread."""
+    _current()
+
+
 def backend_name(backend: keyring.backend.KeyringBackend | None = None) -> str:
     """The qualified class name of the keyring backend in force.
 
