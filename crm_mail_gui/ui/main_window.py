@@ -223,14 +223,18 @@ class MainWindow(QMainWindow):
             self._expose_polls -= 1
             QTimer.singleShot(EXPOSE_POLL_MS, self._after_first_paint)  # bound: dies with us
             return
-        # Loading keyring takes 0.1–0.2 s: on a thread, so the window stays responsive.
+        # Separate slots, so that input is handled in between (each about 50 ms at most), and
+        # apart from the loader thread, which would stretch them (it holds the GIL while importing).
+        QTimer.singleShot(AFTER_PAINT_DELAY_MS // 2, _build_qt_enums_and_icon)
+        QTimer.singleShot(AFTER_PAINT_DELAY_MS * 3 // 2, self._start_credential_store_loader)
+        QTimer.singleShot(AFTER_PAINT_DELAY_MS * 4, _load_test_machinery)
+
+    def _start_credential_store_loader(self) -> None:
+        """Loading keyring takes 0.1–0.2 s (longer with a slow D-Bus): on a thread."""
         self._store_loader = threading.Thread(
             target=self._load_credential_store, name="credential-store", daemon=True
         )
         self._store_loader.start()
-        # The rest in separate slots, so that input is handled in between (each under 50 ms).
-        QTimer.singleShot(AFTER_PAINT_DELAY_MS, _build_qt_enums_and_icon)
-        QTimer.singleShot(2 * AFTER_PAINT_DELAY_MS, _load_test_machinery)
 
     def _load_credential_store(self) -> None:
         """On the loader thread: import keyring, pick the backend, tell the GUI thread."""
