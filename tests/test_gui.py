@@ -753,6 +753,17 @@ def test_credential_store_loads_off_the_gui_thread(
     assert threads and all(thread is not threading.main_thread() for thread in threads)
 
 
+def test_a_window_closed_at_once_starts_no_loader_thread(
+    qtbot: QtBot, make_window: Callable[..., MainWindow]
+) -> None:
+    """Idle work scheduled at the first paint must not outlive the window's shutdown."""
+    window = make_window("en")
+    window.close()  # before the credential store loader was due
+    qtbot.wait(1500)  # past the longest wait for the first exposure and the loader's slot
+    assert window._store_loader is None
+    assert not [t for t in threading.enumerate() if t.name == "credential-store"]
+
+
 def test_window_gets_the_app_icon_once_idle(
     qtbot: QtBot, make_window: Callable[..., MainWindow]
 ) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm_mail_gui.ui.fields import WrapLabel
+from crm_mail_gui.ui.fields import WrapLabel, top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
 
 if TYPE_CHECKING:
@@ -88,13 +88,13 @@ class Banner(QFrame):
         self.transcript.hide()
 
         head = QHBoxLayout()
-        head.addLayout(_top_aligned(self.icon))
+        head.addLayout(top_aligned(self.icon))
         text = QVBoxLayout()
         text.setSpacing(4)
         text.addWidget(self.title)
         text.addWidget(self.body)
         head.addLayout(text, 1)
-        head.addLayout(_top_aligned(self.close_button))
+        head.addLayout(top_aligned(self.close_button))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.fix_button)
@@ -170,12 +170,3 @@ class Banner(QFrame):
     def _close(self) -> None:
         self.clear()
         self.closed.emit()
-
-
-def _top_aligned(widget: QWidget) -> QVBoxLayout:
-    """A column holding `widget` at its top."""
-    column = QVBoxLayout()
-    column.setContentsMargins(0, 0, 0, 0)
-    column.addWidget(widget)
-    column.addStretch(1)
-    return column

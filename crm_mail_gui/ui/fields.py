@@ -30,6 +30,15 @@ EDITOR_STYLES = {
 MESSAGE_COLORS = {"error": "#c62828", "warning": "#a84a00", "": "#555"}
 
 
+def top_aligned(widget: QWidget) -> QVBoxLayout:
+    """A column holding `widget` at its top (instead of an alignment flag: see ui.qt_props)."""
+    column = QVBoxLayout()
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(widget)
+    column.addStretch(1)
+    return column
+
+
 class WrapLabel(QLabel):
     """A word-wrapping label whose height follows its width (QLabel alone guesses a width)."""
 
@@ -99,14 +108,10 @@ class FieldRow(QWidget):
         self.fix_button.setObjectName(f"{self.editor.objectName()}FixButton")
         self.fix_button.setEnabled(self._fix_enabled)
         self.fix_button.clicked.connect(self.fixRequested)
-        fix_column = QVBoxLayout()  # the button stays at the top when the message wraps
-        fix_column.setContentsMargins(0, 0, 0, 0)
-        fix_column.addWidget(self.fix_button)
-        fix_column.addStretch(1)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.message, 1)
-        bottom.addLayout(fix_column)
+        bottom.addLayout(top_aligned(self.fix_button))  # stays up when the message wraps
         self._layout.addLayout(bottom)
         return self.message, self.fix_button
 

@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self._credentials_known = False
         self._expose_polls: int | None = None  # None until first shown
         self._store_loader: threading.Thread | None = None
+        self._shut_down = False
         self.credentialStoreLoaded.connect(self._credentials_loaded)
         self._build()
         self.reload(defer_credentials=True)
@@ -218,6 +219,8 @@ class MainWindow(QMainWindow):
 
     def _after_first_paint(self) -> None:
         """Start the work kept off the first paint once the window is on screen (exposed)."""
+        if self._shut_down:
+            return
         handle = self.windowHandle()
         if (handle is None or not handle.isExposed()) and self._expose_polls:
             self._expose_polls -= 1
@@ -231,6 +234,8 @@ class MainWindow(QMainWindow):
 
     def _start_credential_store_loader(self) -> None:
         """Loading keyring takes 0.1–0.2 s (longer with a slow D-Bus): on a thread."""
+        if self._shut_down:  # closed before its idle work began: start no thread any more
+            return
         self._store_loader = threading.Thread(
             target=self._load_credential_store, name="credential-store", daemon=True
         )
@@ -678,6 +683,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Cancel any test or sign-in and wait until every worker thread has ended."""
+        self._shut_down = True
         if self._store_loader is not None:
             self._store_loader.join(5)
         if self.sign_in_worker is not None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm_mail_gui.core.settings import MailSettings
+from crm_mail_gui.ui.fields import top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
 
 
@@ -62,10 +63,7 @@ class SummaryView(QFrame):
         set_enum(self.path_label, "textInteractionFlags", "TextSelectableByMouse")
         top = QHBoxLayout()
         top.addLayout(self.form, 1)
-        edit_column = QVBoxLayout()  # the button at the top, beside the first rows
-        edit_column.addWidget(self.editButton)
-        edit_column.addStretch(1)
-        top.addLayout(edit_column)
+        top.addLayout(top_aligned(self.editButton))  # beside the first rows
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
