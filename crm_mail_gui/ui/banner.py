@@ -5,17 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from crm_mail_gui.ui.fields import WrapLabel, top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
@@ -53,6 +43,8 @@ class Banner(QFrame):
 
     def _build(self) -> None:
         """Create the contents on first use: most sessions never show a banner."""
+        from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QToolButton
+
         self._built = True
         self.icon = QLabel()
         self.title = WrapLabel()
@@ -165,6 +157,8 @@ class Banner(QFrame):
         self.transcript.setVisible(shown)
 
     def _copy(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
         QGuiApplication.clipboard().setText(self.transcript.toPlainText())
 
     def _close(self) -> None:

@@ -5,20 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from crm_mail_gui.ui.qt_props import set_enum
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the line edit and push button types load with the form
     from PySide6.QtGui import QResizeEvent
+    from PySide6.QtWidgets import QLineEdit, QPushButton
 
 # Style sheets only on the widgets that show a state: one on the whole form would put every
 # widget of it through the (slower) style-sheet style, from the first paint on.
@@ -101,6 +94,8 @@ class FieldRow(QWidget):
         self.touched = True
 
     def _build_message(self) -> tuple[WrapLabel, QPushButton]:
+        from PySide6.QtWidgets import QPushButton
+
         self.message = WrapLabel()
         self.message.setObjectName(f"{self.editor.objectName()}Message")
         set_enum(self.message, "textFormat", "PlainText")
