@@ -126,16 +126,17 @@ class FieldRow(QWidget):
         if self.state != state:  # restyling is costly: only when the look changes
             self.editor.setProperty("state", state)
             self.editor.setStyleSheet(EDITOR_STYLES[state])
-        if self.message is None or self.fix_button is None:
-            if not (text or fix_text):
-                return
-            self._build_message()
-        assert self.message is not None and self.fix_button is not None
+        if self.message is not None and self.fix_button is not None:
+            message, fix_button = self.message, self.fix_button
+        elif text or fix_text:
+            message, fix_button = self._build_message()
+        else:
+            return  # nothing shown yet, nothing to show
         color = MESSAGE_COLORS[state]
         if text and color != self._message_color:
             self._message_color = color
-            self.message.setStyleSheet(f"color: {color};")
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-        self.fix_button.setText(fix_text)
-        self.fix_button.setVisible(bool(fix_text))
+            message.setStyleSheet(f"color: {color};")
+        message.setText(text)
+        message.setVisible(bool(text))
+        fix_button.setText(fix_text)
+        fix_button.setVisible(bool(fix_text))
