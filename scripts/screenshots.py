@@ -78,7 +78,7 @@ def main(out: Path) -> None:
             _windows.append(window)
             window.resize(780, 760)
             window.show()
-            wait_until(app, lambda w=window: w.form.storeNote.text() != "…")  # keyring loaded
+            wait_until(app, lambda w=window: w.form.storeNote.isVisible())  # keyring loaded
             shoot(app, window, out / f"{lang}-1-idle.png")
 
             with FaultServer(certs, "slow", delay=0.6, users=DEFAULT_USERS) as slow:

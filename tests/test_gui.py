@@ -748,8 +748,9 @@ def test_credential_store_loads_off_the_gui_thread(
     monkeypatch.setattr(credentials, "load", load)
     window = make_window("en")
     note = child(window, "storeNote", QLabel)
-    assert note.text() == "…"  # not known before the first paint
+    assert not note.isVisible()  # not known before the first paint
     qtbot.waitUntil(lambda: "in-memory store" in note.text(), timeout=3000)
+    assert note.isVisible()
     assert threads and all(thread is not threading.main_thread() for thread in threads)
 
 
@@ -774,6 +775,28 @@ def test_window_gets_the_app_icon_once_idle(
     qtbot.waitUntil(lambda: not QApplication.windowIcon().isNull(), timeout=2000)
     assert not window.windowIcon().isNull()
     assert window.windowIcon().availableSizes()  # the PNG was found and read
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_wrapped_labels_get_the_height_their_width_needs(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], lang: str
+) -> None:
+    """No wrapped text is clipped or padded, at the smallest window size and at a wide one."""
+    window = make_window(lang)
+    window.form.apply_preset("microsoft365")  # the guidance panel and the OAuth2 panel too
+    qtbot.waitUntil(lambda: child(window, "storeNote", QLabel).isVisible(), timeout=3000)
+    for width in (window.minimumWidth(), 1100):
+        window.resize(width, 800)
+        qtbot.wait(50)  # the layouts settle on the next event-loop turns
+        labels = [
+            label
+            for label in window.findChildren(QLabel)
+            if label.wordWrap() and label.isVisible() and label.text()
+        ]
+        assert {"windowSubtitle", "storeNote"} <= {label.objectName() for label in labels}
+        for label in labels:
+            needed = label.heightForWidth(label.width())
+            assert label.height() == needed, (width, label.objectName(), label.text()[:30])
 
 
 def test_tab_order_follows_the_layout(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:

@@ -32,6 +32,23 @@ def top_aligned(widget: QWidget) -> QVBoxLayout:
     return column
 
 
+def note_label(text: str = "") -> QLabel:
+    """A word-wrapping label for a plain box layout, which sizes it by heightForWidth.
+
+    Unlike WrapLabel it has no Python resizeEvent: the first event PySide6 hands to Python code
+    builds its 179-member QEvent.Type enum (~4 ms), which the first paint does without. In form
+    rows and framed panels the label's guessed sizeHint shows through: those need WrapLabel
+    (test_wrapped_labels_get_the_height_their_width_needs).
+    """
+    label = QLabel(text)
+    label.setWordWrap(True)
+    set_enum(label, "alignment", "AlignLeft|AlignTop")
+    policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    policy.setHeightForWidth(True)
+    label.setSizePolicy(policy)
+    return label
+
+
 class WrapLabel(QLabel):
     """A word-wrapping label whose height follows its width (QLabel alone guesses a width)."""
 

@@ -176,7 +176,6 @@ class SettingsForm(QWidget):
 
         self.storeNote = WrapLabel()
         self.storeNote.setObjectName("storeNote")
-        self.storeNote.setWordWrap(True)
         self.storeNote.setStyleSheet("color: #555;")
         self.offer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
@@ -328,6 +327,14 @@ class SettingsForm(QWidget):
         self.backButton.clicked.connect(self.backRequested)
 
     # -- loading and values ----------------------------------------------------------------
+    def set_store_note(self, text: str) -> None:
+        """Say where the password is kept ("": not known yet, the note stays hidden).
+
+        Hidden, it also gets no resize event before the first paint: see fields.note_label.
+        """
+        self.storeNote.setText(text)
+        self.storeNote.setVisible(bool(text))
+
     def load(self, settings: MailSettings | None, password_stored: bool, store_note: str) -> None:
         """Fill the form from stored settings (or defaults) and remember them as unchanged."""
         self.password_stored = password_stored
@@ -347,7 +354,7 @@ class SettingsForm(QWidget):
         self.advancedButton.setChecked(
             bool(settings and (settings.ca_file or (oauth and oauth.authority)))
         )
-        self.storeNote.setText(store_note)
+        self.set_store_note(store_note)
         self.backButton.setVisible(settings is not None)
         self.stepList.hide()  # the last test's steps belong to the last visit
         self._select_preset_for(self.serverEdit.text())

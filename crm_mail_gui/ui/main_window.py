@@ -17,10 +17,10 @@ from crm_mail_gui.core.resources import resource_path
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
 from crm_mail_gui.ui.banner import Banner
-from crm_mail_gui.ui.fields import WrapLabel
+from crm_mail_gui.ui.fields import note_label
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
+    from PySide6.QtGui import QCloseEvent, QKeyEvent
 
     from crm_mail_gui.core.delivery import Outcome
     from crm_mail_gui.core.errors import DeliveryError, Failure
@@ -77,7 +77,7 @@ def _ask(name: str) -> Callable[[QWidget], bool]:
 class MainWindow(QMainWindow):
     """Outgoing mail server settings, in the two modes of the CRM screen."""
 
-    credentialStoreLoaded = Signal()  # from the thread that loads keyring (see showEvent)
+    credentialStoreLoaded = Signal()  # from the thread that loads keyring (see setVisible)
 
     def __init__(
         self,
@@ -118,14 +118,13 @@ class MainWindow(QMainWindow):
         title = QLabel(self.tr("Outgoing mail server (SMTP)"))
         title.setObjectName("windowHeading")
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
-        subtitle = WrapLabel(
+        subtitle = note_label(
             self.tr(
                 "Every mail the CRM sends by itself — workflow notifications, password resets, "
                 "quotes — leaves through this server. Saving sends a test mail first."
             )
         )
         subtitle.setObjectName("windowSubtitle")
-        subtitle.setWordWrap(True)
         subtitle.setStyleSheet("color: #555;")
         self.errorBanner = Banner("errorBanner")
         self.infoBanner = Banner("infoBanner")
@@ -193,7 +192,7 @@ class MainWindow(QMainWindow):
         """Load the stored settings; summary when there are some, the form on first run.
 
         With `defer_credentials`, the credential store (slow to load) is asked only after the
-        window is first on screen (see showEvent); until then the password line reads "…".
+        window is first on screen (see setVisible); until then the password line reads "…".
         """
         loaded = self.store.load()
         self.settings = loaded.settings
@@ -210,10 +209,13 @@ class MainWindow(QMainWindow):
         else:
             self._show_summary()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        """The first time the window is shown, wait for its first paint, then the idle work."""
-        super().showEvent(event)
-        if self._expose_polls is None:
+    def setVisible(self, visible: bool) -> None:
+        """The first time the window is shown, wait for its first paint, then the idle work.
+
+        (Not showEvent: see fields.note_label on event handlers before the first paint.)
+        """
+        super().setVisible(visible)
+        if visible and self._expose_polls is None:
             self._expose_polls = EXPOSE_POLLS
             self._after_first_paint()
 
@@ -254,14 +256,14 @@ class MainWindow(QMainWindow):
         if self._showing(self._summary) and self.settings is not None:
             self._show_summary()
         elif self._form is not None and self.job is None:
-            self.form.storeNote.setText(self._store_note())
+            self.form.set_store_note(self._store_note())
             self.form.set_password_stored(
                 bool(self.settings) and self.store.has_password(self.settings)
             )
 
     def _store_note(self) -> str:
         if not self._credentials_known:
-            return "…"
+            return ""  # the form shows the note once the credential store is loaded
         if not credentials.is_usable():
             return self.tr(
                 "No credential store is available on this PC, so a password cannot be saved."
