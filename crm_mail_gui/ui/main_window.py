@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -20,6 +17,8 @@ from crm_mail_gui.ui.banner import Banner
 from crm_mail_gui.ui.fields import note_label
 
 if TYPE_CHECKING:
+    import threading
+
     from PySide6.QtGui import QCloseEvent, QKeyEvent
 
     from crm_mail_gui.core.delivery import Outcome
@@ -59,8 +58,8 @@ def _build_qt_enums_and_icon() -> None:
 
 def _load_test_machinery() -> None:
     """Idle work after the first paint: what the first Save needs (worker, errors, dialogs)."""
-    for module in ("crm_mail_gui.ui.dialogs", "crm_mail_gui.ui.worker"):
-        importlib.import_module(module)
+    import crm_mail_gui.ui.dialogs
+    import crm_mail_gui.ui.worker  # noqa: F401
 
 
 def _ask(name: str) -> Callable[[QWidget], bool]:
@@ -238,6 +237,8 @@ class MainWindow(QMainWindow):
         """Loading keyring takes 0.1–0.2 s (longer with a slow D-Bus): on a thread."""
         if self._shut_down:  # closed before its idle work began: start no thread any more
             return
+        import threading
+
         self._store_loader = threading.Thread(
             target=self._load_credential_store, name="credential-store", daemon=True
         )
@@ -245,6 +246,8 @@ class MainWindow(QMainWindow):
 
     def _load_credential_store(self) -> None:
         """On the loader thread: import keyring, pick the backend, tell the GUI thread."""
+        import contextlib
+
         credentials.load()
         with contextlib.suppress(RuntimeError):  # RuntimeError: the window is already gone
             self.credentialStoreLoaded.emit()  # queued to the GUI thread

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 from crm_mail_gui.core.resources import resource_path
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _installed: list[QTranslator] = []
 loaded: dict[str, str] = {}
@@ -22,6 +25,10 @@ def qt_translation_dir() -> Path:
     bundled = resource_path("translations", "qtbase_ja.qm")
     if bundled.exists():
         return bundled.parent
+    from pathlib import Path
+
+    from PySide6.QtCore import QLibraryInfo
+
     return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
 
 
