@@ -59,11 +59,13 @@ class _EndAtShown(io.TextIOWrapper):
 
 
 def main() -> int:
-    """argv: mode, config dir; prints "shown …" when shown, "rss <KiB>" at exit.
+    """argv: mode, config home; prints "shown …" when shown, "rss <KiB>" at exit.
+
+    The config home plays XDG_CONFIG_HOME: the app's folder is `<config home>/crm-mail-gui`.
 
     With STARTUP_CHILD_END_AT_SHOWN=1 the process ends at "shown" (for instruction counts).
     """
-    mode, config_dir = sys.argv[1:3]
+    mode, config_home = sys.argv[1:3]
     if os.environ.get("STARTUP_CHILD_END_AT_SHOWN"):
         sys.stdout = _EndAtShown(sys.stdout.buffer, encoding="utf-8", line_buffering=True)
     lang = "ja" if os.environ.get("LANG", "").startswith("ja") else "en"
@@ -74,7 +76,8 @@ def main() -> int:
 
         # The app's own seam prints "shown exposed cpu_ms=N" once its window is exposed.
         os.environ["CRM_MAIL_GUI_EXIT_WHEN_SHOWN"] = "1"
-        code = command(["--config-dir", config_dir])  # the language from LANG, as users start it
+        os.environ["XDG_CONFIG_HOME"] = config_home  # platformdirs finds the config there
+        code = command([])  # as users start it: no arguments, the language from LANG
     else:
         from PySide6.QtWidgets import QApplication, QLabel
 
@@ -84,7 +87,7 @@ def main() -> int:
 
             # The keyring backend comes from PYTHON_KEYRING_BACKEND (set by bench_startup.py)
             # and is loaded only once the window is shown.
-            window = create_main_window(config_dir)
+            window = create_main_window(os.path.join(config_home, "crm-mail-gui"))
             code = _show_and_report(window)
             window.shutdown()
         else:

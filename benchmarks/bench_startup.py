@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # crm_mail_gui, uninstalled
+from crm_mail_gui import APP_NAME  # noqa: E402
+from crm_mail_gui.core.store import ENV_CONFIG_DIR  # noqa: E402
+
 CHILD = Path(__file__).resolve().parent / "_startup_child.py"
 CHILD_LIMIT = 30.0  # seconds before a child that never reports is killed
 MODES = ("bare", "window", "command")
@@ -53,17 +56,17 @@ def _child_env(lang: str, log_dir: str) -> dict[str, str]:
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "PYTHON_KEYRING_BACKEND": "crm_mail_gui.core.credentials.MemoryKeyring",
-        "CRM_MAIL_GUI_LOG_DIR": log_dir,
+        "XDG_STATE_HOME": log_dir,  # platformdirs puts the log under it, as on a user's PC
         "LANG": "ja_JP.UTF-8" if lang == "ja" else "en_US.UTF-8",  # as on such a system
     }
-    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "CRM_MAIL_GUI_LOG_DIR", ENV_CONFIG_DIR):
         env.pop(name, None)
     return env
 
 
-def launch(mode: str, config_dir: str, lang: str, log_dir: str) -> Start:
+def launch(mode: str, config_home: str, lang: str, log_dir: str) -> Start:
     """Start one child and read its report: "shown <exposed> cpu_ms=N", then "rss <KiB>"."""
-    command = [sys.executable, str(CHILD), mode, config_dir]
+    command = [sys.executable, str(CHILD), mode, config_home]
     env = _child_env(lang, log_dir)
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
@@ -88,7 +91,7 @@ def launch(mode: str, config_dir: str, lang: str, log_dir: str) -> Start:
     return Start(wall, cpu, rss[0], parts[1] == "exposed")
 
 
-def count_instructions(mode: str, config_dir: str, lang: str, log_dir: str) -> int:
+def count_instructions(mode: str, config_home: str, lang: str, log_dir: str) -> int:
     """Instructions the child executes until "shown", counted by valgrind (deterministic)."""
     env = {
         **_child_env(lang, log_dir),
@@ -103,7 +106,7 @@ def count_instructions(mode: str, config_dir: str, lang: str, log_dir: str) -> i
                 sys.executable,
                 str(CHILD),
                 mode,
-                config_dir,
+                config_home,
             ],
             capture_output=True,
             text=True,
@@ -123,7 +126,7 @@ def instructions(lang: str) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         first, stored = tempfile.mkdtemp(dir=tmp), tempfile.mkdtemp(dir=tmp)
-        Store(stored).save(build_settings(STORED))
+        Store(Path(stored) / APP_NAME).save(build_settings(STORED))
         bare = count_instructions("bare", first, lang, tmp)
         rows = {
             "command, first run": count_instructions("command", first, lang, tmp),
@@ -166,10 +169,10 @@ def main() -> int:
         for number in range(args.warmup + args.runs):
             shift = number % len(MODES)
             for mode in MODES[shift:] + MODES[:shift]:
-                config_dir = tempfile.mkdtemp(dir=tmp)  # a fresh config folder each time
+                config_home = tempfile.mkdtemp(dir=tmp)  # a fresh config folder each time
                 if args.configured:  # the file only: passwords live in each child's keyring
-                    Store(config_dir).save(build_settings(STORED))
-                start = launch(mode, config_dir, args.lang, tmp)
+                    Store(Path(config_home) / APP_NAME).save(build_settings(STORED))
+                start = launch(mode, config_home, args.lang, tmp)
                 if number >= args.warmup:
                     starts[mode].append(start)
 

@@ -193,6 +193,8 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
 
 def parse_arguments(words: list[str]) -> argparse.Namespace:
     """Parse the command line; opening the window skips building the commands' parsers."""
+    if not words:  # started from a menu or a double-click: the same result without a parser
+        return argparse.Namespace(self_check=False, command=None)
     if not any(word in COMMANDS or word in ("-h", "--help") for word in words):
         try:
             args, extra = build_parser(with_commands=False).parse_known_args(words)
