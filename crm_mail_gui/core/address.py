@@ -5,10 +5,10 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from dataclasses import dataclass
 from enum import StrEnum
 
 from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core.records import record
 
 
 class Security(StrEnum):
@@ -158,7 +158,7 @@ class AddressError(ValueError):
         return tr(MESSAGES, self.key, lang, **params)
 
 
-@dataclass(frozen=True)
+@record
 class AddressWarning:
     """A suspicious but usable combination, with the server name that is probably meant."""
 
@@ -170,7 +170,7 @@ class AddressWarning:
         return tr(MESSAGES, self.key, lang)
 
 
-@dataclass(frozen=True)
+@record
 class ServerAddress:
     """A parsed server name: security, ASCII host (IDNA, no brackets) and port."""
 

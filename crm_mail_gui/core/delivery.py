@@ -10,7 +10,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from crm_mail_gui.core import tls
@@ -27,6 +27,7 @@ from crm_mail_gui.core.connection import (
 )
 from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step, rule_for
 from crm_mail_gui.core.message import build_test_message, dot_stuff, envelope
+from crm_mail_gui.core.records import replace
 from crm_mail_gui.core.settings import MailSettings
 from crm_mail_gui.core.transcript import MASK, Transcript
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from functools import lru_cache
 
+from crm_mail_gui.core.records import field, record
 from crm_mail_gui.core.resources import resource_path
 
 
-@dataclass(frozen=True)
+@record
 class Provider:
     """An OAuth2 identity provider's endpoints and scopes (from resources/oauth_providers.json)."""
 

@@ -6,12 +6,12 @@ import functools
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crm_mail_gui.core.address import AddressError, normalise, parse_server
 from crm_mail_gui.core.i18n import current_language
+from crm_mail_gui.core.records import field, record
 from crm_mail_gui.core.resources import resource_path
 
 FORMAT_VERSION = 1
@@ -42,7 +42,7 @@ class PresetsError(ValueError):
     """The presets file cannot be read, is not JSON, or has a missing or wrong field."""
 
 
-@dataclass(frozen=True)
+@record
 class Preset:
     """One provider preset; `name`, `user_hint` and `guidance` map a language to a text."""
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from crm_mail_gui.core.address import AddressError, ServerAddress, parse_server
 from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core.records import asdict, field, record, replace
 
 DEFAULT_TIMEOUT = 20.0
 MIN_TIMEOUT, MAX_TIMEOUT = 1.0, 300.0
@@ -130,7 +130,7 @@ class SettingsInvalid(ValueError):
         super().__init__("; ".join(str(e) for e in errors.values()))
 
 
-@dataclass(frozen=True)
+@record
 class OAuthSettings:
     """Sign-in with OAuth2 (XOAUTH2) instead of a password: the admin's app registration."""
 
@@ -144,7 +144,7 @@ class OAuthSettings:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@record
 class MailSettings:
     """Everything needed to send through one SMTP server, except the password."""
 

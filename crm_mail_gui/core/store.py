@@ -7,13 +7,13 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
 from crm_mail_gui import APP_NAME
 from crm_mail_gui.core import credentials
+from crm_mail_gui.core.records import record
 from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
 
 CONFIG_VERSION = 1
@@ -115,7 +115,7 @@ def settings_to_json(settings: MailSettings, **extra: object) -> str:
     )
 
 
-@dataclass
+@record(frozen=False)
 class LoadResult:
     """What loading found: settings (or None on first run) and a notice about a set-aside file."""
 
