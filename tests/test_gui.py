@@ -122,6 +122,8 @@ def fill(
     child(window, "passwordEdit", QLineEdit).setText(password)
     child(window, "fromEdit", QLineEdit).setText(from_addr)
     child(window, "testRecipientEdit", QLineEdit).setText(to)
+    if certs is not None or timeout is not None:
+        child(window, "advancedButton").setChecked(True)  # built when first opened, as users do
     if certs is not None:
         child(window, "caFileEdit", QLineEdit).setText(certs.ca_file)
     if timeout is not None:
@@ -378,6 +380,24 @@ def test_cancel_button_makes_form_editable_at_once(
     qtbot.wait(50)
     assert not child(window, "errorBanner").isVisible()
     assert_nothing_stored(config_dir, memory_keyring)
+
+
+def test_advanced_panel_opened_during_a_test_is_read_only(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], fault_server: FaultFactory
+) -> None:
+    """The panel built while a test runs starts read-only, like the rest of the form."""
+    server = fault_server("silent")
+    window = make_window("en")
+    fill(window, f"tls://127.0.0.1:{server.port}")
+    assert window.findChild(QWidget, "advancedPanel") is None
+    click_save(qtbot, window)
+    wait_running(qtbot, window)
+    child(window, "advancedButton").setChecked(True)
+    assert child(window, "caFileEdit", QLineEdit).isReadOnly()
+    assert not child(window, "timeoutSpin", QSpinBox).isEnabled()
+    qtbot.mouseClick(child(window, "cancelTestButton", QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not child(window, "caFileEdit", QLineEdit).isReadOnly(), timeout=500)
+    assert child(window, "timeoutSpin", QSpinBox).isEnabled()
 
 
 def test_escape_cancels_a_running_test(
@@ -797,6 +817,44 @@ def test_wrapped_labels_get_the_height_their_width_needs(
         for label in labels:
             needed = label.heightForWidth(label.width())
             assert label.height() == needed, (width, label.objectName(), label.text()[:30])
+
+
+def test_advanced_panel_is_built_when_opened_and_keeps_stored_values(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], config_dir: Path
+) -> None:
+    """Closed, the panel does not exist yet; a stored timeout survives until it is opened."""
+    settings = build_settings(
+        {"server": "ssl://smtp.example.com:465", "user": USER, "from": USER, "timeout": 7}
+    )
+    Store(config_dir).save(settings, PASSWORD)
+    window = make_window("en")
+    qtbot.mouseClick(child(window, "editButton", QPushButton), Qt.MouseButton.LeftButton)
+    assert window.findChild(QWidget, "advancedPanel") is None  # no CA file: stays closed
+    assert window.form.settings().timeout == 7 and not window.form.is_dirty()
+
+    qtbot.mouseClick(child(window, "advancedButton", QAbstractButton), Qt.MouseButton.LeftButton)
+    panel = child(window, "advancedPanel")
+    qtbot.waitUntil(panel.isVisible, timeout=1000)
+    assert child(window, "timeoutSpin", QSpinBox).value() == 7
+    assert not window.form.is_dirty()
+    expected = [
+        "advancedButton",
+        "timeoutSpin",
+        "caFileEdit",
+        "caBrowseButton",
+        "oauthAuthorityEdit",
+        "backButton",
+    ]
+    chain, widget = [], child(window, "advancedButton")
+    while len(chain) < len(expected):  # Tab from the button walks the panel, then the buttons
+        if widget.objectName() in expected and widget.objectName() not in chain:
+            chain.append(widget.objectName())
+        elif widget.objectName() in ("saveButton", "checkButton", "presetCombo"):
+            break  # walked past the panel
+        widget = widget.nextInFocusChain()
+    assert chain == expected
+    child(window, "timeoutSpin", QSpinBox).setValue(9)
+    assert window.form.settings().timeout == 9 and window.form.is_dirty()
 
 
 def test_tab_order_follows_the_layout(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:

@@ -148,9 +148,9 @@ def fill_oauth(
     child(window, "serverEdit", QLineEdit).setText(f"ssl://127.0.0.1:{smtp_port}")
     child(window, "userEdit", QLineEdit).setText(USER)
     child(window, "fromEdit", QLineEdit).setText(USER)
-    child(window, "timeoutSpin", QSpinBox).setValue(5)
     child(window, "oauthClientIdEdit", QLineEdit).setText(CLIENT_ID)
     child(window, "advancedButton").setChecked(True)
+    child(window, "timeoutSpin", QSpinBox).setValue(5)
     child(window, "caFileEdit", QLineEdit).setText(certs.ca_file)
     child(window, "oauthAuthorityEdit", QLineEdit).setText(auth_server.base_url)
 
@@ -514,6 +514,7 @@ def test_microsoft_password_failure_offers_switch_to_oauth2(
     child(window, "userEdit", QLineEdit).setText(USER)
     child(window, "passwordEdit", QLineEdit).setText("old-password")
     child(window, "fromEdit", QLineEdit).setText(USER)
+    child(window, "advancedButton").setChecked(True)
     child(window, "caFileEdit", QLineEdit).setText(certs.ca_file)
     assert not child(window, "oauthPanel").isVisible()
 
@@ -549,6 +550,7 @@ def test_password_failure_on_a_non_microsoft_server_offers_no_switch(
     child(window, "userEdit", QLineEdit).setText(USER)
     child(window, "passwordEdit", QLineEdit).setText("old-password")
     child(window, "fromEdit", QLineEdit).setText(USER)
+    child(window, "advancedButton").setChecked(True)
     child(window, "caFileEdit", QLineEdit).setText(certs.ca_file)
     assert not child(window, "authMethodCombo", QComboBox).isVisible()
     click(qtbot, window, "saveButton")

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -26,15 +25,27 @@ from crm_mail_gui.core import settings as checks
 from crm_mail_gui.core.address import Security, ServerAddress
 from crm_mail_gui.core.oauth_providers import load_providers, provider_for_preset
 from crm_mail_gui.core.presets import Preset, load_presets, preset_for_address
+from crm_mail_gui.core.records import record
 from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
 from crm_mail_gui.ui.fields import FieldRow, WrapLabel
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.steps import StepList
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSpinBox
+
     from crm_mail_gui.ui.oauth_panel import OAuthPanel
 
 CUSTOM = "custom"
+
+
+@record
+class AdvancedValues:
+    """The advanced panel's values, kept here until the panel is first built."""
+
+    timeout: int
+    ca_file: str
+    authority: str
 
 
 class SettingsForm(QWidget):
@@ -129,9 +140,6 @@ class SettingsForm(QWidget):
         self.authMethodCombo.addItem(self.tr("OAuth2 (sign in with the provider)"), "oauth2")
         self._oauth_panel: OAuthPanel | None = None
         self._oauth_account = ""
-        self.oauthAuthorityEdit = self._line(
-            "oauthAuthorityEdit", self.tr("leave empty (only for a sovereign cloud)")
-        )
         self.oauth_signed_in = False
         self._oauth_provider_id = ""
 
@@ -155,24 +163,8 @@ class SettingsForm(QWidget):
         set_enum(self.advancedButton, "toolButtonStyle", "ToolButtonTextBesideIcon")
         set_enum(self.advancedButton, "arrowType", "RightArrow")
         self.advancedButton.setAutoRaise(True)
-        self.timeoutSpin = QSpinBox()
-        self.timeoutSpin.setObjectName("timeoutSpin")
-        self.timeoutSpin.setRange(int(checks.MIN_TIMEOUT), int(checks.MAX_TIMEOUT))
-        self.timeoutSpin.setValue(int(checks.DEFAULT_TIMEOUT))
-        self.timeoutSpin.setSuffix(self.tr(" s"))
-        self.caFileEdit = self._line("caFileEdit", self.tr("only for an in-house CA"))
-        self.caBrowseButton = QPushButton(self.tr("Browse…"))
-        self.caBrowseButton.setObjectName("caBrowseButton")
-        self.ca_row = FieldRow(self.caFileEdit, self.caBrowseButton)
-        self.rows["ca_file"] = self.ca_row
-        self.advanced = QWidget()
-        self.advanced.setObjectName("advancedPanel")
-        advanced_form = QFormLayout(self.advanced)
-        advanced_form.setContentsMargins(0, 0, 0, 0)
-        self._add_row(advanced_form, self.tr("&Timeout per step:"), self.timeoutSpin)
-        self._add_row(advanced_form, self.tr("E&xtra CA file:"), self.ca_row, self.caFileEdit)
-        self._add_row(advanced_form, self.tr("OAuth2 authorit&y:"), self.oauthAuthorityEdit)
-        self.advanced.hide()
+        self._advanced: QWidget | None = None  # built when first opened
+        self._advanced_values = AdvancedValues(int(checks.DEFAULT_TIMEOUT), "", "")
 
         self.storeNote = WrapLabel()
         self.storeNote.setObjectName("storeNote")
@@ -217,7 +209,6 @@ class SettingsForm(QWidget):
         form.addRow("", self.authCheck)
         self._add_row(form, self.tr("Test &recipient:"), self.to_row, self.testRecipientEdit)
         form.addRow("", self.advancedButton)
-        form.addRow("", self.advanced)
         form.addRow("", self.storeNote)
 
         buttons = QHBoxLayout()
@@ -250,10 +241,6 @@ class SettingsForm(QWidget):
             self.authCheck,
             self.testRecipientEdit,
             self.advancedButton,
-            self.timeoutSpin,
-            self.caFileEdit,
-            self.caBrowseButton,
-            self.oauthAuthorityEdit,
             self.backButton,
             self.checkButton,
             self.saveButton,
@@ -283,6 +270,102 @@ class SettingsForm(QWidget):
                 QWidget.setTabOrder(first, second)
         return self._oauth_panel
 
+    @property
+    def advanced(self) -> QWidget:
+        """The advanced panel below its button, built when first opened (or named)."""
+        if self._advanced is None:
+            self._build_advanced()
+        assert self._advanced is not None
+        return self._advanced
+
+    @property
+    def timeoutSpin(self) -> QSpinBox:
+        """Timeout per step, in the advanced panel (naming it builds the panel)."""
+        return self.advanced.findChild(QWidget, "timeoutSpin")  # type: ignore[return-value]
+
+    @property
+    def caFileEdit(self) -> QLineEdit:
+        """Extra CA file, in the advanced panel (naming it builds the panel)."""
+        return self.ca_row.editor
+
+    @property
+    def caBrowseButton(self) -> QPushButton:
+        """Browse for the extra CA file, in the advanced panel (naming it builds the panel)."""
+        return self.advanced.findChild(QPushButton, "caBrowseButton")  # type: ignore[return-value]
+
+    @property
+    def oauthAuthorityEdit(self) -> QLineEdit:
+        """OAuth2 authority, in the advanced panel (naming it builds the panel)."""
+        return self.advanced.findChild(QLineEdit, "oauthAuthorityEdit")  # type: ignore[return-value]
+
+    @property
+    def ca_row(self) -> FieldRow:
+        """The extra CA file's field row (naming it builds the advanced panel)."""
+        self.advanced  # noqa: B018  (builds the panel, which adds the row)
+        return self.rows["ca_file"]
+
+    def _build_advanced(self) -> None:
+        """Timeout, extra CA file and OAuth2 authority: most people never open them.
+
+        Not built at start: PySide6 takes ~5 ms to load the QSpinBox type alone.
+        """
+        from PySide6.QtWidgets import QSpinBox
+
+        values = self._advanced_values
+        timeout = QSpinBox()
+        timeout.setObjectName("timeoutSpin")
+        timeout.setRange(int(checks.MIN_TIMEOUT), int(checks.MAX_TIMEOUT))
+        timeout.setValue(values.timeout)
+        timeout.setSuffix(self.tr(" s"))
+        ca_edit = self._line("caFileEdit", self.tr("only for an in-house CA"))
+        ca_edit.setText(values.ca_file)
+        browse = QPushButton(self.tr("Browse…"))
+        browse.setObjectName("caBrowseButton")
+        ca_row = FieldRow(ca_edit, browse)
+        authority = self._line(
+            "oauthAuthorityEdit", self.tr("leave empty (only for a sovereign cloud)")
+        )
+        authority.setText(values.authority)
+        panel = self._advanced = QWidget()
+        panel.setObjectName("advancedPanel")
+        panel.hide()
+        advanced_form = QFormLayout(panel)
+        advanced_form.setContentsMargins(0, 0, 0, 0)
+        self._add_row(advanced_form, self.tr("&Timeout per step:"), timeout)
+        self._add_row(advanced_form, self.tr("E&xtra CA file:"), ca_row, ca_edit)
+        self._add_row(advanced_form, self.tr("OAuth2 authorit&y:"), authority)
+        row, _role = self.form_layout.getWidgetPosition(self.advancedButton)
+        self.form_layout.insertRow(row + 1, "", panel)
+        self.rows["ca_file"] = ca_row
+        ca_edit.textChanged.connect(self.validate)
+        authority.textChanged.connect(self.validate)
+        browse.clicked.connect(self._browse_ca)
+        chain = (self.advancedButton, timeout, ca_edit, browse, authority, self.backButton)
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self._set_advanced_read_only(self.running)
+
+    def _get_advanced_values(self) -> AdvancedValues:
+        if self._advanced is None:
+            return self._advanced_values
+        return AdvancedValues(
+            self.timeoutSpin.value(), self.caFileEdit.text(), self.oauthAuthorityEdit.text()
+        )
+
+    def _set_advanced_values(self, values: AdvancedValues) -> None:
+        if self._advanced is None:
+            self._advanced_values = values
+            return
+        self.timeoutSpin.setValue(values.timeout)
+        self.caFileEdit.setText(values.ca_file)
+        self.oauthAuthorityEdit.setText(values.authority)
+
+    def _set_advanced_read_only(self, running: bool) -> None:
+        self.caFileEdit.setReadOnly(running)
+        self.oauthAuthorityEdit.setReadOnly(running)
+        self.timeoutSpin.setEnabled(not running)
+        self.caBrowseButton.setEnabled(not running)
+
     def _line(self, name: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(name)
@@ -307,17 +390,14 @@ class SettingsForm(QWidget):
             edit.returnPressed.connect(self._enter)
         self.testRecipientEdit.textChanged.connect(self.validate)
         self.testRecipientEdit.returnPressed.connect(self._enter)
-        self.caFileEdit.textChanged.connect(self.validate)
         self.authCheck.toggled.connect(self._auth_toggled)
         self.authMethodCombo.activated.connect(self._method_changed)
-        self.oauthAuthorityEdit.textChanged.connect(self.validate)
         self.userEdit.textChanged.connect(self._maybe_offer)
         self.fromEdit.textChanged.connect(self._maybe_offer)
         self.userEdit.textChanged.connect(self._recipient_placeholder)
         self.fromEdit.textChanged.connect(self._recipient_placeholder)
         self.showPasswordButton.toggled.connect(self._show_password)
         self.advancedButton.toggled.connect(self._toggle_advanced)
-        self.caBrowseButton.clicked.connect(self._browse_ca)
         self.server_row.fixRequested.connect(self._apply_server_fix)
         self.offer_apply.clicked.connect(self._apply_offer)
         self.offer_close.clicked.connect(self._dismiss_offer)
@@ -344,12 +424,16 @@ class SettingsForm(QWidget):
         self.fromEdit.setText(settings.from_addr if settings else "")
         self.authCheck.setChecked(settings.auth if settings else True)
         self.testRecipientEdit.setText(settings.to if settings else "")
-        self.timeoutSpin.setValue(int(settings.timeout if settings else checks.DEFAULT_TIMEOUT))
-        self.caFileEdit.setText(settings.ca_file or "" if settings else "")
         oauth = settings.oauth if settings else None
         if oauth is not None or self._oauth_panel is not None:
             self.oauthPanel.load(oauth.client_id if oauth else "", oauth.tenant if oauth else "")
-        self.oauthAuthorityEdit.setText(oauth.authority if oauth else "")
+        self._set_advanced_values(
+            AdvancedValues(
+                int(settings.timeout if settings else checks.DEFAULT_TIMEOUT),
+                settings.ca_file or "" if settings else "",
+                oauth.authority if oauth else "",
+            )
+        )
         self._oauth_provider_id = oauth.provider if oauth else ""
         self.advancedButton.setChecked(
             bool(settings and (settings.ca_file or (oauth and oauth.authority)))
@@ -370,21 +454,23 @@ class SettingsForm(QWidget):
 
     def values(self) -> dict[str, object]:
         """The raw values in the form (the password excluded)."""
+        advanced = self._get_advanced_values()
         return {
             "server": self.serverEdit.text(),
             "user": self.userEdit.text(),
             "from": self.fromEdit.text(),
             "auth": self.authCheck.isChecked(),
             "to": self.testRecipientEdit.text(),
-            "timeout": self.timeoutSpin.value(),
-            "ca_file": self.caFileEdit.text().strip() or None,
+            "timeout": advanced.timeout,
+            "ca_file": advanced.ca_file.strip() or None,
             "oauth": self._oauth_values(),
         }
 
     def _oauth_values(self) -> dict[str, str] | None:
         if not self.uses_oauth():
             return None
-        return {**self.oauthPanel.values(), "authority": self.oauthAuthorityEdit.text().strip()}
+        authority = self._get_advanced_values().authority.strip()
+        return {**self.oauthPanel.values(), "authority": authority}
 
     def uses_oauth(self) -> bool:
         """True when OAuth2 is chosen (and authentication is on)."""
@@ -530,7 +616,8 @@ class SettingsForm(QWidget):
         self.showPasswordButton.setText(self.tr("Hide") if shown else self.tr("Show"))
 
     def _toggle_advanced(self, shown: bool) -> None:
-        self.advanced.setVisible(shown)
+        if shown or self._advanced is not None:
+            self.advanced.setVisible(shown)
         set_enum(self.advancedButton, "arrowType", "DownArrow" if shown else "RightArrow")
 
     def _browse_ca(self) -> None:
@@ -689,18 +776,16 @@ class SettingsForm(QWidget):
             self.passwordEdit,
             self.fromEdit,
             self.testRecipientEdit,
-            self.caFileEdit,
         ):
             edit.setReadOnly(running)
         if self._oauth_panel is not None:
             self._oauth_panel.set_read_only(running)
-        self.oauthAuthorityEdit.setReadOnly(running)
+        if self._advanced is not None:
+            self._set_advanced_read_only(running)
         for widget in (
             self.presetCombo,
             self.authMethodCombo,
             self.authCheck,
-            self.timeoutSpin,
-            self.caBrowseButton,
             self.showPasswordButton,
             self.backButton,
             self.offer_apply,
