@@ -520,13 +520,14 @@ def test_preset_switching_keeps_user_input(
     password = child(window, "passwordEdit", QLineEdit)
     from_edit = child(window, "fromEdit", QLineEdit)
     server = child(window, "serverEdit", QLineEdit)
-    guidance = child(window, "guidancePanel", QLabel)
+    assert window.findChild(QLabel, "guidancePanel") is None  # Custom: no notes to show yet
     qtbot.keyClicks(user, "taro@example.co.jp")
     qtbot.keyClicks(password, "app-pass-1234")
     qtbot.keyClicks(from_edit, "noreply@example.co.jp")
 
     choose_preset(window, "gmail")
     assert server.text() == "ssl://smtp.gmail.com:465"
+    guidance = child(window, "guidancePanel", QLabel)
     assert guidance.isVisible() and "アプリパスワード" in guidance.text()
     assert child(window, "authCheck", QCheckBox).isChecked()
 
@@ -544,6 +545,33 @@ def test_preset_switching_keeps_user_input(
     assert not child(window, "saveButton", QPushButton).isEnabled()
     window.form.set_auth_method("password")
     assert child(window, "saveButton", QPushButton).isEnabled()
+
+
+def test_a_known_address_domain_offers_its_preset(
+    qtbot: QtBot, make_window: Callable[..., MainWindow]
+) -> None:
+    """An offer, not a change: Use it applies the preset, × dismisses it for good."""
+    window = make_window("en")
+    assert window.findChild(QWidget, "presetOffer") is None  # nothing offered yet
+    qtbot.keyClicks(child(window, "userEdit", QLineEdit), "taro@gmail.com")
+    offer = child(window, "presetOffer")
+    assert offer.isVisible() and "Gmail" in offer.findChild(QLabel).text()
+    assert child(window, "presetCombo", QComboBox).currentData() == "custom"  # not forced
+    assert child(window, "presetCombo").nextInFocusChain() is child(window, "presetOfferApply")
+
+    qtbot.mouseClick(child(window, "presetOfferApply", QPushButton), Qt.MouseButton.LeftButton)
+    assert child(window, "presetCombo", QComboBox).currentData() == "gmail"
+    assert child(window, "serverEdit", QLineEdit).text() == "ssl://smtp.gmail.com:465"
+    assert not offer.isVisible()
+
+    child(window, "userEdit", QLineEdit).setText("hanako@outlook.jp")
+    assert offer.isVisible() and "Outlook" in offer.findChild(QLabel).text()
+    close = next(b for b in offer.findChildren(QAbstractButton) if b.text() == "×")
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert not offer.isVisible()
+    child(window, "userEdit", QLineEdit).setText("hanako@hotmail.com")  # same preset: dismissed
+    assert not offer.isVisible()
+    assert child(window, "presetCombo", QComboBox).currentData() == "gmail"
 
 
 def test_preset_placeholder_is_selected_and_blocks_save(

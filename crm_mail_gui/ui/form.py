@@ -29,12 +29,12 @@ from crm_mail_gui.core.records import record
 from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
 from crm_mail_gui.ui.fields import FieldRow, WrapLabel
 from crm_mail_gui.ui.qt_props import set_enum
-from crm_mail_gui.ui.steps import StepList
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QSpinBox
 
     from crm_mail_gui.ui.oauth_panel import OAuthPanel
+    from crm_mail_gui.ui.steps import StepList
 
 CUSTOM = "custom"
 
@@ -93,31 +93,10 @@ class SettingsForm(QWidget):
         for preset in self.presets:
             self.presetCombo.addItem(preset.text("name", self.lang), preset.id)
 
-        self.guidance = WrapLabel()
-        self.guidance.setObjectName("guidancePanel")
-        self.guidance.setWordWrap(True)
-        set_enum(self.guidance, "textFormat", "RichText")
-        self.guidance.setStyleSheet(
-            "#guidancePanel { background: #e3f2fd; border: 1px solid #90caf9;"
-            " border-radius: 4px; padding: 8px; color: #0d2a4a; }"
-        )
-
-        self.offer = QFrame()
-        self.offer.setObjectName("presetOffer")
-        self.offer.setStyleSheet("#presetOffer { background: #f3e5f5; border-radius: 4px; }")
-        self.offer_label = WrapLabel()
-        self.offer_label.setWordWrap(True)
-        self.offer_apply = QPushButton(self.tr("Use it"))
-        self.offer_apply.setObjectName("presetOfferApply")
-        self.offer_close = QToolButton()
-        self.offer_close.setText("×")
-        self.offer_close.setAutoRaise(True)
-        offer_layout = QHBoxLayout(self.offer)
-        offer_layout.setContentsMargins(8, 4, 4, 4)
-        offer_layout.addWidget(self.offer_label, 1)
-        offer_layout.addWidget(self.offer_apply)
-        offer_layout.addWidget(self.offer_close)
-        self.offer.hide()
+        # Built when first shown (most starts show none of them): see the properties below.
+        self._guidance: WrapLabel | None = None
+        self._offer: QFrame | None = None
+        self._step_list: StepList | None = None
 
         self.serverEdit = self._line("serverEdit", "ssl://smtp.example.com:465")
         self.userEdit = self._line("userEdit", self.tr("usually the full mail address"))
@@ -169,10 +148,6 @@ class SettingsForm(QWidget):
         self.storeNote = WrapLabel()
         self.storeNote.setObjectName("storeNote")
         self.storeNote.setStyleSheet("color: #555;")
-        self.offer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-
-        self.stepList = StepList()
-        self.stepList.hide()
 
         self.backButton = QPushButton(self.tr("Cancel"))
         self.backButton.setObjectName("backButton")
@@ -195,8 +170,6 @@ class SettingsForm(QWidget):
         set_enum(form, "labelAlignment", "AlignRight|AlignTop")
         form.setVerticalSpacing(8)
         self._add_row(form, self.tr("&Provider:"), self.presetCombo)
-        form.addRow("", self.guidance)
-        form.addRow("", self.offer)
         self._add_row(form, self.tr("Se&rver name:"), self.server_row, self.serverEdit)
         self._add_row(form, self.tr("&User name:"), self.user_row, self.userEdit)
         self.method_label = QLabel(self.tr("Authentication &method:"))
@@ -212,7 +185,7 @@ class SettingsForm(QWidget):
         form.addRow("", self.storeNote)
 
         buttons = QHBoxLayout()
-        buttons.addWidget(self.stepList)
+        self._buttons = buttons  # the step list joins at the left when first shown
         buttons.addStretch(1)
         buttons.addWidget(self.backButton)
         buttons.addWidget(self.checkButton)
@@ -230,8 +203,6 @@ class SettingsForm(QWidget):
 
         order = [  # as the fields are laid out (the OAuth2 panel joins after the password)
             self.presetCombo,
-            self.offer_apply,
-            self.offer_close,
             self.serverEdit,
             self.userEdit,
             self.authMethodCombo,
@@ -269,6 +240,68 @@ class SettingsForm(QWidget):
             for first, second in itertools.pairwise(chain):
                 QWidget.setTabOrder(first, second)
         return self._oauth_panel
+
+    @property
+    def guidance(self) -> WrapLabel:
+        """The provider's notes under the preset box (built with the first preset chosen)."""
+        if self._guidance is None:
+            guidance = self._guidance = WrapLabel()
+            guidance.setObjectName("guidancePanel")
+            set_enum(guidance, "textFormat", "RichText")
+            guidance.setStyleSheet(
+                "#guidancePanel { background: #e3f2fd; border: 1px solid #90caf9;"
+                " border-radius: 4px; padding: 8px; color: #0d2a4a; }"
+            )
+            guidance.hide()
+            row, _role = self.form_layout.getWidgetPosition(self.presetCombo)
+            self.form_layout.insertRow(row + 1, "", guidance)
+        return self._guidance
+
+    @property
+    def offer(self) -> QFrame:
+        """The offer of a preset that fits the typed address (built with the first offer)."""
+        if self._offer is None:
+            offer = self._offer = QFrame()
+            offer.setObjectName("presetOffer")
+            offer.setStyleSheet("#presetOffer { background: #f3e5f5; border-radius: 4px; }")
+            offer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            self.offer_label = WrapLabel()
+            self.offer_apply = QPushButton(self.tr("Use it"))
+            self.offer_apply.setObjectName("presetOfferApply")
+            self.offer_apply.setEnabled(not self.running)
+            self.offer_close = QToolButton()
+            self.offer_close.setText("×")
+            self.offer_close.setAutoRaise(True)
+            offer_layout = QHBoxLayout(offer)
+            offer_layout.setContentsMargins(8, 4, 4, 4)
+            offer_layout.addWidget(self.offer_label, 1)
+            offer_layout.addWidget(self.offer_apply)
+            offer_layout.addWidget(self.offer_close)
+            offer.hide()
+            above = self._guidance if self._guidance is not None else self.presetCombo
+            row, _role = self.form_layout.getWidgetPosition(above)
+            self.form_layout.insertRow(row + 1, "", offer)
+            self.offer_apply.clicked.connect(self._apply_offer)
+            self.offer_close.clicked.connect(self._dismiss_offer)
+            chain = (self.presetCombo, self.offer_apply, self.offer_close, self.serverEdit)
+            for first, second in itertools.pairwise(chain):
+                QWidget.setTabOrder(first, second)
+        return self._offer
+
+    def _hide_offer(self) -> None:
+        if self._offer is not None:
+            self._offer.hide()
+
+    @property
+    def stepList(self) -> StepList:
+        """The live step list left of the buttons (built when the first test starts)."""
+        if self._step_list is None:
+            from crm_mail_gui.ui.steps import StepList
+
+            self._step_list = StepList()
+            self._step_list.hide()
+            self._buttons.insertWidget(0, self._step_list)
+        return self._step_list
 
     @property
     def advanced(self) -> QWidget:
@@ -399,8 +432,6 @@ class SettingsForm(QWidget):
         self.showPasswordButton.toggled.connect(self._show_password)
         self.advancedButton.toggled.connect(self._toggle_advanced)
         self.server_row.fixRequested.connect(self._apply_server_fix)
-        self.offer_apply.clicked.connect(self._apply_offer)
-        self.offer_close.clicked.connect(self._dismiss_offer)
         self.saveButton.clicked.connect(self.saveRequested)
         self.checkButton.clicked.connect(self.checkRequested)
         self.cancelTestButton.clicked.connect(self.cancelTestRequested)
@@ -440,7 +471,8 @@ class SettingsForm(QWidget):
         )
         self.set_store_note(store_note)
         self.backButton.setVisible(settings is not None)
-        self.stepList.hide()  # the last test's steps belong to the last visit
+        if self._step_list is not None:
+            self._step_list.hide()  # the last test's steps belong to the last visit
         self._select_preset_for(self.serverEdit.text())
         self.set_auth_method("oauth2" if oauth else "password")
         self._update_password_placeholder()
@@ -448,7 +480,7 @@ class SettingsForm(QWidget):
         for row in self.rows.values():
             row.touched = False
         self._offer_dismissed.clear()
-        self.offer.hide()
+        self._hide_offer()
         self._snapshot = self.values()
         self.validate()
 
@@ -691,7 +723,7 @@ class SettingsForm(QWidget):
             self.userEdit.setText(preset.username_fixed)
         self.serverEdit.setText(preset.server)
         self.server_row.touched = True
-        self.offer.hide()
+        self._hide_offer()
         if preset.placeholder:
             start = preset.server.find(preset.placeholder)
             self.serverEdit.setFocus()
@@ -705,7 +737,8 @@ class SettingsForm(QWidget):
 
     def _show_guidance(self, preset: Preset | None) -> None:
         if preset is None:
-            self.guidance.hide()
+            if self._guidance is not None:
+                self._guidance.hide()
             return
         parts = [f"<b>{_escape(preset.text('name', self.lang))}</b>"]
         parts.append(_escape(preset.text("guidance", self.lang)))
@@ -738,7 +771,7 @@ class SettingsForm(QWidget):
             or found.id in self._offer_dismissed
             or (current and current.id == found.id)
         ):
-            self.offer.hide()
+            self._hide_offer()
             return
         self._offered = found
         domain = next(
@@ -749,22 +782,23 @@ class SettingsForm(QWidget):
             ),
             "",
         )
+        offer = self.offer  # builds offer_label, offer_apply and offer_close the first time
         self.offer_label.setText(
             self.tr("“%1” is a %2 address. Use the %2 settings?")
             .replace("%1", domain)
             .replace("%2", found.text("name", self.lang))
         )
-        self.offer.show()
+        offer.show()
 
     def _apply_offer(self) -> None:
         if self._offered is not None:
             self.apply_preset(self._offered.id)
-        self.offer.hide()
+        self._hide_offer()
 
     def _dismiss_offer(self) -> None:
         if self._offered is not None:
             self._offer_dismissed.add(self._offered.id)
-        self.offer.hide()
+        self._hide_offer()
 
     # -- running state ---------------------------------------------------------------------
     def set_running(self, running: bool, settings: MailSettings | None = None) -> None:
@@ -788,9 +822,10 @@ class SettingsForm(QWidget):
             self.authCheck,
             self.showPasswordButton,
             self.backButton,
-            self.offer_apply,
         ):
             widget.setEnabled(not running)
+        if self._offer is not None:
+            self.offer_apply.setEnabled(not running)
         self.server_row.set_fix_enabled(not running)
         if not running:
             self._auth_toggled(self.authCheck.isChecked())
