@@ -795,10 +795,10 @@ def test_credential_store_loads_off_the_gui_thread(
 
     monkeypatch.setattr(credentials, "load", load)
     window = make_window("en")
+    assert window.findChild(QLabel, "storeNote") is None  # not known before the first paint
+    qtbot.waitUntil(lambda: window.findChild(QLabel, "storeNote") is not None, timeout=3000)
     note = child(window, "storeNote", QLabel)
-    assert not note.isVisible()  # not known before the first paint
-    qtbot.waitUntil(lambda: "in-memory store" in note.text(), timeout=3000)
-    assert note.isVisible()
+    assert note.isVisible() and "in-memory store" in note.text()
     assert threads and all(thread is not threading.main_thread() for thread in threads)
 
 

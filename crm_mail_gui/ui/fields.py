@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from crm_mail_gui.ui.qt_props import set_enum
 
@@ -41,11 +41,8 @@ def note_label(text: str = "") -> QLabel:
     (test_wrapped_labels_get_the_height_their_width_needs).
     """
     label = QLabel(text)
-    label.setWordWrap(True)
+    label.setWordWrap(True)  # which also makes the label's size policy ask heightForWidth
     set_enum(label, "alignment", "AlignLeft|AlignTop")
-    policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-    policy.setHeightForWidth(True)
-    label.setSizePolicy(policy)
     return label
 
 
@@ -53,6 +50,8 @@ class WrapLabel(QLabel):
     """A word-wrapping label whose height follows its width (QLabel alone guesses a width)."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QSizePolicy  # its type loads with the first WrapLabel
+
         super().__init__(text, parent)
         self.setWordWrap(True)
         set_enum(self, "alignment", "AlignLeft|AlignTop")

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -145,9 +144,7 @@ class SettingsForm(QWidget):
         self._advanced: QWidget | None = None  # built when first opened
         self._advanced_values = AdvancedValues(int(checks.DEFAULT_TIMEOUT), "", "")
 
-        self.storeNote = WrapLabel()
-        self.storeNote.setObjectName("storeNote")
-        self.storeNote.setStyleSheet("color: #555;")
+        self._store_note: WrapLabel | None = None  # shown once the credential store is known
 
         self.backButton = QPushButton(self.tr("Cancel"))
         self.backButton.setObjectName("backButton")
@@ -182,7 +179,6 @@ class SettingsForm(QWidget):
         form.addRow("", self.authCheck)
         self._add_row(form, self.tr("Test &recipient:"), self.to_row, self.testRecipientEdit)
         form.addRow("", self.advancedButton)
-        form.addRow("", self.storeNote)
 
         buttons = QHBoxLayout()
         self._buttons = buttons  # the step list joins at the left when first shown
@@ -264,6 +260,8 @@ class SettingsForm(QWidget):
             offer = self._offer = QFrame()
             offer.setObjectName("presetOffer")
             offer.setStyleSheet("#presetOffer { background: #f3e5f5; border-radius: 4px; }")
+            from PySide6.QtWidgets import QSizePolicy
+
             offer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             self.offer_label = WrapLabel()
             self.offer_apply = QPushButton(self.tr("Use it"))
@@ -287,6 +285,17 @@ class SettingsForm(QWidget):
             for first, second in itertools.pairwise(chain):
                 QWidget.setTabOrder(first, second)
         return self._offer
+
+    @property
+    def storeNote(self) -> WrapLabel:
+        """Where the password is kept, under the fields (built when first known)."""
+        if self._store_note is None:
+            note = self._store_note = WrapLabel()
+            note.setObjectName("storeNote")
+            note.setStyleSheet("color: #555;")
+            note.hide()
+            self.form_layout.addRow("", note)  # the last row, below the advanced panel
+        return self._store_note
 
     def _hide_offer(self) -> None:
         if self._offer is not None:
@@ -439,12 +448,14 @@ class SettingsForm(QWidget):
 
     # -- loading and values ----------------------------------------------------------------
     def set_store_note(self, text: str) -> None:
-        """Say where the password is kept ("": not known yet, the note stays hidden).
+        """Say where the password is kept ("": not known yet, no note).
 
-        Hidden, it also gets no resize event before the first paint: see fields.note_label.
+        Not built before it is known: no resize event before the first paint (see
+        fields.note_label), and no WrapLabel (with it the QSizePolicy type) to load.
         """
-        self.storeNote.setText(text)
-        self.storeNote.setVisible(bool(text))
+        if text or self._store_note is not None:
+            self.storeNote.setText(text)
+            self.storeNote.setVisible(bool(text))
 
     def load(self, settings: MailSettings | None, password_stored: bool, store_note: str) -> None:
         """Fill the form from stored settings (or defaults) and remember them as unchanged."""
