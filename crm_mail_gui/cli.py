@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -533,6 +534,15 @@ def _fix_streams() -> None:
                 stream.reconfigure(errors="backslashreplace")
 
 
+def _open_window(config_dir: str | None) -> int:
+    try:
+        from crm_mail_gui.ui.app import run_app
+    except ImportError as error:
+        _err("no_gui", error=error)
+        return EXIT_OTHER
+    return run_app(config_dir=config_dir, lang=i18n.current_language())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `crm-mail-gui`; returns the exit code."""
     setup_logging()
@@ -545,12 +555,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_check()
     if not args.command:
+        gc.disable()  # until the window is on screen: see ui.app.resume_garbage_collection
         try:
-            from crm_mail_gui.ui.app import run_app
-        except ImportError as error:
-            _err("no_gui", error=error)
-            return EXIT_OTHER
-        return run_app(config_dir=config_dir, lang=i18n.current_language())
+            return _open_window(config_dir)
+        finally:
+            gc.enable()  # in case the window never got on screen
     store = Store(config_dir)
     try:
         return COMMANDS[args.command](store, args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 import importlib.util
 import json
 import re
@@ -811,6 +812,28 @@ def test_a_window_closed_at_once_starts_no_loader_thread(
     qtbot.wait(1500)  # past the longest wait for the first exposure and the loader's slot
     assert window._store_loader is None
     assert not [t for t in threading.enumerate() if t.name == "credential-store"]
+
+
+def test_garbage_collection_paused_for_start_up_resumes_on_screen(
+    qtbot: QtBot, config_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """cli.main pauses gc for the start; run_app resumes it when the window is on screen."""
+    from crm_mail_gui.ui import create_main_window
+    from crm_mail_gui.ui.app import resume_garbage_collection
+
+    gc.disable()
+    try:
+        window = create_main_window(config_dir, keyring_backend=memory_keyring, lang="en")
+        qtbot.addWidget(window)
+        window.onScreen.connect(resume_garbage_collection)
+        assert not gc.isenabled()
+        with qtbot.waitSignal(window.onScreen, timeout=2000):
+            window.show()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 1000  # start-up's objects are left out of collections
+    finally:
+        gc.unfreeze()
+        gc.enable()
 
 
 def test_window_gets_the_app_icon_once_idle(

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
     """Outgoing mail server settings, in the two modes of the CRM screen."""
 
     credentialStoreLoaded = Signal()  # from the thread that loads keyring (see setVisible)
+    onScreen = Signal()  # once, when the window is first on screen (its idle work starts then)
 
     def __init__(
         self,
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
             self._expose_polls -= 1
             QTimer.singleShot(EXPOSE_POLL_MS, self._after_first_paint)  # bound: dies with us
             return
+        self.onScreen.emit()
         # Separate slots, so that input is handled in between (each about 50 ms at most), and
         # apart from the loader thread, which would stretch them (it holds the GIL while importing).
         QTimer.singleShot(AFTER_PAINT_DELAY_MS // 2, _build_qt_enums_and_icon)
