@@ -56,12 +56,6 @@ def _build_qt_enums_and_icon() -> None:
         QApplication.setWindowIcon(QIcon(str(icon)))  # every window, dialogs included
 
 
-def _load_test_machinery() -> None:
-    """Idle work after the first paint: what the first Save needs (worker, errors, dialogs)."""
-    import crm_mail_gui.ui.dialogs
-    import crm_mail_gui.ui.worker  # noqa: F401
-
-
 def _ask(name: str) -> Callable[[QWidget], bool]:
     """A question from ui.dialogs, imported when first asked (keeps start-up short)."""
 
@@ -233,7 +227,20 @@ class MainWindow(QMainWindow):
         # apart from the loader thread, which would stretch them (it holds the GIL while importing).
         QTimer.singleShot(AFTER_PAINT_DELAY_MS // 2, _build_qt_enums_and_icon)
         QTimer.singleShot(AFTER_PAINT_DELAY_MS * 3 // 2, self._start_credential_store_loader)
-        QTimer.singleShot(AFTER_PAINT_DELAY_MS * 4, _load_test_machinery)
+        QTimer.singleShot(AFTER_PAINT_DELAY_MS * 4, self._prepare_first_test)
+
+    def _prepare_first_test(self) -> None:
+        """Idle work after the first paint: what the first Save needs, so the click is quick.
+
+        The worker, the failure kinds and the dialogs, and the form's step list (built hidden).
+        """
+        if self._shut_down:
+            return
+        import crm_mail_gui.ui.dialogs
+        import crm_mail_gui.ui.worker  # noqa: F401
+
+        if self._form is not None:
+            self._form.stepList  # noqa: B018  (naming it builds it)
 
     def _start_credential_store_loader(self) -> None:
         """Loading keyring takes 0.1–0.2 s (longer with a slow D-Bus): on a thread."""
