@@ -197,7 +197,7 @@ class SettingsForm(QWidget):
         layout.addWidget(line)
         layout.addLayout(buttons)
 
-        order = [  # as the fields are laid out (the OAuth2 panel joins after the password)
+        _chain_focus(  # as the fields are laid out (parts built later join in their places)
             self.presetCombo,
             self.serverEdit,
             self.userEdit,
@@ -211,9 +211,7 @@ class SettingsForm(QWidget):
             self.backButton,
             self.checkButton,
             self.saveButton,
-        ]
-        for first, second in itertools.pairwise(order):
-            QWidget.setTabOrder(first, second)
+        )
 
     @property
     def oauthPanel(self) -> OAuthPanel:
@@ -223,8 +221,7 @@ class SettingsForm(QWidget):
 
             panel = self._oauth_panel = OAuthPanel(self.lang)
             panel.hide()
-            row, _role = self.form_layout.getWidgetPosition(self.password_row)
-            self.form_layout.insertRow(row + 1, "", panel)
+            self._insert_row_below(self.password_row, panel)
             panel.set_signed_in(self.oauth_signed_in, self._oauth_account)
             panel.set_read_only(self.running)
             panel.changed.connect(self.validate)
@@ -232,9 +229,7 @@ class SettingsForm(QWidget):
             panel.cancelSignInRequested.connect(self.cancelSignInRequested)
             panel.signOutRequested.connect(self.signOutRequested)
             panel.oauthClientIdEdit.editingFinished.connect(self.oauthClientIdEdited)
-            chain = (self.showPasswordButton, *panel.focus_chain(), self.fromEdit)
-            for first, second in itertools.pairwise(chain):
-                QWidget.setTabOrder(first, second)
+            _chain_focus(self.showPasswordButton, *panel.focus_chain(), self.fromEdit)
         return self._oauth_panel
 
     @property
@@ -249,8 +244,7 @@ class SettingsForm(QWidget):
                 " border-radius: 4px; padding: 8px; color: #0d2a4a; }"
             )
             guidance.hide()
-            row, _role = self.form_layout.getWidgetPosition(self.presetCombo)
-            self.form_layout.insertRow(row + 1, "", guidance)
+            self._insert_row_below(self.presetCombo, guidance)
         return self._guidance
 
     @property
@@ -277,13 +271,10 @@ class SettingsForm(QWidget):
             offer_layout.addWidget(self.offer_close)
             offer.hide()
             above = self._guidance if self._guidance is not None else self.presetCombo
-            row, _role = self.form_layout.getWidgetPosition(above)
-            self.form_layout.insertRow(row + 1, "", offer)
+            self._insert_row_below(above, offer)
             self.offer_apply.clicked.connect(self._apply_offer)
             self.offer_close.clicked.connect(self._dismiss_offer)
-            chain = (self.presetCombo, self.offer_apply, self.offer_close, self.serverEdit)
-            for first, second in itertools.pairwise(chain):
-                QWidget.setTabOrder(first, second)
+            _chain_focus(self.presetCombo, self.offer_apply, self.offer_close, self.serverEdit)
         return self._offer
 
     @property
@@ -376,15 +367,12 @@ class SettingsForm(QWidget):
         self._add_row(advanced_form, self.tr("&Timeout per step:"), timeout)
         self._add_row(advanced_form, self.tr("E&xtra CA file:"), ca_row, ca_edit)
         self._add_row(advanced_form, self.tr("OAuth2 authorit&y:"), authority)
-        row, _role = self.form_layout.getWidgetPosition(self.advancedButton)
-        self.form_layout.insertRow(row + 1, "", panel)
+        self._insert_row_below(self.advancedButton, panel)
         self.rows["ca_file"] = ca_row
         ca_edit.textChanged.connect(self.validate)
         authority.textChanged.connect(self.validate)
         browse.clicked.connect(self._browse_ca)
-        chain = (self.advancedButton, timeout, ca_edit, browse, authority, self.backButton)
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        _chain_focus(self.advancedButton, timeout, ca_edit, browse, authority, self.backButton)
         self._set_advanced_read_only(self.running)
 
     def _get_advanced_values(self) -> AdvancedValues:
@@ -407,6 +395,11 @@ class SettingsForm(QWidget):
         self.oauthAuthorityEdit.setReadOnly(running)
         self.timeoutSpin.setEnabled(not running)
         self.caBrowseButton.setEnabled(not running)
+
+    def _insert_row_below(self, above: QWidget, widget: QWidget) -> None:
+        """Put a part built later in its place: the form row under the row of `above`."""
+        row, _role = self.form_layout.getWidgetPosition(above)
+        self.form_layout.insertRow(row + 1, "", widget)
 
     def _line(self, name: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
@@ -849,6 +842,12 @@ class SettingsForm(QWidget):
             self.cancelTestButton.setFocus()
         if not running:
             self.validate()
+
+
+def _chain_focus(*widgets: QWidget) -> None:
+    """Tab from each widget to the next one."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
 
 
 def _escape(text: str) -> str:
