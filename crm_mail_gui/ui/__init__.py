@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 # The pure-Python modules of the window load before PySide6: once PySide6 is loaded, its import
 # hook reads the source of every module an import statement names, the first time it is named
 # (PySide6's __feature__ support, PYSIDE-2029). Imported here, the core modules' own imports
-# (json, dataclasses, re, functools, …) are not read again.
+# (json, re, functools, …) are not read again.
 from crm_mail_gui.core import i18n, oauth_providers, presets  # noqa: F401
 from crm_mail_gui.core.store import Store
 
