@@ -39,6 +39,17 @@ CUSTOM = "custom"
 
 
 @record
+class AdvancedWidgets:
+    """The advanced panel and its fields, once built."""
+
+    panel: QWidget
+    timeout: QSpinBox
+    ca_file: QLineEdit
+    browse: QPushButton
+    authority: QLineEdit
+
+
+@record
 class AdvancedValues:
     """The advanced panel's values, kept here until the panel is first built."""
 
@@ -141,7 +152,7 @@ class SettingsForm(QWidget):
         set_enum(self.advancedButton, "toolButtonStyle", "ToolButtonTextBesideIcon")
         set_enum(self.advancedButton, "arrowType", "RightArrow")
         self.advancedButton.setAutoRaise(True)
-        self._advanced: QWidget | None = None  # built when first opened
+        self._advanced: AdvancedWidgets | None = None  # built when first opened
         self._advanced_values = AdvancedValues(int(checks.DEFAULT_TIMEOUT), "", "")
 
         self._store_note: WrapLabel | None = None  # shown once the credential store is known
@@ -306,36 +317,33 @@ class SettingsForm(QWidget):
     @property
     def advanced(self) -> QWidget:
         """The advanced panel below its button, built when first opened (or named)."""
-        if self._advanced is None:
-            self._build_advanced()
-        assert self._advanced is not None
-        return self._advanced
+        return self._advanced_widgets().panel
 
     @property
     def timeoutSpin(self) -> QSpinBox:
         """Timeout per step, in the advanced panel (naming it builds the panel)."""
-        return self.advanced.findChild(QWidget, "timeoutSpin")  # type: ignore[return-value]
+        return self._advanced_widgets().timeout
 
     @property
     def caFileEdit(self) -> QLineEdit:
         """Extra CA file, in the advanced panel (naming it builds the panel)."""
-        return self.ca_row.editor
+        return self._advanced_widgets().ca_file
 
     @property
     def caBrowseButton(self) -> QPushButton:
         """Browse for the extra CA file, in the advanced panel (naming it builds the panel)."""
-        return self.advanced.findChild(QPushButton, "caBrowseButton")  # type: ignore[return-value]
+        return self._advanced_widgets().browse
 
     @property
     def oauthAuthorityEdit(self) -> QLineEdit:
         """OAuth2 authority, in the advanced panel (naming it builds the panel)."""
-        return self.advanced.findChild(QLineEdit, "oauthAuthorityEdit")  # type: ignore[return-value]
+        return self._advanced_widgets().authority
 
-    @property
-    def ca_row(self) -> FieldRow:
-        """The extra CA file's field row (naming it builds the advanced panel)."""
-        self.advanced  # noqa: B018  (builds the panel, which adds the row)
-        return self.rows["ca_file"]
+    def _advanced_widgets(self) -> AdvancedWidgets:
+        if self._advanced is None:
+            self._build_advanced()
+        assert self._advanced is not None
+        return self._advanced
 
     def _build_advanced(self) -> None:
         """Timeout, extra CA file and OAuth2 authority: most people never open them.
@@ -359,7 +367,7 @@ class SettingsForm(QWidget):
             "oauthAuthorityEdit", self.tr("leave empty (only for a sovereign cloud)")
         )
         authority.setText(values.authority)
-        panel = self._advanced = QWidget()
+        panel = QWidget()
         panel.setObjectName("advancedPanel")
         panel.hide()
         advanced_form = QFormLayout(panel)
@@ -369,6 +377,7 @@ class SettingsForm(QWidget):
         self._add_row(advanced_form, self.tr("OAuth2 authorit&y:"), authority)
         self._insert_row_below(self.advancedButton, panel)
         self.rows["ca_file"] = ca_row
+        self._advanced = AdvancedWidgets(panel, timeout, ca_edit, browse, authority)
         ca_edit.textChanged.connect(self.validate)
         authority.textChanged.connect(self.validate)
         browse.clicked.connect(self._browse_ca)
