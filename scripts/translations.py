@@ -6,6 +6,7 @@ python scripts/translations.py compile   # pyside6-lrelease: .ts -> .qm (shipped
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -22,11 +23,30 @@ def ts_file(lang: str) -> Path:
     return TRANSLATIONS / f"crm_mail_gui_{lang}.ts"
 
 
-def _tool(name: str) -> str:
+def tool_folders() -> list[Path]:
+    """Where a tool installed with this interpreter lives: beside it (a venv's bin/ or Scripts\\)."""
+    here = Path(sys.executable).parent  # not resolved: a venv's python is a symlink out of it
+    folders = [here]
+    if sys.platform == "win32" and here.name.lower() != "scripts":
+        folders.append(here / "Scripts")  # a base installation keeps its tools in Scripts\\
+    return folders
+
+
+def find_tool(name: str) -> str:
+    """The path of `name`: beside the running interpreter first, then on PATH; else exit naming both."""
+    for folder in tool_folders():
+        found = shutil.which(name, path=str(folder))
+        if found:
+            return found
     found = shutil.which(name)
-    if not found:
-        raise SystemExit(f"{name} not found: install PySide6-Essentials")
-    return found
+    if found:
+        return found
+    looked = ", ".join(str(folder) for folder in tool_folders())
+    raise SystemExit(
+        f"{name} not found beside the interpreter ({looked}) or on PATH "
+        f"({os.environ.get('PATH', '')!r}); it comes with PySide6-Essentials: "
+        f"{sys.executable} -m pip install PySide6-Essentials"
+    )
 
 
 def update() -> None:
@@ -34,7 +54,7 @@ def update() -> None:
     for lang in LANGUAGES:
         subprocess.run(
             [
-                _tool("pyside6-lupdate"),
+                find_tool("pyside6-lupdate"),
                 *map(str, SOURCES),
                 "-no-obsolete",
                 "-locations",
@@ -54,7 +74,7 @@ def compile_qm(target_dir: Path = TRANSLATIONS) -> list[Path]:
     for lang in LANGUAGES:
         output = target_dir / f"crm_mail_gui_{lang}.qm"
         subprocess.run(
-            [_tool("pyside6-lrelease"), "-silent", str(ts_file(lang)), "-qm", str(output)],
+            [find_tool("pyside6-lrelease"), "-silent", str(ts_file(lang)), "-qm", str(output)],
             check=True,
         )
         outputs.append(output)

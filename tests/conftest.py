@@ -12,7 +12,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import keyring
 import keyring.core
 import pytest
+from qt_binding import binding_problem
 from smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop at once, with the reason, if the Qt binding would crash the suite part-way through."""
+    problem = binding_problem()
+    if problem:
+        pytest.exit(problem, returncode=3)
 
 
 @pytest.fixture(scope="session")

@@ -1047,7 +1047,7 @@ def test_ts_has_every_string_of_the_code(tmp_path: Path) -> None:
     script = _load_script()
     subprocess.run(
         [
-            script._tool("pyside6-lupdate"),
+            script.find_tool("pyside6-lupdate"),
             *map(str, script.SOURCES),
             "-no-obsolete",
             "-locations",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +79,33 @@ def test_tr() -> None:
     assert i18n.tr(catalogue, "greet", "en", other=1) == "Hello {name}"
     i18n.set_language("ja")
     assert i18n.tr(catalogue, "greet", name="x") == "こんにちは x さん"
+
+
+def _translations_script() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "translations_tools", Path(__file__).resolve().parents[1] / "scripts" / "translations.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_tools_are_found_beside_the_interpreter_without_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A venv that nobody activated: PATH has only system folders, the tool is in .venv/bin."""
+    monkeypatch.setenv("PATH", "/nonexistent")
+    script = _translations_script()
+    found = Path(script.find_tool("pyside6-lupdate"))
+    assert found.parent == Path(sys.executable).parent
+
+
+def test_missing_tool_names_where_it_looked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nowhere-on-path")
+    script = _translations_script()
+    with pytest.raises(SystemExit) as raised:
+        script.find_tool("no-such-tool-xyz")
+    message = str(raised.value)
+    assert str(Path(sys.executable).parent) in message
+    assert "/nowhere-on-path" in message
