@@ -119,8 +119,9 @@ def _refuse_constant(name: str) -> object:
 
 
 def _parse_int(digits: str) -> int:
-    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
-        raise ValueError(f"a number with {len(digits)} digits")
+    count = len(digits.lstrip("-"))
+    if count > MAX_INT_DIGITS:
+        raise ValueError(f"a number with {count} digits; at most {MAX_INT_DIGITS}")
     return int(digits)
 
 
@@ -183,7 +184,7 @@ def read_json_file(path: Path) -> object:
         raise ConfigError(f"{name}: {error}") from None
 
 
-_STRING_FIELDS = ("user", "from", "to", "ca_file")
+_STRING_FIELDS = ("user", "from", "to", "ca_file", "format")
 _BOOL_FIELDS = ("auth", "allow_unencrypted_auth")
 _OAUTH_FIELDS = ("provider", "client_id", "tenant", "authority")
 
@@ -393,7 +394,8 @@ class Store:
             data = read_json_file(Path(source))
         except FileNotFoundError:
             raise ConfigError(f"{printable(str(source))}: file not found") from None
-        if isinstance(data, dict) and data.get("format") not in (None, EXPORT_FORMAT):
+        kind = data.get("format") if isinstance(data, dict) else None
+        if isinstance(kind, str) and kind != EXPORT_FORMAT:
             raise ConfigError(f"{printable(str(source))}: not a crm-mail-gui settings file")
         return settings_from_json(data, str(source))
 
