@@ -291,3 +291,15 @@ def test_long_integers_within_bounds_still_validate(config: Path) -> None:
     (config / CONFIG_NAME).write_bytes(_with(timeout=10**19))
     result = Store(config).load()
     assert result.settings is None and result.notice is not None and "timeout" in result.notice
+
+
+@pytest.mark.parametrize("option", ["--user", "--ca-file", "--to"])
+def test_cli_argument_that_is_not_text(
+    config: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    # a non-UTF-8 byte on a POSIX command line arrives as a lone surrogate (surrogateescape)
+    args = ["set", "--server", "ssl://smtp.example.jp:465", "--no-auth", "--from", "a@example.jp"]
+    code, _out, err = run_cli(capsys, config, *args, option, "x\udcffy", "--no-test")
+    assert code == EXIT_INVALID, err
+    assert "control characters" in err
+    assert not (config / CONFIG_NAME).exists()

@@ -219,7 +219,7 @@ class MailSettings:
 
 
 def _check_text(name: str, value: str, limit: int) -> str:
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):  # Cs: lone surrogate
         raise FieldError(name, "control")
     value = value.strip()
     if len(value) > limit:
