@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import keyring
-import keyring.backend
 import keyring.errors
 import pytest
 from jaraco.classes.properties import classproperty
@@ -51,6 +50,22 @@ class RefusingKeyring(MemoryKeyring):
             raise keyring.errors.PasswordSetError("the keyring is locked")
         self.stores += 1
         super().set_password(service, username, password)
+
+
+class StoresThenFails(MemoryKeyring):
+    """A backend that stores the password and then raises (a half-finished write)."""
+
+    @classproperty
+    def priority(cls) -> float:
+        """Never auto-detected."""
+        return -1
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        """Store, then fail once; later stores (putting the old one back) work."""
+        super().set_password(service, username, password)
+        if not getattr(self, "failed", False):
+            self.failed = True
+            raise keyring.errors.PasswordSetError("write interrupted")
 
 
 @pytest.fixture(autouse=True)
@@ -93,6 +108,19 @@ def test_keyring_refusing_to_store_changes_nothing(
     assert files_in(store.directory) == [CONFIG_NAME]  # no temp file left behind
     assert credentials.get_password(USER, HOST) == OLD
     assert credentials.get_password(user, HOST) == (OLD if user == USER else None)
+
+
+def test_keyring_failing_after_storing_gets_the_old_password_back(
+    store: Store, saved: tuple[MailSettings, bytes], memory_keyring: MemoryKeyring
+) -> None:
+    settings, before = saved
+    backend = StoresThenFails()
+    backend.entries = dict(memory_keyring.entries)
+    keyring.set_keyring(backend)
+    with pytest.raises(CredentialStoreUnavailable):
+        store.save(settings.with_changes(timeout=99.0), NEW)
+    assert credentials.get_password(USER, HOST) == OLD
+    assert store.path.read_bytes() == before
 
 
 def test_cli_set_with_a_keyring_refusing_to_store(

@@ -58,7 +58,12 @@ def read_regular_file(path: str | os.PathLike[str], limit: int) -> bytes:
     link counts as what it points to) and for a file larger than `limit`, and OSError
     (FileNotFoundError, PermissionError, …) when it cannot be opened.
     """
-    fd = os.open(path, _FLAGS)
+    try:
+        fd = os.open(path, _FLAGS)
+    except OSError:
+        if os.path.isdir(path):  # Windows refuses to open a folder with "Permission denied"
+            raise FileRefused(path, "not_regular", kind=_kind(stat.S_IFDIR)) from None
+        raise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

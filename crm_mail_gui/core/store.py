@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -344,10 +345,20 @@ class Store:
             return lambda: None
         user, host = settings.user, settings.server.host
         previous = credentials.get_password(user, host)
-        credentials.set_password(user, host, password)
-        if previous is None:
-            return lambda: credentials.delete_password(user, host)
-        return lambda: credentials.set_password(user, host, previous)
+
+        def put_back() -> None:
+            if previous is None:
+                credentials.delete_password(user, host)
+            else:
+                credentials.set_password(user, host, previous)
+
+        try:
+            credentials.set_password(user, host, password)
+        except BaseException:
+            with contextlib.suppress(Exception):  # a backend may fail after storing part of it
+                put_back()
+            raise
+        return put_back
 
     def password_for(self, settings: MailSettings) -> str | None:
         """The stored password for these settings' user and host, or None."""
