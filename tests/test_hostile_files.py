@@ -120,7 +120,12 @@ HOSTILE: list[tuple[str, Maker, str]] = [
     ("CP932", content(GOOD_TEXT.replace("taro", "太郎").encode("cp932")), "not UTF-8"),
     ("Latin-1", content(GOOD_TEXT.replace("taro", "tarö").encode("latin-1")), "not UTF-8"),
     ("UTF-16 with BOM", content(GOOD_TEXT.encode("utf-16")), "not UTF-8"),
-    ("lone surrogate", content(_raw(GOOD_TEXT.replace("taro@", "\\ud800taro@"))), "not valid"),
+    ("lone surrogate", content(_raw(GOOD_TEXT.replace("taro@", "\\ud800taro@"))), "control"),
+    (
+        "lone surrogate in server",
+        content(_raw(GOOD_TEXT.replace("smtp.", "\\udcffsmtp."))),
+        "server",
+    ),
     ("NUL in JSON text", content(b'{"version": 1,\0 "server": "x"}'), "not valid JSON"),
     ("empty", content(b""), "not valid JSON"),
     ("BOM only", content(b"\xef\xbb\xbf"), "not valid JSON"),

@@ -33,7 +33,7 @@ class FileRefused(OSError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        """An English explanation without the path: "is a named pipe (FIFO), not a file"."""
+        """An English explanation without the path: "is a named pipe (FIFO), not a regular file"."""
         if self.reason == "too_large":
             return f"is larger than {format_size(int(self.params['limit']))}"  # type: ignore[call-overload]
         return f"is {self.params['kind']}, not a regular file"

@@ -81,6 +81,7 @@ class PendingWrite:
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
+        self.committed = False
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
@@ -93,7 +94,6 @@ class PendingWrite:
         except BaseException:
             self.discard()
             raise
-        self.committed = False
 
     def commit(self) -> None:
         """Replace `path` with the new text in one step (os.replace)."""
@@ -102,7 +102,7 @@ class PendingWrite:
 
     def discard(self) -> None:
         """Remove the temp file unless it was committed (callable more than once)."""
-        if not getattr(self, "committed", False):
+        if not self.committed:
             Path(self.tmp).unlink(missing_ok=True)
 
 
@@ -208,13 +208,6 @@ def _check_types(data: dict[str, object], source: str) -> None:
         for key in _OAUTH_FIELDS:
             if oauth.get(key) is not None and not isinstance(oauth[key], str):
                 raise ConfigError(f'{source}: "oauth.{key}" must be a string')
-    for key in ("server", *_STRING_FIELDS):
-        value = data.get(key)
-        if isinstance(value, str) and not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:  # a lone surrogate written as \ud800
-                raise ConfigError(f'{source}: "{key}" is not valid text') from None
 
 
 def settings_from_json(data: object, source: str) -> MailSettings:
@@ -255,9 +248,7 @@ def settings_from_json(data: object, source: str) -> MailSettings:
     if problem is None:
         return settings
     # Only the extra CA file is unusable: keep everything else and say so, rather than set it aside.
-    return settings.with_changes(
-        extra={"missing_ca_file": ca_file, "ca_file_problem": problem.message()}
-    )
+    return settings.with_changes(extra={"ca_file_problem": problem.message()})
 
 
 def ca_file_notice(settings: MailSettings) -> str | None:
