@@ -16,7 +16,7 @@ from crm_mail_gui.core import credentials, i18n
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.i18n import tr
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid, build_settings
-from crm_mail_gui.core.store import ConfigError, Store
+from crm_mail_gui.core.store import ConfigError, Store, ca_file_notice
 from crm_mail_gui.logsetup import log, setup_logging
 
 if TYPE_CHECKING:  # the delivery engine and its errors load only when a command needs them
@@ -508,8 +508,9 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
         return EXIT_INVALID
     store.save(settings.with_changes(extra={}))
     _say("imported", path=args.file)
-    if settings.extra.get("missing_ca_file"):
-        _err("notice", text=f"CA file not found, left out: {settings.extra['missing_ca_file']}")
+    notice = ca_file_notice(settings)
+    if notice:
+        _err("notice", text=notice)
     if settings.auth and not store.has_password(settings):
         _err("import_password")
     return EXIT_OK

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from smtp_servers import TestCerts
 
 from crm_mail_gui.core.address import Security, ServerAddress
 from crm_mail_gui.core.settings import (
@@ -297,7 +299,7 @@ def test_timeout_zero_is_an_error_not_the_default() -> None:
 # -- CA file ---------------------------------------------------------------------------------
 
 
-def test_ca_file_must_exist(tmp_path: Path) -> None:
+def test_ca_file_must_exist(tmp_path: Path, certs: TestCerts) -> None:
     ca = tmp_path / "ca.pem"
     missing = tmp_path / "missing.pem"
     with pytest.raises(FieldError) as info:
@@ -307,8 +309,8 @@ def test_ca_file_must_exist(tmp_path: Path) -> None:
     assert str(missing) in info.value.message("ja")
     with pytest.raises(FieldError) as info:
         check_ca_file(str(tmp_path))  # a folder is not a file
-    assert info.value.key == "ca_missing"
-    ca.write_text("-----BEGIN CERTIFICATE-----\n", encoding="ascii")
+    assert info.value.key == "ca_not_file"
+    shutil.copy(certs.ca_file, ca)
     assert check_ca_file(str(ca)) == str(ca)
     assert check_ca_file(f"  {ca}  ") == str(ca)
     assert check_ca_file(None) is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import keyring.backends.fail
 import keyring.backends.null
 import platformdirs
 import pytest
+from smtp_servers import TestCerts
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable, MemoryKeyring
@@ -223,7 +225,7 @@ CORRUPT = [
     ("not json", b"{ this is not json", "not valid JSON"),
     ("empty", b"", "not valid JSON"),
     ("truncated", json.dumps(GOOD_JSON).encode()[:-5], "not valid JSON"),
-    ("not utf-8", b'{"version": 1, "server": "\xff\xfe"}', "cannot be read"),
+    ("not utf-8", b'{"version": 1, "server": "\xff\xfe"}', "not UTF-8"),
     ("a list", b"[1, 2, 3]", "not a JSON object"),
     ("no version", json.dumps(VALUES).encode(), "version"),
     ("version string", json.dumps({**GOOD_JSON, "version": "1"}).encode(), "version"),
@@ -352,10 +354,10 @@ def test_env_dir_is_used_by_store(
 
 
 def test_export_import_round_trip(
-    store: Store, tmp_path: Path, memory_keyring: MemoryKeyring
+    store: Store, tmp_path: Path, memory_keyring: MemoryKeyring, certs: TestCerts
 ) -> None:
     ca = tmp_path / "ca.pem"
-    ca.write_text("-----BEGIN CERTIFICATE-----\n", encoding="ascii")
+    shutil.copy(certs.ca_file, ca)
     settings = build_settings({**VALUES, "ca_file": str(ca), "server": "tls://[::1]:2525"})
     store.save(settings, PASSWORD)
     target = tmp_path / "share" / "crm-mail.json"
@@ -379,7 +381,7 @@ def test_import_accepts_a_config_file(
 BAD_EXPORTS = [
     ("missing", None, "file not found"),
     ("not json", b"{nope", "not valid JSON"),
-    ("not utf-8", b"\xff\xfe{}", "cannot be read"),
+    ("not utf-8", b"\xff\xfe{}", "not UTF-8"),
     (
         "other format",
         json.dumps({**GOOD_JSON, "format": "thunderbird"}).encode(),
@@ -535,9 +537,11 @@ def test_python_keyring_backend_env_respected(tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [backend, f"unavailable {backend}"]
 
 
-def test_deleted_ca_file_keeps_the_rest_of_the_settings(store: Store, tmp_path: Path) -> None:
+def test_deleted_ca_file_keeps_the_rest_of_the_settings(
+    store: Store, tmp_path: Path, certs: TestCerts
+) -> None:
     ca = tmp_path / "in-house-ca.pem"
-    ca.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    shutil.copy(certs.ca_file, ca)
     settings = build_settings(
         {
             "server": "tls://mail.example.jp:587",

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import unicodedata
-from pathlib import Path
 
 from crm_mail_gui.core.address import AddressError, ServerAddress, parse_server
 from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.records import asdict, field, record, replace
+from crm_mail_gui.core.safe_read import FileRefused, format_size, read_regular_file
 
 DEFAULT_TIMEOUT = 20.0
 MIN_TIMEOUT, MAX_TIMEOUT = 1.0, 300.0
 MAX_USER_LENGTH = 256
 MAX_ADDRESS_LENGTH = 254
+MAX_CA_FILE_BYTES = 4 << 20  # a full system CA bundle is about 0.2 MiB
 FIELDS = ("server", "user", "from", "auth", "to", "timeout", "ca_file")
 
 _ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_PEM_CERTIFICATE = re.compile(
+    rb"-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\s]*?-----END CERTIFICATE-----"
+)
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -68,6 +75,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ca_missing": {
         "ja": "CA ファイル「{path}」が見つかりません。",
         "en": "The CA file “{path}” does not exist.",
+    },
+    "ca_not_file": {
+        "ja": "CA ファイル「{path}」は通常のファイルではありません(フォルダ、パイプ、デバイスなど)。",
+        "en": "The CA file “{path}” is not a regular file (a folder, pipe or device).",
+    },
+    "ca_unreadable": {
+        "ja": "CA ファイル「{path}」を読み込めません({error})。",
+        "en": "The CA file “{path}” cannot be read ({error}).",
+    },
+    "ca_too_large": {
+        "ja": "CA ファイル「{path}」が大きすぎます({limit} まで)。",
+        "en": "The CA file “{path}” is too large (at most {limit}).",
+    },
+    "ca_not_pem": {
+        "ja": "CA ファイル「{path}」に PEM 形式の証明書(-----BEGIN CERTIFICATE-----)がありません。",
+        "en": "The CA file “{path}” contains no PEM certificate (-----BEGIN CERTIFICATE-----).",
+    },
+    "ca_bad_pem": {
+        "ja": "CA ファイル「{path}」の証明書を読み込めません({error})。",
+        "en": "The certificates in the CA file “{path}” cannot be loaded ({error}).",
+    },
+    "ca_relative": {
+        "ja": "CA ファイル「{path}」は相対パスで保存されています。フルパスで選び直してください。",
+        "en": "The CA file “{path}” was stored as a relative path; choose it again by its full path.",
     },
     "oauth_provider": {
         "ja": "OAuth2 のプロバイダ「{value}」は使えません。",
@@ -188,7 +219,7 @@ class MailSettings:
 
 
 def _check_text(name: str, value: str, limit: int) -> str:
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):  # Cs: lone surrogate
         raise FieldError(name, "control")
     value = value.strip()
     if len(value) > limit:
@@ -257,13 +288,65 @@ def check_timeout(value: object) -> float:
 
 
 def check_ca_file(value: str | None) -> str | None:
-    """Validate the optional extra CA file: it must exist."""
+    """Validate the optional extra CA file; return its absolute path.
+
+    A relative path is made absolute now, against the current folder, so that no later send
+    resolves it against another one. The file must be a regular, readable file of at most
+    MAX_CA_FILE_BYTES holding at least one PEM certificate that ssl loads.
+    """
     if not value or not str(value).strip():
         return None
-    path = _check_text("ca_file", str(value), 4096)
-    if not Path(path).is_file():
-        raise FieldError("ca_file", "ca_missing", path=path)
+    path = os.path.abspath(os.path.expanduser(_check_text("ca_file", str(value), 4096)))
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise FieldError("ca_file", "ca_missing", path=printable(path)) from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the path
+        raise FieldError(
+            "ca_file", "ca_unreadable", path=printable(path), error=_os_reason(error)
+        ) from None
+    stamp = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    problem = _ca_file_problem(path, stamp)
+    if problem is not None:
+        key, params = problem
+        raise FieldError("ca_file", key, path=printable(path), **dict(params))
     return path
+
+
+def _os_reason(error: BaseException) -> str:
+    return printable(getattr(error, "strerror", None) or type(error).__name__)
+
+
+@functools.lru_cache(maxsize=16)
+def _ca_file_problem(
+    path: str, _stamp: tuple[int, ...]
+) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """What is wrong with the CA file (a message key and its parameters), or None.
+
+    Cached per file version: the window validates the form on every keystroke.
+    """
+    try:
+        data = read_regular_file(path, MAX_CA_FILE_BYTES)
+    except FileNotFoundError:
+        return "ca_missing", ()
+    except FileRefused as refused:
+        if refused.reason == "too_large":
+            return "ca_too_large", (("limit", format_size(MAX_CA_FILE_BYTES)),)
+        return "ca_not_file", ()
+    except OSError as error:
+        return "ca_unreadable", (("error", _os_reason(error)),)
+    blocks = _PEM_CERTIFICATE.findall(data)
+    if not blocks:
+        return "ca_not_pem", ()
+    import ssl  # here: the window's start does not load ssl for a form without a CA file
+
+    try:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.load_verify_locations(cadata=b"\n".join(blocks).decode("ascii"))
+    except (ssl.SSLError, ValueError) as error:
+        reason = re.sub(r"\s*\(_ssl\.c:\d+\)$", "", str(error.args[-1] if error.args else error))
+        return "ca_bad_pem", (("error", printable(reason or type(error).__name__, 200)),)
+    return None
 
 
 _TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$")

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import sys
 import tempfile
 import time
-from pathlib import Path
+from collections.abc import Callable
+from pathlib import Path, PurePath
 
 import platformdirs
 
 from crm_mail_gui import APP_NAME
 from crm_mail_gui.core import credentials
+from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.records import record
+from crm_mail_gui.core.safe_read import FileRefused, format_size, read_regular_file
 from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
 
 CONFIG_VERSION = 1
 CONFIG_NAME = "settings.json"
 EXPORT_FORMAT = "crm-mail-gui-settings"
 ENV_CONFIG_DIR = "CRM_MAIL_GUI_CONFIG_DIR"
+MAX_CONFIG_BYTES = 1 << 20  # settings.json is about 0.4 KiB; an import file the same
+MAX_INT_DIGITS = 20  # no field holds a longer integer; int() refuses 4,300 digits with ValueError
+_log = logging.getLogger("crm_mail_gui")
 _KEYS = (
     "server",
     "user",
@@ -35,6 +44,14 @@ _KEYS = (
 
 class ConfigError(RuntimeError):
     """A config or export file that cannot be read or written; the message says which and why."""
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "ca_ignored": {
+        "ja": "{problem} この CA ファイルは使わずに設定を読み込みました。",
+        "en": "{problem} The settings were read without it.",
+    },
+}
 
 
 PORTABLE_DIR = "crm-mail-gui-config"
@@ -56,25 +73,151 @@ def config_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return portable_dir() or Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+class PendingWrite:
+    """New text for `path`, written and synced to a temp file beside it; commit() puts it in place.
+
+    Everything that can fail for want of space or permission fails here, before commit().
+    """
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.committed = False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if os.name == "posix":
+                os.chmod(self.tmp, 0o600)
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> None:
+        """Replace `path` with the new text in one step (os.replace)."""
+        os.replace(self.tmp, self.path)
+        self.committed = True
+
+    def discard(self) -> None:
+        """Remove the temp file unless it was committed (callable more than once)."""
+        if not self.committed:
+            Path(self.tmp).unlink(missing_ok=True)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write `text` to `path` through a temp file in the same folder and os.replace (mode 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    pending = PendingWrite(path, text)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if os.name == "posix":
-            os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        pending.commit()
+    finally:
+        pending.discard()
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f'"{name}" is not a JSON number')
+
+
+def _parse_int(digits: str) -> int:
+    count = len(digits.lstrip("-"))
+    if count > MAX_INT_DIGITS:
+        raise ValueError(f"a number with {count} digits; at most {MAX_INT_DIGITS}")
+    return int(digits)
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    data: dict[str, object] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f'the key "{printable(key, 40)}" appears twice')
+        data[key] = value
+    return data
+
+
+def parse_json_bytes(raw: bytes) -> object:
+    """Strict JSON from a file's bytes, or raise ValueError with a reason (no file name).
+
+    UTF-8 with or without a BOM; no NaN or Infinity, no duplicate keys, no integer longer than
+    MAX_INT_DIGITS; nesting too deep for the parser is a reason like any other.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 text (byte {error.start + 1} is not UTF-8)") from None
+    try:
+        return json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_int=_parse_int,
+            object_pairs_hook=_unique_keys,
+        )
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON (line {error.lineno})") from None
+    except RecursionError:
+        raise ValueError("not valid settings (nested too deeply)") from None
+    except ValueError as error:
+        raise ValueError(f"not valid settings ({error})") from None
+
+
+def read_json_file(path: Path) -> object:
+    """Parse the regular file `path` (at most MAX_CONFIG_BYTES) as JSON, or raise ConfigError.
+
+    FileNotFoundError is let through: a missing file is no error for the config.
+    """
+    name = printable(str(path))
+    try:
+        raw = read_regular_file(path, MAX_CONFIG_BYTES)
+    except FileNotFoundError:
         raise
+    except FileRefused as refused:
+        if refused.reason == "too_large":
+            reason = f"larger than {format_size(MAX_CONFIG_BYTES)}, so not a settings file"
+        else:
+            reason = f"{refused.params['kind']}; only a regular file is read"
+        raise ConfigError(f"{name}: {reason}") from None
+    except OSError as error:
+        detail = error.strerror or type(error).__name__
+        raise ConfigError(f"{name}: cannot be read ({printable(detail)})") from None
+    try:
+        return parse_json_bytes(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name}: {error}") from None
+
+
+_STRING_FIELDS = ("user", "from", "to", "ca_file", "format")
+_BOOL_FIELDS = ("auth", "allow_unencrypted_auth")
+_OAUTH_FIELDS = ("provider", "client_id", "tenant", "authority")
+
+
+def _check_types(data: dict[str, object], source: str) -> None:
+    """Every known field of the wrong JSON type is a ConfigError, never a traceback later."""
+    for key in _BOOL_FIELDS:
+        if key in data and not isinstance(data[key], bool):
+            raise ConfigError(f'{source}: "{key}" must be true or false')
+    for key in _STRING_FIELDS:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ConfigError(f'{source}: "{key}" must be a string')
+    timeout = data.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
+        raise ConfigError(f'{source}: "timeout" must be a number of seconds')
+    oauth = data.get("oauth")
+    if oauth is not None:
+        if not isinstance(oauth, dict):
+            raise ConfigError(f'{source}: "oauth" must be an object')
+        for key in _OAUTH_FIELDS:
+            if oauth.get(key) is not None and not isinstance(oauth[key], str):
+                raise ConfigError(f'{source}: "oauth.{key}" must be a string')
 
 
 def settings_from_json(data: object, source: str) -> MailSettings:
-    """Validate a JSON object (config or export) into MailSettings or raise ConfigError."""
+    """Validate a JSON object (config or export) into MailSettings or raise ConfigError.
+
+    The extra CA file is the one field that can be left out (gone, unusable, or stored as a
+    relative path, which is never resolved against the current folder): the settings then carry
+    extra["ca_file_problem"], shown by ca_file_notice().
+    """
+    source = printable(source)
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: not a JSON object")
     version = data.get("version")
@@ -84,25 +227,34 @@ def settings_from_json(data: object, source: str) -> MailSettings:
         raise ConfigError(f"{source}: version {version} is newer than this app understands")
     if not isinstance(data.get("server"), str):
         raise ConfigError(f'{source}: missing "server"')
-    for key, kind in (("auth", bool), ("allow_unencrypted_auth", bool)):
-        if key in data and not isinstance(data[key], kind):
-            raise ConfigError(f'{source}: "{key}" must be true or false')
-    for key in ("user", "from", "to"):
-        if data.get(key) is not None and not isinstance(data[key], str):
-            raise ConfigError(f'{source}: "{key}" must be a string')
     if "password" in data:
         raise ConfigError(
             f"{source}: contains a password; passwords belong in the credential store"
         )
+    _check_types(data, source)
     values = {k: data[k] for k in _KEYS if k in data}
+    ca_file = str(values.get("ca_file") or "").strip()
+    problem: FieldError | None = None
+    if ca_file and not PurePath(os.path.expanduser(ca_file)).is_absolute():
+        problem = FieldError("ca_file", "ca_relative", path=printable(ca_file))
+        values["ca_file"] = None
     try:
-        return build_settings(values)
+        settings = build_settings(values)
     except SettingsInvalid as error:
         if set(error.errors) != {"ca_file"}:
             raise ConfigError(f"{source}: {error}") from None
-    # Only the extra CA file is gone: keep everything else and say so, rather than set it aside.
-    settings = build_settings({**values, "ca_file": None})
-    return settings.with_changes(extra={"missing_ca_file": str(values.get("ca_file"))})
+        problem = error.errors["ca_file"]
+        settings = build_settings({**values, "ca_file": None})
+    if problem is None:
+        return settings
+    # Only the extra CA file is unusable: keep everything else and say so, rather than set it aside.
+    return settings.with_changes(extra={"ca_file_problem": problem.message()})
+
+
+def ca_file_notice(settings: MailSettings) -> str | None:
+    """The notice for settings read without their extra CA file, or None."""
+    problem = settings.extra.get("ca_file_problem")
+    return tr(MESSAGES, "ca_ignored", problem=problem) if problem else None
 
 
 def settings_to_json(settings: MailSettings, **extra: object) -> str:
@@ -134,24 +286,15 @@ class Store:
     def load(self) -> LoadResult:
         """Read the config; a corrupt file is renamed aside and reported, never overwritten."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            settings = settings_from_json(read_json_file(self.path), str(self.path))
         except FileNotFoundError:
             return LoadResult(None)
-        except (OSError, UnicodeDecodeError) as error:
-            return self._set_aside(f"cannot be read ({type(error).__name__})")
-        try:
-            settings = settings_from_json(json.loads(text), str(self.path))
-        except json.JSONDecodeError as error:
-            return self._set_aside(f"is not valid JSON (line {error.lineno})")
         except ConfigError as error:
-            return self._set_aside(str(error).removeprefix(f"{self.path}: "))
-        missing = settings.extra.get("missing_ca_file")
-        notice = (
-            f"The extra CA file {missing} no longer exists; it is ignored." if missing else None
-        )
-        return LoadResult(settings, notice)
+            return self._set_aside(str(error).removeprefix(f"{printable(str(self.path))}: "))
+        return LoadResult(settings, ca_file_notice(settings))
 
     def _set_aside(self, reason: str) -> LoadResult:
+        name = printable(str(self.path))
         stamp = time.strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"{CONFIG_NAME}.corrupt-{stamp}")
         counter = 1
@@ -161,14 +304,52 @@ class Store:
         try:
             os.replace(self.path, target)
         except OSError:
-            return LoadResult(None, f"{self.path} {reason}; it could not be renamed aside.")
-        return LoadResult(None, f"{self.path} {reason}; it was renamed to {target.name}.", target)
+            return LoadResult(None, f"{name}: {reason}; it could not be renamed aside.")
+        return LoadResult(None, f"{name}: {reason}; it was renamed to {target.name}.", target)
 
     def save(self, settings: MailSettings, password: str | None = None) -> None:
-        """Store the password first (so a store failure changes nothing), then the file."""
-        if password is not None and settings.auth:
-            credentials.set_password(settings.user, settings.server.host, password)
-        atomic_write_text(self.path, settings_to_json(settings))
+        """Store the settings and the password as one unit: after a failure, neither changed.
+
+        The new file is written and synced to a temp file first (a read-only or full disk fails
+        here, before the credential store is touched); then the password is stored; then the
+        file is renamed into place, and if that fails the previous password is put back.
+        """
+        pending = PendingWrite(self.path, settings_to_json(settings))
+        try:
+            undo = self._store_password(settings, password)
+            try:
+                pending.commit()
+            except BaseException as error:
+                try:
+                    undo()
+                except Exception as undo_error:  # the original failure is the one to report
+                    _log.warning("previous password not restored: %s", type(undo_error).__name__)
+                    error.add_note("The previous password could not be restored.")
+                raise
+        finally:
+            pending.discard()
+
+    @staticmethod
+    def _store_password(settings: MailSettings, password: str | None) -> Callable[[], None]:
+        """Store the password (if one is given and used); return what puts the old one back."""
+        if password is None or not settings.auth:
+            return lambda: None
+        user, host = settings.user, settings.server.host
+        previous = credentials.get_password(user, host)
+
+        def put_back() -> None:
+            if previous is None:
+                credentials.delete_password(user, host)
+            else:
+                credentials.set_password(user, host, previous)
+
+        try:
+            credentials.set_password(user, host, password)
+        except BaseException:
+            with contextlib.suppress(Exception):  # a backend may fail after storing part of it
+                put_back()
+            raise
+        return put_back
 
     def password_for(self, settings: MailSettings) -> str | None:
         """The stored password for these settings' user and host, or None."""
@@ -212,16 +393,23 @@ class Store:
     def read_export(source: Path) -> MailSettings:
         """Read and validate an export file; raise ConfigError naming what is wrong."""
         try:
-            data = json.loads(Path(source).read_text(encoding="utf-8"))
+            data = read_json_file(Path(source))
         except FileNotFoundError:
-            raise ConfigError(f"{source}: file not found") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{source}: cannot be read ({type(error).__name__})") from None
-        except json.JSONDecodeError as error:
-            raise ConfigError(f"{source}: not valid JSON (line {error.lineno})") from None
-        if isinstance(data, dict) and data.get("format") not in (None, EXPORT_FORMAT):
-            raise ConfigError(f"{source}: not a crm-mail-gui settings file")
+            raise ConfigError(f"{printable(str(source))}: file not found") from None
+        kind = data.get("format") if isinstance(data, dict) else None
+        if isinstance(kind, str) and kind != EXPORT_FORMAT:
+            raise ConfigError(f"{printable(str(source))}: not a crm-mail-gui settings file")
         return settings_from_json(data, str(source))
 
 
-__all__ = ["ConfigError", "FieldError", "LoadResult", "Store", "atomic_write_text", "config_dir"]
+__all__ = [
+    "ConfigError",
+    "FieldError",
+    "LoadResult",
+    "PendingWrite",
+    "Store",
+    "atomic_write_text",
+    "ca_file_notice",
+    "config_dir",
+    "read_json_file",
+]
