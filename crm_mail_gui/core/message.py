@@ -179,14 +179,23 @@ def _checked_groups(message: EmailMessage, name: str, *, validate: bool = True) 
     for group in groups:
         addresses = []
         for address in group.addresses:
-            written = f"{address.username}@{address.domain}"
+            written = _utf8(f"{address.username}@{address.domain}")
             try:
                 addr_spec = check_address(written, "to", utf8_local=_WIRE.utf8)
             except FieldError as error:
                 raise HeaderAddressError(name, "in_header", written, error) from None
-            addresses.append(mailbox(addr_spec, address.display_name))
-        checked.append(Group(group.display_name, addresses))
+            addresses.append(mailbox(addr_spec, _utf8(address.display_name)))
+        name_text = None if group.display_name is None else _utf8(group.display_name)
+        checked.append(Group(name_text, addresses))
     return checked
+
+
+def _utf8(text: str) -> str:
+    """Header text parsed from raw 8-bit bytes (surrogate escapes) as UTF-8, when it is UTF-8."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return text
 
 
 def _addresses(groups: list[Group]) -> list[Address]:

@@ -279,6 +279,7 @@ def reads_back(addr_spec: str) -> bool:
         and len(addresses) == 1
         and addresses[0].display_name == ""
         and addresses[0].addr_spec == addr_spec
+        and f"{addresses[0].username}@{addresses[0].domain}" == addr_spec  # not quoted
         and str(header) == addr_spec
     )
 
