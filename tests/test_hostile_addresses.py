@@ -355,6 +355,7 @@ HOSTILE_HEADERS = [
     ("To: a@[192.0.2.1]", "To"),
     ("To: 用户@例子.广告", "To"),
     ("To: a@a\u05d0.example", "To"),
+    ("To: a@b.jp\nCC: =?utf-8?q?ceo=40bank.example?=@example.com", "Cc"),
 ]
 
 
@@ -375,12 +376,21 @@ def test_envelope_refuses_hostile_headers_set_through_the_api(crm_settings: Mail
         envelope(message, crm_settings)
 
 
-def test_envelope_refuses_unreadable_from(crm_settings: MailSettings) -> None:
+@pytest.mark.parametrize("name", ["From", "Reply-To", "Sender", "Resent-From"])
+def test_envelope_refuses_unreadable_sender_headers(crm_settings: MailSettings, name: str) -> None:
+    message = raw_message(f"{name}: =?utf-8?b?{CRLF_WORD}?=@example.com\nTo: a@b.jp")
     with pytest.raises(HeaderAddressError) as info:
-        envelope(
-            raw_message(f"From: =?utf-8?b?{CRLF_WORD}?=@example.com\nTo: a@b.jp"), crm_settings
-        )
-    assert info.value.field == "from"
+        envelope(message, crm_settings)
+    assert info.value.field == "from" and info.value.header == name
+    assert name in info.value.message("en")
+
+
+def test_envelope_keeps_the_header_order(crm_settings: MailSettings) -> None:
+    message = raw_message("From: crm@example.jp\nTo: =?UTF-8?Q?a?=@example.com\nCc: b@例え.jp")
+    _sender, _recipients, data = envelope(message, crm_settings)
+    names = [line.split(b":")[0] for line in data.split(b"\r\n\r\n")[0].split(b"\r\n")]
+    assert names[:4] == [b"From", b"To", b"Cc", b"Subject"]
+    assert b"To: a@example.com\r\nCc: b@xn--r8jz45g.jp\r\n" in data
 
 
 AGREEING_HEADERS = [

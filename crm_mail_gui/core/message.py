@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from email import errors as email_errors
 from email import message_from_bytes, policy
-from email.headerregistry import Address, Group
+from email.headerregistry import Address, AddressHeader, Group
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -48,7 +48,8 @@ class HeaderAddressError(FieldError):
         self.address = printable(address, 80)
         self.reason = reason
         self.message_key = key
-        super().__init__("from" if header == "From" else "to", reason.key if reason else key)
+        field_name = "to" if header.title() in RECIPIENT_HEADERS else "from"
+        super().__init__(field_name, reason.key if reason else key)
 
     def message(self, lang: str | None = None) -> str:
         """The localised explanation, naming the header (and the address and why)."""
@@ -115,7 +116,8 @@ def build_test_message(settings: MailSettings, when: datetime | None = None) -> 
     message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = SUBJECT
     message["From"] = mailbox(sender)
-    message["To"] = mailbox(check_address(settings.recipient, "to"))
+    if settings.recipient:  # none: the session reports the missing recipient
+        message["To"] = mailbox(check_address(settings.recipient, "to"))
     message["Date"] = format_datetime(when)
     message["Message-ID"] = make_msgid("crm-mail-gui", domain=sender.rpartition("@")[2])
     message["Auto-Submitted"] = "auto-generated"
@@ -141,14 +143,17 @@ def envelope(message: EmailMessage, settings: MailSettings) -> tuple[str, list[s
     """
     sender = check_address(settings.from_addr, "from")
     rebuilt = {name: _checked_groups(message, name) for name in RECIPIENT_HEADERS}
-    if "From" in message:
-        _checked_groups(message, "From", validate=False)  # the CRM's own From: readable
+    for name in dict.fromkeys(message.keys()):  # From, Reply-To, Sender...: readable at least
+        if name.title() not in RECIPIENT_HEADERS and _is_address_header(name):
+            _checked_groups(message, name, validate=False)
     recipients = [a.addr_spec for name in RECIPIENT_HEADERS for a in _addresses(rebuilt[name])]
     copy = _copy(message)  # never change the caller's message
     for name in RECIPIENT_HEADERS:
+        if name in ("To", "Cc") and rebuilt[name] and len(copy.get_all(name, [])) == 1:
+            copy.replace_header(name, rebuilt[name])  # in its place
+            continue
         del copy[name]
-    for name in ("To", "Cc"):
-        if rebuilt[name]:
+        if name in ("To", "Cc") and rebuilt[name]:
             copy[name] = rebuilt[name]
     filled_from = "From" not in copy
     if filled_from:
@@ -164,6 +169,10 @@ def envelope(message: EmailMessage, settings: MailSettings) -> tuple[str, list[s
     if filled_from:
         _verify("From", wire.get("from", []), [mailbox(sender)])
     return sender, recipients, data
+
+
+def _is_address_header(name: str) -> bool:
+    return issubclass(policy.default.header_factory[name], AddressHeader)
 
 
 def _checked_groups(message: EmailMessage, name: str, *, validate: bool = True) -> list[Group]:

@@ -25,9 +25,8 @@ MAX_ADDRESS_LENGTH = 254
 FIELDS = ("server", "user", "from", "auth", "to", "timeout", "ca_file")
 
 _ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
-_UTF8_ATEXT = re.compile(  # RFC 6531: atext plus any non-ASCII character (SMTPUTF8 mailboxes)
-    r"^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]|[^\x00-\x7f])+(?:\.(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]|[^\x00-\x7f])+)*$"
-)
+_UTF8_ATOM = r"(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]|[^\x00-\x7f])+"  # RFC 6531: atext or non-ASCII
+_UTF8_ATEXT = re.compile(rf"^{_UTF8_ATOM}(?:\.{_UTF8_ATOM})*$")  # an SMTPUTF8 dot-atom
 
 MESSAGES: dict[str, dict[str, str]] = {
     "required": {"ja": "入力してください。", "en": "This field is required."},
