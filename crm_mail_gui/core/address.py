@@ -273,9 +273,7 @@ def normalise(text: str) -> str:
     """
     folded = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
     folded = "".join(
-        ch
-        for pos, ch in enumerate(folded)
-        if ch not in JOINERS or idna.valid_contextj(folded, pos)
+        ch for pos, ch in enumerate(folded) if ch not in JOINERS or idna.valid_contextj(folded, pos)
     )
     return folded.replace("\u3002", ".").replace("\uff61", ".").strip()
 
