@@ -134,8 +134,13 @@ def test_display_host_decodes_idna() -> None:
     assert parse_server("xn--bcher-kva.example").display_host == "bücher.example"
     assert parse_server("メール.例え.jp").display_host == "メール.例え.jp"
     assert parse_server("smtp.gmail.com").display_host == "smtp.gmail.com"
-    # an ASCII "xn--" label that is not valid punycode is shown as typed, not an exception
-    assert parse_server("xn--zz.example").display_host == "xn--zz.example"
+    # IDNA 2008: ß is a letter of its own (IDNA 2003 turned faß.de into fass.de)
+    assert parse_server("ssl://faß.de").display_host == "faß.de"
+    # an ASCII "xn--" label that is not valid punycode is refused when parsed (it was stored
+    # before), and an old stored one is shown as it is, not an exception
+    with pytest.raises(AddressError):
+        parse_server("xn--zz.example")
+    assert ServerAddress(PLAIN, "xn--zz.example", 25).display_host == "xn--zz.example"
 
 
 def test_address_properties() -> None:

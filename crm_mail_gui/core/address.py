@@ -7,7 +7,10 @@ import re
 import unicodedata
 from enum import StrEnum
 
+import idna
+
 from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.records import record
 
 
@@ -22,7 +25,9 @@ class Security(StrEnum):
 DEFAULT_PORTS = {Security.SSL: 465, Security.STARTTLS: 587, Security.PLAIN: 25}
 MAX_HOST_LENGTH = 253
 MAX_INPUT_LENGTH = 300
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: part of some IDNA 2008 labels (CONTEXTJ), junk elsewhere
+_DOTS = re.compile("[.\u3002\uff0e\uff61]")  # the label separators of UTS #46
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 _SCHEME_SUGGESTIONS = {
@@ -103,8 +108,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The host name is too long (at most 253 characters).",
     },
     "idna": {
-        "ja": "国際化ドメイン名「{host}」を変換できません。",
-        "en": "The international domain name “{host}” cannot be converted.",
+        "ja": "国際化ドメイン名「{host}」は使えません: {reason}",
+        "en": "The international domain name “{host}” cannot be used: {reason}",
+    },
+    "idna_char": {
+        "ja": "ドメイン名に使えない文字 {char} が含まれています。",
+        "en": "it contains {char}, which domain names cannot contain.",
+    },
+    "idna_context": {
+        "ja": "文字 {char} はこの位置では使えません(結合子などは特定の文字の後だけに置けます)。",
+        "en": "{char} cannot be used at this position (joiners and similar marks are allowed only "
+        "after certain characters).",
+    },
+    "idna_bidi": {
+        "ja": "右から左に書く文字(アラビア文字・ヘブライ文字など)と他の文字の組み合わせが正しくありません。",
+        "en": "it mixes right-to-left letters (Arabic, Hebrew) with other characters in a way "
+        "domain names do not allow.",
+    },
+    "idna_combining": {
+        "ja": "ラベルの先頭に結合文字(濁点やアクセント記号など)は置けません。",
+        "en": "a label cannot start with a combining mark (an accent on its own).",
+    },
+    "idna_hyphen": {
+        "ja": "ラベルの先頭と末尾、3・4 文字目に「-」は置けません。",
+        "en": "a label cannot start or end with “-”, nor have “--” as its 3rd and 4th characters.",
+    },
+    "idna_label_long": {
+        "ja": "変換後のラベルが 63 文字を超えます。",
+        "en": "a label is longer than 63 characters once converted.",
+    },
+    "idna_alabel": {
+        "ja": "「xn--」で始まるラベル「{label}」が正しい Punycode ではありません。",
+        "en": "the label “{label}” starts with “xn--” but is not valid Punycode.",
+    },
+    "idna_other": {
+        "ja": "IDNA 2008 の規則に合いません。",
+        "en": "it does not follow the IDNA 2008 rules.",
     },
     "ipv4_invalid": {
         "ja": "IP アドレス「{host}」は正しくありません。",
@@ -152,9 +191,10 @@ class AddressError(ValueError):
     def message(self, lang: str | None = None) -> str:
         """Return the explanation in `lang` (default: the language in force)."""
         params = dict(self.params)
-        if "suggestion_key" in params:
-            suggestion_key = str(params.pop("suggestion_key"))
-            params["suggestion"] = tr(MESSAGES, suggestion_key, lang, **params)
+        for part in ("suggestion", "reason"):
+            if f"{part}_key" in params:
+                part_key = str(params.pop(f"{part}_key"))
+                params[part] = tr(MESSAGES, part_key, lang, **params)
         return tr(MESSAGES, self.key, lang, **params)
 
 
@@ -191,12 +231,7 @@ class ServerAddress:
     @property
     def display_host(self) -> str:
         """The host with IDNA labels decoded for people to read."""
-        if "xn--" not in self.host:
-            return self.host
-        try:
-            return self.host.encode("ascii").decode("idna")
-        except UnicodeError:
-            return self.host
+        return self.host if self.is_ipv6 else unicode_domain(self.host)
 
     @property
     def encrypted(self) -> bool:
@@ -231,21 +266,33 @@ class ServerAddress:
 
 
 def normalise(text: str) -> str:
-    """Fold what a Japanese IME types (full-width letters, digits, `：`, `／`, `。`) to ASCII."""
+    """Fold what a Japanese IME types (full-width letters, digits, `：`, `／`, `。`) to ASCII.
+
+    Invisible characters pasted along with a name are dropped; ZWJ/ZWNJ stay where IDNA 2008
+    allows them (after a virama, between joining letters), since there they change the name.
+    """
     folded = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    folded = "".join(
+        ch for pos, ch in enumerate(folded) if ch not in JOINERS or idna.valid_contextj(folded, pos)
+    )
     return folded.replace("\u3002", ".").replace("\uff61", ".").strip()
+
+
+def is_control(char: str) -> bool:
+    """True for control and format characters, except the joiners that IDNA 2008 may need."""
+    return unicodedata.category(char) in ("Cc", "Cf") and char not in JOINERS
 
 
 def parse_server(text: str) -> ServerAddress:
     """Parse a server name; raise AddressError with a clear message when it cannot be used."""
     if len(text) > MAX_INPUT_LENGTH:
         raise AddressError("too_long", limit=MAX_INPUT_LENGTH)
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text.translate(_INVISIBLE)):
+    if any(is_control(ch) for ch in text.translate(_INVISIBLE)):
         raise AddressError("control")
     folded = normalise(text)
     if not folded:
         raise AddressError("empty")
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in folded):
+    if any(is_control(ch) for ch in folded):
         raise AddressError("control")
     security, rest = _split_scheme(folded)
     if any(ch.isspace() for ch in rest):
@@ -327,20 +374,110 @@ def _check_host(host: str) -> str:
         host = host[:-1]
     if not host:
         raise AddressError("host_missing")
-    host = host.lower()
-    if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise AddressError("idna", host=host[:60]) from None
-    if len(host) > MAX_HOST_LENGTH:
-        raise AddressError("host_too_long")
     labels = host.split(".")
-    if all(label.isdigit() for label in labels) and len(labels) == 4:
+    if all(label.isdigit() and label.isascii() for label in labels) and len(labels) == 4:
         try:
             return str(ipaddress.IPv4Address(host))
         except ValueError:
             raise AddressError("ipv4_invalid", host=host) from None
-    if not all(_LABEL.match(label) for label in labels):
-        raise AddressError("host_invalid", host=host[:60])
+    return ascii_domain(host)
+
+
+def ascii_domain(name: str) -> str:
+    """The ASCII form of a domain name: IDNA 2008 with UTS #46 non-transitional processing.
+
+    `faß.de` becomes `xn--fa-hia.de` (not `fass.de`, as IDNA 2003 would have it); an `xn--`
+    label must be valid, canonical Punycode. Raises AddressError (`host_invalid`,
+    `host_too_long`, or `idna` with the reason) when the name cannot be one.
+    """
+    if len(name) > MAX_HOST_LENGTH:
+        raise AddressError("host_too_long")
+    labels = _DOTS.split(name.lower())
+    if not all(labels):
+        raise AddressError("host_invalid", host=printable(name, 60))
+    host = ".".join(_ascii_label(label, name) for label in labels)
+    if len(host) > MAX_HOST_LENGTH:
+        raise AddressError("host_too_long")
     return host
+
+
+def unicode_domain(host: str) -> str:
+    """The ASCII domain `host` with its valid `xn--` labels decoded for people to read."""
+    if "xn--" not in host:
+        return host
+    labels = host.split(".")
+    for index, label in enumerate(labels):
+        if label.startswith("xn--"):
+            try:
+                labels[index] = idna.ulabel(label)
+            except idna.IDNAError:
+                return host
+    return ".".join(labels)
+
+
+def _ascii_label(label: str, name: str) -> str:
+    if label.isascii() and not label.startswith("xn--"):
+        if not _LABEL.match(label):
+            raise AddressError("host_invalid", host=printable(name, 60))
+        return label
+    try:
+        ascii_label = idna.alabel(idna.uts46_remap(label, std3_rules=False, transitional=False))
+        if label.startswith("xn--") and idna.alabel(idna.ulabel(label)) != label.encode():
+            raise idna.IDNAError("non-canonical A-label")
+    except idna.IDNAError as error:
+        raise _idna_error(error, label, name) from None
+    text = ascii_label.decode("ascii")
+    if not _LABEL.match(text):  # UTS #46 mapping may have produced a dot or an empty label
+        raise AddressError("host_invalid", host=printable(name, 60))
+    return text
+
+
+_IDNA_REASONS = {
+    "disallowed_codepoint": "idna_char",
+    "unknown_codepoint": "idna_char",
+    "contextj": "idna_context",
+    "contexto": "idna_context",
+    "leading_combiner": "idna_combining",
+    "hyphen_start_end": "idna_hyphen",
+    "hyphen_3_4": "idna_hyphen",
+    "label_too_long": "idna_label_long",
+    "input_too_long": "idna_label_long",
+}
+
+
+def _idna_error(error: idna.IDNAError, label: str, name: str) -> AddressError:
+    """The AddressError for an `idna` failure, with a localised reason (idna's own is English)."""
+    code = str(getattr(error, "code", None) or "")  # `code` exists in idna >= 3.11
+    text = str(error)
+    if label.startswith("xn--"):
+        reason = "idna_alabel"
+    elif code.startswith("bidi") or isinstance(error, idna.IDNABidiError):
+        reason = "idna_bidi"
+    elif code in _IDNA_REASONS:
+        reason = _IDNA_REASONS[code]
+    elif isinstance(error, idna.InvalidCodepointContext):
+        reason = "idna_context"
+    elif isinstance(error, idna.InvalidCodepoint):
+        reason = "idna_char"
+    elif "too long" in text:
+        reason = "idna_label_long"
+    elif "hyphen" in text:
+        reason = "idna_hyphen"
+    elif "combining" in text:
+        reason = "idna_combining"
+    else:
+        reason = "idna_other"
+    codepoint = getattr(error, "codepoint", None)
+    if codepoint is None:
+        found = re.search(r"U\+([0-9A-Fa-f]{4,6})", text)
+        codepoint = int(found.group(1), 16) if found else None
+    char = f"U+{codepoint:04X}" if codepoint is not None else "?"
+    if codepoint is not None and unicodedata.category(chr(codepoint))[0] in "LNPS":
+        char = f"“{chr(codepoint)}” ({char})"
+    return AddressError(
+        "idna",
+        host=printable(name, 60),
+        reason_key=reason,
+        char=char,
+        label=printable(label, 60),
+    )

@@ -3,15 +3,65 @@
 from __future__ import annotations
 
 import platform
+import re
 from datetime import datetime
+from email import errors as email_errors
 from email import message_from_bytes, policy
+from email.headerregistry import Address, AddressHeader, Group
 from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses, make_msgid
+from email.utils import format_datetime, make_msgid
 
 from crm_mail_gui import __version__
-from crm_mail_gui.core.settings import MailSettings
+from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core.printable import printable
+from crm_mail_gui.core.settings import FieldError, MailSettings, check_address
 
 SUBJECT = "【CRM】送信メールサーバー テスト / CRM outgoing mail server test"
+RECIPIENT_HEADERS = ("To", "Cc", "Bcc")
+_WIRE = policy.SMTP  # how the bytes are written: 7-bit headers, CRLF
+_FOLD = re.compile(r"\r\n(?=[ \t])")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "in_header": {
+        "ja": "{header} ヘッダのアドレス「{address}」: {reason}",
+        "en": "The address “{address}” in the {header} header: {reason}",
+    },
+    "unreadable": {
+        "ja": "{header} ヘッダを安全に読めません(改行やエンコードされた文字列を含むアドレス)。",
+        "en": "The {header} header cannot be read safely (an address with a line break or an "
+        "encoded word).",
+    },
+    "mismatch": {
+        "ja": "{header} ヘッダのアドレスが送信先(エンベロープ)と一致しません。",
+        "en": "The addresses in the {header} header do not match the envelope.",
+    },
+}
+
+
+class HeaderAddressError(FieldError):
+    """An address header of a message to send that cannot be used; names the header."""
+
+    def __init__(
+        self, header: str, key: str, address: str = "", reason: FieldError | None = None
+    ) -> None:
+        self.header = header
+        self.address = printable(address, 80)
+        self.reason = reason
+        self.message_key = key
+        field_name = "to" if header.title() in RECIPIENT_HEADERS else "from"
+        super().__init__(field_name, reason.key if reason else key)
+
+    def message(self, lang: str | None = None) -> str:
+        """The localised explanation, naming the header (and the address and why)."""
+        reason = self.reason.message(lang) if self.reason else ""
+        return tr(
+            MESSAGES,
+            self.message_key,
+            lang,
+            header=self.header,
+            address=self.address,
+            reason=reason,
+        )
 
 
 def _security_text(settings: MailSettings, lang: str) -> str:
@@ -62,33 +112,125 @@ def build_test_message(settings: MailSettings, when: datetime | None = None) -> 
             f"crm-mail-gui {__version__}",
         ]
     )
+    sender = check_address(settings.from_addr, "from")
     message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = SUBJECT
-    message["From"] = settings.from_addr
-    message["To"] = settings.recipient
+    message["From"] = mailbox(sender)
+    if settings.recipient:  # none: the session reports the missing recipient
+        message["To"] = mailbox(check_address(settings.recipient, "to"))
     message["Date"] = format_datetime(when)
-    message["Message-ID"] = make_msgid("crm-mail-gui", domain=settings.from_addr.rpartition("@")[2])
+    message["Message-ID"] = make_msgid("crm-mail-gui", domain=sender.rpartition("@")[2])
     message["Auto-Submitted"] = "auto-generated"
     message["X-Mailer"] = f"crm-mail-gui {__version__}"
     message.set_content(body, charset="utf-8", cte="base64")
     return message
 
 
+def mailbox(addr_spec: str, display_name: str = "") -> Address:
+    """The header value for an address that check_address returned: built, never re-parsed."""
+    local, _, domain = addr_spec.rpartition("@")
+    return Address(display_name=display_name, username=local, domain=domain)
+
+
 def envelope(message: EmailMessage, settings: MailSettings) -> tuple[str, list[str], bytes]:
-    """Sender, recipients (To, Cc, Bcc) and the bytes to send (Bcc removed, Date/ID filled)."""
-    fields = [str(value) for name in ("To", "Cc", "Bcc") for value in message.get_all(name, [])]
-    recipients = [addr for _name, addr in getaddresses(fields) if addr]
-    missing = [name for name in ("From", "Date", "Message-ID") if name not in message]
-    if missing or "Bcc" in message:
-        message = _copy(message)  # never change the caller's message
-        if "From" in missing:
-            message["From"] = settings.from_addr
-        if "Date" in missing:
-            message["Date"] = format_datetime(datetime.now().astimezone())
-        if "Message-ID" in missing:
-            message["Message-ID"] = make_msgid(domain=settings.from_addr.rpartition("@")[2])
-        del message["Bcc"]
-    return settings.from_addr, recipients, message.as_bytes(policy=policy.SMTP)
+    """Sender, recipients (To, Cc, Bcc) and the bytes to send (Bcc removed, Date/ID filled).
+
+    Header and envelope agree by construction: every address in To/Cc/Bcc is validated like the
+    settings' fields and To/Cc are rewritten from the validated addresses (display names kept,
+    domains in IDNA form); a From filled in here is the MAIL FROM address. The bytes are then
+    read back, and any header that a mail program would read differently is refused.
+    Raises FieldError (HeaderAddressError for the message's own headers).
+    """
+    sender = check_address(settings.from_addr, "from")
+    rebuilt = {name: _checked_groups(message, name) for name in RECIPIENT_HEADERS}
+    for name in dict.fromkeys(message.keys()):  # From, Reply-To, Sender...: readable at least
+        if name.title() not in RECIPIENT_HEADERS and _is_address_header(name):
+            _checked_groups(message, name, validate=False)
+    recipients = [a.addr_spec for name in RECIPIENT_HEADERS for a in _addresses(rebuilt[name])]
+    copy = _copy(message)  # never change the caller's message
+    for name in RECIPIENT_HEADERS:
+        if name in ("To", "Cc") and rebuilt[name] and len(copy.get_all(name, [])) == 1:
+            copy.replace_header(name, rebuilt[name])  # in its place
+            continue
+        del copy[name]
+        if name in ("To", "Cc") and rebuilt[name]:
+            copy[name] = rebuilt[name]
+    filled_from = "From" not in copy
+    if filled_from:
+        copy["From"] = mailbox(sender)
+    if "Date" not in copy:
+        copy["Date"] = format_datetime(datetime.now().astimezone())
+    if "Message-ID" not in copy:
+        copy["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
+    data = copy.as_bytes(policy=_WIRE)
+    wire = _wire_headers(data)
+    for name in ("To", "Cc"):
+        _verify(name, wire.get(name.lower(), []), _addresses(rebuilt[name]))
+    if filled_from:
+        _verify("From", wire.get("from", []), [mailbox(sender)])
+    return sender, recipients, data
+
+
+def _is_address_header(name: str) -> bool:
+    return issubclass(policy.default.header_factory[name], AddressHeader)
+
+
+def _checked_groups(message: EmailMessage, name: str, *, validate: bool = True) -> list[Group]:
+    """The groups of every `name` header, each address validated (a Group per bare address)."""
+    try:
+        headers = message.get_all(name, [])
+        groups = [group for header in headers for group in header.groups]
+    except (ValueError, TypeError, AttributeError, IndexError, email_errors.MessageError):
+        raise HeaderAddressError(name, "unreadable") from None
+    if not validate:
+        return groups
+    checked = []
+    for group in groups:
+        addresses = []
+        for address in group.addresses:
+            written = _utf8(f"{address.username}@{address.domain}")
+            try:
+                addr_spec = check_address(written, "to", utf8_local=_WIRE.utf8)
+            except FieldError as error:
+                raise HeaderAddressError(name, "in_header", written, error) from None
+            addresses.append(mailbox(addr_spec, _utf8(address.display_name)))
+        name_text = None if group.display_name is None else _utf8(group.display_name)
+        checked.append(Group(name_text, addresses))
+    return checked
+
+
+def _utf8(text: str) -> str:
+    """Header text parsed from raw 8-bit bytes (surrogate escapes) as UTF-8, when it is UTF-8."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
+def _addresses(groups: list[Group]) -> list[Address]:
+    return [address for group in groups for address in group.addresses]
+
+
+def _wire_headers(data: bytes) -> dict[str, list[str]]:
+    """The header fields of `data` as written (unfolded, not decoded), by lower-case name."""
+    head = data.split(b"\r\n\r\n", 1)[0].decode("utf-8", "surrogateescape")
+    fields: dict[str, list[str]] = {}
+    for line in _FOLD.sub("", head).split("\r\n"):
+        name, _, value = line.partition(":")
+        fields.setdefault(name.strip().lower(), []).append(value.strip())
+    return fields
+
+
+def _verify(name: str, written: list[str], expected: list[Address]) -> None:
+    """Refuse unless the header as written names exactly the expected addr-specs, verbatim."""
+    specs = [address.addr_spec for address in expected]
+    try:
+        read = [a.addr_spec for raw in written for a in _WIRE.header_factory(name, raw).addresses]
+    except (ValueError, TypeError, IndexError, email_errors.MessageError):
+        read = None
+    raw = " ".join(written)
+    if read != specs or not all(spec in raw for spec in specs):
+        raise HeaderAddressError(name, "mismatch")
 
 
 def _copy(message: EmailMessage) -> EmailMessage:

@@ -6,8 +6,16 @@ import functools
 import os
 import re
 import unicodedata
+from email import errors as email_errors
+from email import policy
 
-from crm_mail_gui.core.address import AddressError, ServerAddress, parse_server
+from crm_mail_gui.core.address import (
+    JOINERS,
+    AddressError,
+    ServerAddress,
+    ascii_domain,
+    parse_server,
+)
 from crm_mail_gui.core.i18n import tr
 from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.records import asdict, field, record, replace
@@ -24,7 +32,8 @@ _ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?
 _PEM_CERTIFICATE = re.compile(
     rb"-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\s]*?-----END CERTIFICATE-----"
 )
-_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_UTF8_ATOM = r"(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]|[^\x00-\x7f])+"  # RFC 6531: atext or non-ASCII
+_UTF8_ATEXT = re.compile(rf"^{_UTF8_ATOM}(?:\.{_UTF8_ATOM})*$")  # an SMTPUTF8 dot-atom
 
 MESSAGES: dict[str, dict[str, str]] = {
     "required": {"ja": "入力してください。", "en": "This field is required."},
@@ -63,6 +72,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "address_domain": {
         "ja": "「@」より後のドメイン名が正しくありません。",
         "en": "The domain after “@” is not valid.",
+    },
+    "address_encoded_word": {
+        "ja": "メールアドレスに「=?」(エンコードされた文字列)は使えません。"
+        "メール中ではアドレスの読み方が変わってしまいます。",
+        "en": "An address cannot contain “=?” (an encoded word): mail programs would decode it "
+        "into a different address.",
+    },
+    "address_ambiguous": {
+        "ja": "このメールアドレスはメールソフトによって別のアドレスとして読まれる可能性があります。",
+        "en": "Mail programs could read this address as a different one.",
     },
     "timeout_number": {
         "ja": "タイムアウトは秒数で入力してください。",
@@ -142,11 +161,11 @@ class FieldError(ValueError):
 
 
 class AddressFieldError(FieldError):
-    """A server-name error reported as a field error."""
+    """A server-name (or address-domain) error reported as a field error."""
 
-    def __init__(self, error: AddressError) -> None:
+    def __init__(self, error: AddressError, field_name: str = "server") -> None:
         self.address_error = error
-        super().__init__("server", error.key, **error.params)
+        super().__init__(field_name, error.key, **error.params)
 
     def message(self, lang: str | None = None) -> str:
         """The server-name explanation."""
@@ -218,8 +237,9 @@ class MailSettings:
         return data
 
 
-def _check_text(name: str, value: str, limit: int) -> str:
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):  # Cs: lone surrogate
+def _check_text(name: str, value: str, limit: int, allowed: str = "") -> str:
+    # Cs: a lone surrogate cannot be encoded anywhere it would go
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in allowed for ch in value):
         raise FieldError(name, "control")
     value = value.strip()
     if len(value) > limit:
@@ -227,13 +247,22 @@ def _check_text(name: str, value: str, limit: int) -> str:
     return value
 
 
-def check_address(value: str, name: str = "from", *, required: bool = True) -> str:
-    """Validate one bare mail address (no display name); return it with an IDNA domain."""
-    value = _check_text(name, unicodedata.normalize("NFKC", value), MAX_ADDRESS_LENGTH)
+def check_address(
+    value: str, name: str = "from", *, required: bool = True, utf8_local: bool = False
+) -> str:
+    """Validate one bare mail address (no display name); return it with an IDNA domain.
+
+    The result is a dot-atom addr-spec that the email package reads back as exactly itself, so a
+    header built from it and the envelope (MAIL FROM / RCPT TO) name the same mailbox. With
+    `utf8_local`, the part before "@" may hold non-ASCII characters (an SMTPUTF8 mailbox).
+    """
+    value = _check_text(name, unicodedata.normalize("NFKC", value), MAX_ADDRESS_LENGTH, JOINERS)
     if not value:
         if required:
             raise FieldError(name, "required")
         return ""
+    if "=?" in value:
+        raise FieldError(name, "address_encoded_word")
     if any(ch in value for ch in '<>",;()[]\\:'):
         raise FieldError(name, "address_display_name")
     if any(ch.isspace() for ch in value):
@@ -241,18 +270,49 @@ def check_address(value: str, name: str = "from", *, required: bool = True) -> s
     local, at, domain = value.rpartition("@")
     if not at or not local or not domain:
         raise FieldError(name, "address_no_at")
-    if not local.isascii():
+    if not utf8_local and not local.isascii():
         raise FieldError(name, "address_local_non_ascii")
-    if len(local) > 64 or not _ATEXT.match(local):
+    if len(local) > 64 or not (_UTF8_ATEXT if utf8_local else _ATEXT).match(local):
         raise FieldError(name, "address_local")
-    domain = domain.rstrip(".").lower()
+    if any(ch in JOINERS for ch in local):
+        raise FieldError(name, "control")
     try:
-        domain = domain.encode("idna").decode("ascii") if not domain.isascii() else domain
-    except UnicodeError:
+        domain = ascii_domain(domain[:-1] if domain.endswith(".") else domain)
+    except AddressError as error:
+        if error.key == "idna":
+            raise AddressFieldError(error, name) from None
         raise FieldError(name, "address_domain") from None
-    if not domain or not all(_LABEL.match(label) for label in domain.split(".")):
-        raise FieldError(name, "address_domain")
-    return f"{local}@{domain}"
+    address = f"{local}@{domain}"
+    if len(address) > MAX_ADDRESS_LENGTH:
+        raise FieldError(name, "too_long", limit=MAX_ADDRESS_LENGTH)
+    if not reads_back(address):
+        raise FieldError(name, "address_ambiguous")
+    return address
+
+
+def reads_back(addr_spec: str) -> bool:
+    """True if the email package parses `addr_spec` as one bare address equal to it.
+
+    This is the guard behind "header and envelope agree": anything the email package would
+    decode, unquote, strip or split (encoded words, comments, quotes, groups, angle brackets,
+    several "@") makes the header name another mailbox than MAIL FROM / RCPT TO.
+    """
+    try:
+        header = policy.default.header_factory("To", addr_spec)
+        groups, addresses = header.groups, header.addresses
+    except (ValueError, TypeError, IndexError, email_errors.MessageError):
+        return False
+    defects = [d for d in header.defects if not isinstance(d, email_errors.NonASCIILocalPartDefect)]
+    return (
+        not defects
+        and len(groups) == 1
+        and groups[0].display_name is None
+        and len(addresses) == 1
+        and addresses[0].display_name == ""
+        and addresses[0].addr_spec == addr_spec
+        and f"{addresses[0].username}@{addresses[0].domain}" == addr_spec  # not quoted
+        and str(header) == addr_spec
+    )
 
 
 def check_user(value: str, auth: bool) -> str:
