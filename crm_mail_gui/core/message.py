@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import platform
+from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
 
 from crm_mail_gui import __version__
+from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.settings import MailSettings
 
 SUBJECT = "【CRM】送信メールサーバー テスト / CRM outgoing mail server test"
@@ -74,8 +76,13 @@ def build_test_message(settings: MailSettings, when: datetime | None = None) -> 
     return message
 
 
-def envelope(message: EmailMessage, settings: MailSettings) -> tuple[str, list[str], bytes]:
-    """Sender, recipients (To, Cc, Bcc) and the bytes to send (Bcc removed, Date/ID filled)."""
+def envelope(
+    message: EmailMessage, settings: MailSettings, *, utf8: bool = False
+) -> tuple[str, list[str], bytes]:
+    """Sender, recipients (To, Cc, Bcc) and the bytes to send (Bcc removed, Date/ID filled).
+
+    With `utf8` the headers are written as raw UTF-8 (RFC 6532, for an SMTPUTF8 session).
+    """
     fields = [str(value) for name in ("To", "Cc", "Bcc") for value in message.get_all(name, [])]
     recipients = [addr for _name, addr in getaddresses(fields) if addr]
     missing = [name for name in ("From", "Date", "Message-ID") if name not in message]
@@ -88,7 +95,87 @@ def envelope(message: EmailMessage, settings: MailSettings) -> tuple[str, list[s
         if "Message-ID" in missing:
             message["Message-ID"] = make_msgid(domain=settings.from_addr.rpartition("@")[2])
         del message["Bcc"]
-    return settings.from_addr, recipients, message.as_bytes(policy=policy.SMTP)
+    wire_policy = policy.SMTPUTF8 if utf8 else policy.SMTP
+    return settings.from_addr, recipients, message.as_bytes(policy=wire_policy)
+
+
+class MessageInvalid(ValueError):
+    """The message cannot be sent as it is; the text says what is wrong (safe to print)."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What one SMTP transaction sends, and which extensions it needs (RFC 6531, RFC 6152)."""
+
+    sender: str
+    recipients: list[str]
+    data: bytes
+    smtputf8: bool  # an address is not ASCII: MAIL FROM needs SMTPUTF8
+    eight_bit: bool  # the data has bytes >= 0x80: MAIL FROM needs BODY=8BITMIME
+
+    @property
+    def utf8_addresses(self) -> list[str]:
+        """The addresses that need SMTPUTF8."""
+        return [a for a in [self.sender, *self.recipients] if not a.isascii()]
+
+
+MAX_ADDRESS = 254  # RFC 5321 path limit less the angle brackets
+
+
+def prepare(message: object, settings: MailSettings) -> Envelope:
+    """The checked envelope of `message`; raise MessageInvalid instead of anything else."""
+    if not isinstance(message, EmailMessage):
+        raise MessageInvalid(f"not an email.message.EmailMessage: {type(message).__name__}")
+    try:
+        sender, recipients, data = envelope(message, settings)
+        recipients = list(dict.fromkeys(recipients))  # To and Cc naming one address: one RCPT
+        for address in (sender, *recipients):
+            _check_address(address)
+        utf8 = not all(a.isascii() for a in (sender, *recipients, *_header_addresses(message)))
+        if utf8:
+            data = envelope(message, settings, utf8=True)[2]
+    except MessageInvalid:
+        raise
+    except Exception as error:  # the email package raises many kinds on a broken message
+        raise MessageInvalid(printable(f"{type(error).__name__}: {error}", 300)) from None
+    eight_bit = not data.isascii()
+    return Envelope(sender, recipients, data, utf8, eight_bit)
+
+
+def _header_addresses(message: EmailMessage) -> list[str]:
+    names = ("From", "Sender", "Reply-To", "To", "Cc")
+    fields = [str(value) for name in names for value in message.get_all(name, [])]
+    return [addr for _name, addr in getaddresses(fields) if addr]
+
+
+def _check_address(address: str) -> None:
+    """An address that fits in `MAIL FROM:<...>` / `RCPT TO:<...>` as one token, or raise."""
+    shown = printable(address, 80)
+    if len(address) > MAX_ADDRESS:
+        raise MessageInvalid(f"address longer than {MAX_ADDRESS} characters: {shown}")
+    if any(ord(c) < 0x21 or ord(c) == 0x7F or c in "<>" for c in address):
+        raise MessageInvalid(f"space, control character or angle bracket in address: {shown}")
+    try:
+        address.encode("utf-8")
+    except UnicodeEncodeError:
+        raise MessageInvalid(f"address is not valid Unicode: {shown}") from None
+    if "@" not in address.strip("@") and address.lower() != "postmaster":
+        raise MessageInvalid(f"not a mail address: {shown}")
+
+
+def seven_bit(data: bytes) -> bytes | None:
+    """`data` with 8-bit text parts re-encoded (base64/QP) for a server without 8BITMIME, or None.
+
+    None when the message cannot be made 7-bit (raw 8-bit headers, 8-bit parts without a charset).
+    """
+    try:
+        parsed = message_from_bytes(data, policy=policy.SMTP)
+        result = parsed.as_bytes(policy=policy.SMTP.clone(cte_type="7bit"))
+    except Exception:  # a message the email package cannot re-encode stays 8-bit
+        return None
+    if not result.isascii() or b"unknown-8bit" in result:
+        return None
+    return result
 
 
 def _copy(message: EmailMessage) -> EmailMessage:
