@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from typing import TYPE_CHECKING
 
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
@@ -38,6 +38,9 @@ def send(
     mail; kind SIGN_IN_REQUIRED when the OAuth2 sign-in must be renewed; kind INVALID_INPUT for a
     message that cannot be sent as it is.
     """
+    if not isinstance(message, Message):  # None would send the test mail
+        detail = f"not an email.message.EmailMessage: {type(message).__name__}"
+        raise DeliveryError(Failure(Kind.INVALID_INPUT, Step.DATA, detail=detail))
     try:
         store = Store(config_dir)
         loaded = store.load()

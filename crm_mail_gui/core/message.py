@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import platform
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.utils import format_datetime, getaddresses, make_msgid
 
 from crm_mail_gui import __version__
@@ -87,7 +88,7 @@ def envelope(
     recipients = [addr for _name, addr in getaddresses(fields) if addr]
     missing = [name for name in ("From", "Date", "Message-ID") if name not in message]
     if missing or "Bcc" in message:
-        message = _copy(message)  # never change the caller's message
+        message = _copy(message, utf8)  # never change the caller's message
         if "From" in missing:
             message["From"] = settings.from_addr
         if "Date" in missing:
@@ -124,9 +125,10 @@ MAX_ADDRESS = 254  # RFC 5321 path limit less the angle brackets
 
 def prepare(message: object, settings: MailSettings) -> Envelope:
     """The checked envelope of `message`; raise MessageInvalid instead of anything else."""
-    if not isinstance(message, EmailMessage):
+    if not isinstance(message, Message):
         raise MessageInvalid(f"not an email.message.EmailMessage: {type(message).__name__}")
     try:
+        _check_headers(message)
         sender, recipients, data = envelope(message, settings)
         recipients = list(dict.fromkeys(recipients))  # To and Cc naming one address: one RCPT
         for address in (sender, *recipients):
@@ -136,16 +138,34 @@ def prepare(message: object, settings: MailSettings) -> Envelope:
             data = envelope(message, settings, utf8=True)[2]
     except MessageInvalid:
         raise
+    except UnicodeError as error:
+        detail = printable(f"{type(error).__name__}: {error}", 300)
+        raise MessageInvalid(f"text that is not valid Unicode ({detail})") from None
     except Exception as error:  # the email package raises many kinds on a broken message
         raise MessageInvalid(printable(f"{type(error).__name__}: {error}", 300)) from None
     eight_bit = not data.isascii()
     return Envelope(sender, recipients, data, utf8, eight_bit)
 
 
-def _header_addresses(message: EmailMessage) -> list[str]:
+def _header_addresses(message: Message) -> list[str]:
     names = ("From", "Sender", "Reply-To", "To", "Cc")
     fields = [str(value) for name in names for value in message.get_all(name, [])]
     return [addr for _name, addr in getaddresses(fields) if addr]
+
+
+_BARE_LINE_BREAK = re.compile(r"\r|\n(?![ \t])")  # after CRLF -> LF: not a folding break
+_FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 ftext
+_QUOTED_LOCAL = re.compile(r'"(?:[ !#-\[\]-~\x80-\U0010ffff]|\\[ -~])*"@')
+
+
+def _check_headers(message: Message) -> None:
+    """Refuse header names and values that would end the header or start another one."""
+    for name, value in message.raw_items():
+        if not _FIELD_NAME.fullmatch(name):
+            raise MessageInvalid(f"not a valid header name: {printable(name, 80)}")
+        text = str(value)
+        if "\0" in text or _BARE_LINE_BREAK.search(text.replace("\r\n", "\n")):
+            raise MessageInvalid(f"line break or NUL inside the {printable(name, 80)} header")
 
 
 def _check_address(address: str) -> None:
@@ -153,7 +173,9 @@ def _check_address(address: str) -> None:
     shown = printable(address, 80)
     if len(address) > MAX_ADDRESS:
         raise MessageInvalid(f"address longer than {MAX_ADDRESS} characters: {shown}")
-    if any(ord(c) < 0x21 or ord(c) == 0x7F or c in "<>" for c in address):
+    quoted = _QUOTED_LOCAL.match(address)  # "john doe"@example.com may hold spaces
+    rest = address[quoted.end() - 1 :] if quoted else address
+    if any(ord(c) < 0x21 or ord(c) == 0x7F or c in "<>" for c in rest):
         raise MessageInvalid(f"space, control character or angle bracket in address: {shown}")
     try:
         address.encode("utf-8")
@@ -169,7 +191,7 @@ def seven_bit(data: bytes) -> bytes | None:
     None when the message cannot be made 7-bit (raw 8-bit headers, 8-bit parts without a charset).
     """
     try:
-        parsed = message_from_bytes(data, policy=policy.SMTP)
+        parsed = message_from_bytes(data.replace(b"\r\n", b"\n"), policy=policy.SMTP)
         result = parsed.as_bytes(policy=policy.SMTP.clone(cte_type="7bit"))
     except Exception:  # a message the email package cannot re-encode stays 8-bit
         return None
@@ -178,8 +200,9 @@ def seven_bit(data: bytes) -> bytes | None:
     return result
 
 
-def _copy(message: EmailMessage) -> EmailMessage:
-    return message_from_bytes(message.as_bytes(policy=policy.SMTP), policy=policy.SMTP)  # type: ignore[return-value]
+def _copy(message: EmailMessage, utf8: bool = False) -> EmailMessage:
+    wire_policy = policy.SMTPUTF8 if utf8 else policy.SMTP  # UTF-8 headers survive the copy
+    return message_from_bytes(message.as_bytes(policy=wire_policy), policy=wire_policy)  # type: ignore[return-value]
 
 
 def dot_stuff(data: bytes) -> bytes:
