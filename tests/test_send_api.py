@@ -424,3 +424,15 @@ def test_readme_send_example_handles_partial_delivery(
     assert server.messages[0].rcpt_tos == ["a@example.org"]
     assert "not sent to b@example.org: 452" in caplog.text  # the example logs what was refused
     assert namespace["retry_later"] == ["b@example.org"]
+
+
+@pytest.mark.parametrize("kind", ["sign_in_again", "not_signed_in", "server_error"])
+def test_an_oauth_problem_becomes_a_delivery_failure(kind: str) -> None:
+    from crm_mail_gui.core.api import sign_in_failure
+    from crm_mail_gui.core.oauth import OAuthError
+
+    failure = sign_in_failure(OAuthError(kind, "\x1b]0;FAKE\x07revoked\u202e"))
+    expected = Kind.SIGN_IN_REQUIRED if kind != "server_error" else Kind.AUTH_FAILED
+    assert failure.kind is expected and failure.step is Step.AUTH and failure.fix == "sign_in"
+    text = failure.describe("en") + failure.describe("ja")
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
