@@ -246,6 +246,22 @@ def test_smtputf8_not_offered_refuses_before_the_transaction(
     assert mail_from_lines(fault) == [] and fault.messages == []
 
 
+def test_a_non_ascii_header_address_also_needs_smtputf8(certs: TestCerts) -> None:
+    message = message_to("a@example.org")
+    message.replace_header("From", "営業 <営業@例え.jp>")
+    with AioSMTPServer(certs, mode="plain", users=None, smtputf8=False) as server:
+        with pytest.raises(DeliveryError) as info:
+            deliver(plain_settings(server.port), None, message)
+        assert server.messages == []
+    assert info.value.failure.hint_key == "smtputf8_missing"
+    assert "営業@例え.jp" in info.value.failure.hint("ja")
+    with AioSMTPServer(certs, mode="plain", users=None) as server:
+        deliver(plain_settings(server.port), None, message)
+        [received] = server.messages
+    assert received.mail_from == SENDER and "SMTPUTF8" in received.mail_options
+    assert received.message["From"] == "営業 <営業@例え.jp>"
+
+
 def test_8bit_body_is_declared_when_8bitmime_is_offered(fault_server: FaultFactory) -> None:
     server = fault_server("ok", tls="none")
     deliver(plain_settings(server.port), None, message_to("a@example.org"))

@@ -111,13 +111,13 @@ class Envelope:
     sender: str
     recipients: list[str]
     data: bytes
-    smtputf8: bool  # an address is not ASCII: MAIL FROM needs SMTPUTF8
     eight_bit: bool  # the data has bytes >= 0x80: MAIL FROM needs BODY=8BITMIME
+    utf8_addresses: tuple[str, ...] = ()  # envelope or header addresses that are not ASCII
 
     @property
-    def utf8_addresses(self) -> list[str]:
-        """The addresses that need SMTPUTF8."""
-        return [a for a in [self.sender, *self.recipients] if not a.isascii()]
+    def smtputf8(self) -> bool:
+        """True when an address is not ASCII: MAIL FROM needs SMTPUTF8 (RFC 6531)."""
+        return bool(self.utf8_addresses)
 
 
 MAX_ADDRESS = 254  # RFC 5321 path limit less the angle brackets
@@ -133,7 +133,8 @@ def prepare(message: object, settings: MailSettings) -> Envelope:
         recipients = list(dict.fromkeys(recipients))  # To and Cc naming one address: one RCPT
         for address in (sender, *recipients):
             _check_address(address)
-        utf8 = not all(a.isascii() for a in (sender, *recipients, *_header_addresses(message)))
+        everyone = (sender, *recipients, *_header_addresses(message))
+        utf8 = tuple(dict.fromkeys(a for a in everyone if not a.isascii()))
         if utf8:
             data = envelope(message, settings, utf8=True)[2]
     except MessageInvalid:
@@ -143,8 +144,7 @@ def prepare(message: object, settings: MailSettings) -> Envelope:
         raise MessageInvalid(f"text that is not valid Unicode ({detail})") from None
     except Exception as error:  # the email package raises many kinds on a broken message
         raise MessageInvalid(printable(f"{type(error).__name__}: {error}", 300)) from None
-    eight_bit = not data.isascii()
-    return Envelope(sender, recipients, data, utf8, eight_bit)
+    return Envelope(sender, recipients, data, not data.isascii(), utf8)
 
 
 def _header_addresses(message: Message) -> list[str]:
