@@ -86,6 +86,7 @@ def test_452_after_100_recipients_raises_partial_delivery_with_both_lists(
     assert failure.code == 452
     assert "100 of 150" in failure.message("en") and "150 件中 100 件" in failure.message("ja")
     assert "user100@example.org" in failure.hint("en") and "4xx" in failure.hint("ja")
+    assert "user119@example.org (+30)" in failure.hint("en")  # a long list is cut
     [record] = [r for r in caplog.records if "Partial delivery" in r.getMessage()]
     assert record.levelno == logging.WARNING
     text = record.getMessage()

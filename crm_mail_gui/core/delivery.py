@@ -225,7 +225,7 @@ class _Session:
         self.step = Step.RCPT
         first_code, first_text = next(iter(outcome.refused.values()))
         listed = {
-            key: ", ".join(printable(rcpt, 100) for rcpt in group) or "-"
+            key: _listing(list(group))
             for key, group in (
                 ("temporary", outcome.temporarily_refused),
                 ("permanent", outcome.permanently_refused),
@@ -581,6 +581,13 @@ class _Session:
             fix="switch_server" if suggestion else None,
             fields=("server",),
         )
+
+
+def _listing(addresses: list[str], limit: int = LOGGED_REFUSALS) -> str:
+    """Addresses for a message, escaped: at most `limit`, then how many more."""
+    shown = ", ".join(printable(address, 100) for address in addresses[:limit]) or "-"
+    more = len(addresses) - limit
+    return f"{shown} (+{more})" if more > 0 else shown
 
 
 def xoauth2_string(user: str, access_token: str) -> str:
