@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from smtp_servers import HOST, AioSMTPServer, FaultServer, TestCerts
 
 from crm_mail_gui.core import PartialDelivery as ExportedPartialDelivery
@@ -20,6 +22,7 @@ from crm_mail_gui.core import send as core_send
 from crm_mail_gui.core.api import send
 from crm_mail_gui.core.delivery import Outcome, PartialDelivery, deliver
 from crm_mail_gui.core.errors import DeliveryError, Kind, Step
+from crm_mail_gui.core.message import MessageInvalid, prepare
 from crm_mail_gui.core.settings import MailSettings, build_settings
 from crm_mail_gui.core.store import Store
 
@@ -453,3 +456,41 @@ def test_an_oauth_problem_becomes_a_delivery_failure(kind: str) -> None:
     assert failure.kind is expected and failure.step is Step.AUTH and failure.fix == "sign_in"
     text = failure.describe("en") + failure.describe("ja")
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+
+
+# --------------------------------------------------------------------------- property
+
+
+HEADER_TEXT = st.text(
+    alphabet=st.characters(codec=None, exclude_categories=()), max_size=40
+) | st.sampled_from(["a@example.org", "x\ud800@example.org", "用户@例子.广告", "=?utf-8?q?a?=@b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["To", "Cc", "Bcc", "From", "Subject", "X-Note"]), HEADER_TEXT),
+    st.text(max_size=60),
+)
+def test_prepare_returns_a_sendable_envelope_or_message_invalid(
+    headers: dict[str, str], body: str
+) -> None:
+    settings_ = build_settings(
+        {"server": "127.0.0.1:25", "from": SENDER, "to": "a@example.org", "auth": False}
+    )
+    message = EmailMessage()
+    for name, value in headers.items():
+        message.set_raw(name, value)
+    message.set_payload(body)
+    try:
+        env = prepare(message, settings_)
+    except MessageInvalid as error:
+        assert str(error).isprintable()
+        return
+    for address in (env.sender, *env.recipients):
+        address.encode("utf-8")
+        assert "\r" not in address and "\n" not in address and "\0" not in address
+        assert "<" not in address and ">" not in address
+    assert isinstance(env.data, bytes) and env.eight_bit == (not env.data.isascii())
+    assert env.smtputf8 == any(not a.isascii() for a in env.utf8_addresses) and (
+        env.smtputf8 or all(a.isascii() for a in env.recipients)
+    )
