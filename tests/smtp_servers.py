@@ -10,6 +10,7 @@ import re
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -71,6 +72,7 @@ class Received:
     rcpt_tos: list[str]
     data: bytes
     auth_login: str | None = None
+    mail_options: list[str] = field(default_factory=list)  # MAIL FROM parameters (aiosmtpd)
     message: EmailMessage = field(init=False)
 
     def __post_init__(self) -> None:
@@ -124,6 +126,7 @@ class _Handler:
         login = session.login_data.decode() if session.login_data else None
         data = envelope.original_content or b""
         received = Received(envelope.mail_from or "", list(envelope.rcpt_tos), data, login)
+        received.mail_options = list(envelope.mail_options)
         self.server.messages.append(received)
         return "250 2.0.0 OK"
 
@@ -148,6 +151,8 @@ class AioSMTPServer:
         certs: TestCerts | None = None,
         mode: str = "ssl",
         users: dict[str, str] | None = None,
+        *,
+        smtputf8: bool = True,
     ) -> None:
         if mode not in ("ssl", "starttls", "plain"):
             raise ValueError(f"unknown mode {mode!r}")
@@ -158,6 +163,8 @@ class AioSMTPServer:
         self.auth_attempts: list[tuple[str, str]] = []
         handler = _Handler(self)
         kwargs: dict[str, Any] = {"auth_require_tls": mode == "starttls"}
+        # SMTPUTF8 (RFC 6531) is offered unless smtputf8=False; 8BITMIME always
+        kwargs["enable_SMTPUTF8"] = smtputf8
         if users is not None:
             kwargs.update(auth_required=True, authenticator=handler.authenticate)
         if mode == "ssl":
@@ -221,6 +228,12 @@ FAULTS: dict[str, dict[str, Any]] = {
     "data554": {"replies": {"DATA_END": "554 5.6.0 Message rejected"}},
     "drop_in_data": {},
     "slow": {"delay": 0.5},
+    # RCPT: 452 after the first `rcpt_limit` recipients (like Postfix's smtpd_recipient_limit)
+    "rcpt_limit": {"rcpt_limit": 100},
+    # DATA: reads the content `read_chunk` bytes per `read_pause` s (small receive buffer)
+    "slow_reader": {"read_chunk": 65536, "read_pause": 0.01, "rcvbuf": 65536},
+    # DATA: answers 354, then never reads again
+    "stall_in_data": {"rcvbuf": 65536},
 }
 DEFAULT_EXTENSIONS = ["SIZE 35882577", "8BITMIME", "ENHANCEDSTATUSCODES", "AUTH PLAIN LOGIN"]
 _PRE_TLS_OK = {"EHLO", "HELO", "STARTTLS", "NOOP", "RSET", "QUIT"}
@@ -233,7 +246,9 @@ class FaultServer:
     ``replies`` maps a verb ("GREETING", "EHLO", "AUTH", "MAIL", "RCPT", "DATA", "DATA_END", ...)
     to a reply text (lines separated by "\\n"); ``extensions`` are the EHLO keywords (STARTTLS is
     added while TLS is still possible); ``users`` checks AUTH (None: any credentials pass);
-    ``delay`` seconds before every reply; ``timeout`` per client socket.
+    ``delay`` seconds before every reply; ``timeout`` per client socket. ``rcpt_limit`` recipients
+    are taken, later ones get 452; ``refuse`` maps a recipient to its RCPT reply; ``read_chunk`` /
+    ``read_pause`` throttle reading the DATA content; ``rcvbuf`` is the sockets' SO_RCVBUF.
     """
 
     def __init__(
@@ -248,6 +263,11 @@ class FaultServer:
         extensions: list[str] | None = None,
         delay: float | None = None,
         timeout: float = 10.0,
+        rcpt_limit: int | None = None,
+        refuse: dict[str, str] | None = None,
+        read_chunk: int | None = None,
+        read_pause: float | None = None,
+        rcvbuf: int | None = None,
     ) -> None:
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
@@ -262,6 +282,13 @@ class FaultServer:
             extensions if extensions is not None else preset.get("extensions", DEFAULT_EXTENSIONS)
         )
         self.delay = preset.get("delay", 0.0) if delay is None else delay
+        self.rcpt_limit = preset.get("rcpt_limit") if rcpt_limit is None else rcpt_limit
+        self.refuse = dict(refuse or {})
+        self.read_chunk = read_chunk or preset.get("read_chunk", 65536)
+        self.read_pause = preset.get("read_pause", 0.0) if read_pause is None else read_pause
+        self.rcvbuf = rcvbuf or preset.get("rcvbuf")
+        self.data_bytes = 0  # bytes of DATA content read so far (all connections)
+        self.data_started: float | None = None  # stall_in_data: when 354 went out
         self.timeout = timeout
         self.context: ssl.SSLContext | None = None
         if self.tls != "none":
@@ -289,6 +316,8 @@ class FaultServer:
 
     def start(self) -> Self:
         self._listener = socket.create_server((HOST, 0))
+        if self.rcvbuf:  # accepted sockets inherit it
+            self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.rcvbuf)
         self._listener.settimeout(0.05)
         self.port = self._listener.getsockname()[1]
         self._acceptor = threading.Thread(target=self._accept_loop, daemon=True)
@@ -356,6 +385,7 @@ class _FaultSession:
     def __init__(self, server: FaultServer, sock: socket.socket) -> None:
         self.srv, self.sock, self.buf = server, sock, b""
         self.secure = False
+        self.in_data = False
         self.login: str | None = None
         self.mail_from: str | None = None
         self.rcpt_tos: list[str] = []
@@ -372,10 +402,14 @@ class _FaultSession:
 
     def readline(self) -> str | None:
         while b"\n" not in self.buf:
-            chunk = self.sock.recv(65536)
+            chunk = self.sock.recv(self.srv.read_chunk if self.in_data else 65536)
             if not chunk:
                 return None
             self.buf += chunk
+            if self.in_data:
+                self.srv.data_bytes += len(chunk)
+                if self.srv.read_pause and self.srv._stop.wait(self.srv.read_pause):
+                    return None
         raw, _, self.buf = self.buf.partition(b"\n")
         line = raw.rstrip(b"\r").decode("utf-8", "replace")
         self.srv.lines.append(line)
@@ -477,6 +511,11 @@ class _FaultSession:
         self.respond("MAIL", "250 2.1.0 OK")
 
     def do_RCPT(self, arg: str) -> None:
+        address = _address(arg)
+        if address in self.srv.refuse:
+            return self.reply(self.srv.refuse[address])
+        if self.srv.rcpt_limit is not None and len(self.rcpt_tos) >= self.srv.rcpt_limit:
+            return self.reply("452 4.5.3 Error: too many recipients")
         if "RCPT" not in self.srv.replies:
             self.rcpt_tos.append(_address(arg))
         self.respond("RCPT", "250 2.1.5 OK")
@@ -485,6 +524,11 @@ class _FaultSession:
         if self.mail_from is None or not self.rcpt_tos:
             return self.reply("503 5.5.1 Need MAIL and RCPT first")
         self.respond("DATA", "354 Go ahead")
+        if self.srv.fault == "stall_in_data":
+            self.srv.data_started = time.monotonic()
+            self.srv._stop.wait()
+            return False
+        self.in_data = True
         if self.srv.fault == "drop_in_data":
             self.readline()
             with contextlib.suppress(OSError):
@@ -495,6 +539,7 @@ class _FaultSession:
             if line is None:
                 return False
             body.append(line[1:] if line.startswith(".") else line)
+        self.in_data = False
         if "DATA_END" not in self.srv.replies:
             data = "".join(f"{x}\r\n" for x in body).encode()
             self.srv.messages.append(Received(self.mail_from, self.rcpt_tos, data, self.login))

@@ -17,6 +17,8 @@ from crm_mail_gui.core.transcript import Transcript
 POLL = 0.05
 MAX_LINE = 4096
 MAX_REPLY_LINES = 200
+UPLOAD_CHUNK = 16 * 1024  # one TLS record: the granularity of "progress" during an upload
+UPLOAD_SNDBUF = 256 * 1024  # so that progress means the server took data, not the local kernel
 
 
 class Cancelled(Exception):
@@ -25,6 +27,15 @@ class Cancelled(Exception):
 
 class StepTimeout(Exception):
     """No progress within the step's timeout."""
+
+
+class UploadStalled(StepTimeout):
+    """The server took no byte of the message content within the no-progress timeout."""
+
+    def __init__(self, sent: int, total: int) -> None:
+        super().__init__(f"{sent} of {total} bytes sent")
+        self.sent = sent
+        self.total = total
 
 
 class Dropped(Exception):
@@ -218,6 +229,31 @@ class Connection:
     def send_raw(self, data: bytes) -> None:
         """Send bytes (message content) without recording them."""
         self._send(data)
+
+    def upload(self, data: bytes) -> None:
+        """Send message content with a no-progress timeout: only `timeout` s without a byte fails.
+
+        There is no bound on the total time (like Postfix's smtp_data_xfer_timeout), so a large
+        message on a slow line is sent as long as the server keeps taking it. The send buffer is
+        kept small, so that the wait for the reply after the upload is about the server.
+        """
+        self.cancel.check()
+        assert self.sock is not None
+        with contextlib.suppress(OSError):
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, UPLOAD_SNDBUF)
+        self.sock.settimeout(self.timeout)
+        view = memoryview(data)
+        sent = 0
+        while sent < len(view):
+            self.cancel.check()
+            try:
+                sent += self.sock.send(view[sent : sent + UPLOAD_CHUNK])
+            except TimeoutError:
+                self.cancel.check()
+                raise UploadStalled(sent, len(view)) from None
+            except OSError:
+                self.cancel.check()
+                raise Dropped from None
 
     def _send(self, data: bytes) -> None:
         self.cancel.check()

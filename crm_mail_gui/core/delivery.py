@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import errno
 import json
+import logging
 import socket
 import ssl
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,10 +26,19 @@ from crm_mail_gui.core.connection import (
     ProtocolError,
     Reply,
     StepTimeout,
+    UploadStalled,
     resolve,
 )
 from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step, rule_for
-from crm_mail_gui.core.message import build_test_message, dot_stuff, envelope
+from crm_mail_gui.core.message import (
+    Envelope,
+    MessageInvalid,
+    build_test_message,
+    dot_stuff,
+    prepare,
+    seven_bit,
+)
+from crm_mail_gui.core.printable import printable, printable_lines
 from crm_mail_gui.core.records import replace
 from crm_mail_gui.core.settings import MailSettings
 from crm_mail_gui.core.transcript import MASK, Transcript
@@ -35,12 +47,14 @@ ProgressCallback = Callable[[Step, str], None]
 """Called as progress(step, state) with state "start", "ok" or "fail"."""
 
 QUIT_TIMEOUT = 2.0
+LOGGED_REFUSALS = 20  # refused recipients named in one log line
+log = logging.getLogger(__name__)
 _NAME_MISMATCH_CODES = (62, 64)  # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
 
 
 @dataclass
 class Outcome:
-    """What a successful session did."""
+    """What a session did: `recipients` accepted; `refused` maps an address to (code, reply)."""
 
     transcript: list[str]
     recipients: list[str]
@@ -50,6 +64,48 @@ class Outcome:
     auth_mechanism: str | None = None
     elapsed: float = 0.0
     sent: bool = True
+
+    @property
+    def temporarily_refused(self) -> dict[str, tuple[int, str]]:
+        """Refusals with a 4xx code: the same recipients may be retried later."""
+        return {rcpt: reply for rcpt, reply in self.refused.items() if 400 <= reply[0] < 500}
+
+    @property
+    def permanently_refused(self) -> dict[str, tuple[int, str]]:
+        """Refusals with any other code (5xx): retrying the same address will not help."""
+        return {rcpt: reply for rcpt, reply in self.refused.items() if not 400 <= reply[0] < 500}
+
+
+class PartialDelivery(DeliveryError):
+    """The message went to `accepted` only; the server refused the recipients in `refused`.
+
+    The mail has been sent to the accepted recipients: resend only to the refused ones (the
+    temporary ones, 4xx, later). `outcome` is the session's full Outcome.
+    """
+
+    def __init__(self, failure: Failure, transcript: list[str], outcome: Outcome) -> None:
+        super().__init__(failure, transcript)
+        self.outcome = outcome
+
+    @property
+    def accepted(self) -> list[str]:
+        """The recipients the message went to."""
+        return self.outcome.recipients
+
+    @property
+    def refused(self) -> dict[str, tuple[int, str]]:
+        """Every refused recipient: address -> (code, server reply)."""
+        return self.outcome.refused
+
+    @property
+    def temporary(self) -> dict[str, tuple[int, str]]:
+        """The refusals with a 4xx code (retry later)."""
+        return self.outcome.temporarily_refused
+
+    @property
+    def permanent(self) -> dict[str, tuple[int, str]]:
+        """The refusals with a 5xx code (do not retry as they are)."""
+        return self.outcome.permanently_refused
 
 
 class _Session:
@@ -131,20 +187,28 @@ class _Session:
         if settings.auth and not settings.server.encrypted and not settings.allow_unencrypted_auth:
             self.step = Step.AUTH
             raise self.fail(Kind.UNENCRYPTED_AUTH, hint="unencrypted_auth", fields=("server",))
-        sender, recipients, data = envelope(message or build_test_message(settings), settings)
-        if not recipients:
+        try:
+            env = prepare(
+                message if message is not None else build_test_message(settings), settings
+            )
+        except MessageInvalid as error:
+            self.step = Step.DATA
+            raise self.fail(
+                Kind.INVALID_INPUT, hint="message_invalid", params={"problem": str(error)}
+            ) from None
+        if not env.recipients:
             self.step = Step.RCPT
             raise self.fail(Kind.INVALID_INPUT, hint="recipient_generic", fields=("to",))
         try:
             try:
-                refused, reply = self._converse(sender, recipients, data, check_only)
+                refused, reply = self._converse(env, check_only)
             except BaseException as error:
                 raise self._translate(error) from None
         finally:
             self.conn.close()
-        return Outcome(
+        outcome = Outcome(
             transcript=self.transcript.lines,
-            recipients=[r for r in recipients if r not in refused],
+            recipients=[r for r in env.recipients if r not in refused],
             refused=refused,
             reply=reply,
             tls_version=self._tls_version,
@@ -152,10 +216,87 @@ class _Session:
             elapsed=time.monotonic() - started,
             sent=not check_only,
         )
+        if refused and not check_only:
+            raise self._partial(outcome, len(env.recipients))
+        return outcome
 
-    def _converse(
-        self, sender: str, recipients: list[str], data: bytes, check_only: bool
-    ) -> tuple[dict[str, tuple[int, str]], str]:
+    def _partial(self, outcome: Outcome, total: int) -> PartialDelivery:
+        """The error for a message that went to some recipients only; logged as a warning."""
+        self.step = Step.RCPT
+        first_code, first_text = next(iter(outcome.refused.values()))
+        listed = {
+            key: _listing(list(group))
+            for key, group in (
+                ("temporary", outcome.temporarily_refused),
+                ("permanent", outcome.permanently_refused),
+            )
+        }
+        error = self.fail(
+            Kind.PARTIALLY_DELIVERED,
+            Reply(first_code, (first_text,)),
+            hint="partial_temporary",
+            params={
+                "accepted": len(outcome.recipients),
+                "total": total,
+                "refused": len(outcome.refused),
+                **listed,
+            },
+            fields=("to",),
+        )
+        shown = list(outcome.refused.items())[:LOGGED_REFUSALS]
+        log.warning(
+            "Partial delivery via %s: sent to %d of %d recipients; refused %d "
+            "(%d temporary, %d permanent): %s%s",
+            printable(self.settings.server.canonical(), 200),
+            len(outcome.recipients),
+            total,
+            len(outcome.refused),
+            len(outcome.temporarily_refused),
+            len(outcome.permanently_refused),
+            "; ".join(f"{printable(r, 100)} ({c} {printable(t, 120)})" for r, (c, t) in shown),
+            " …" if len(outcome.refused) > len(shown) else "",
+        )
+        # the partial hint, not a hint the refusal's text would pick (e.g. "530" at RCPT)
+        failure = dataclasses.replace(error.failure, hint_key="partial_temporary", fix=None)
+        return PartialDelivery(failure, error.transcript, outcome)
+
+    def unexpected(self, error: Exception) -> DeliveryError:
+        """A DeliveryError for an exception nothing else recognised (a bug): logged in full."""
+        text = self.transcript.redact(f"{type(error).__name__}: {error}")
+        trace = "".join(traceback.format_exception(error))
+        log.error(
+            "Unexpected error at %s:\n%s",
+            self.step.value,
+            printable_lines(self.transcript.redact(trace)),
+        )
+        return self.fail(
+            Kind.UNEXPECTED, hint="unexpected", params={"detail": printable(text, 300)}
+        )
+
+    def _mail_from(self, env: Envelope) -> tuple[str, bytes]:
+        """The MAIL FROM parameters the message needs, and its data (7-bit if it must be)."""
+        params = ""
+        data = env.data
+        if env.smtputf8:
+            if "smtputf8" not in self.extensions:
+                raise self.fail(
+                    Kind.INVALID_INPUT,
+                    hint="smtputf8_missing",
+                    params={"address": printable(env.utf8_addresses[0], 100)},
+                    fields=("to",),
+                )
+            params += " SMTPUTF8"
+        if env.eight_bit and "8bitmime" in self.extensions:
+            params += " BODY=8BITMIME"
+        elif env.eight_bit:
+            downgraded = seven_bit(data)
+            if downgraded is None:
+                raise self.fail(Kind.INVALID_INPUT, hint="eight_bit_missing")
+            self.transcript.event("The server does not offer 8BITMIME: message sent as 7-bit MIME")
+            data = downgraded
+        return params, data
+
+    def _converse(self, env: Envelope, check_only: bool) -> tuple[dict[str, tuple[int, str]], str]:
         server = self.settings.server
         with self.stage(Step.RESOLVE):
             self.infos = resolve(server.host, server.port, self.settings.timeout, self.cancel)
@@ -185,17 +326,18 @@ class _Session:
             with self.stage(Step.AUTH):
                 self._authenticate()
         with self.stage(Step.MAIL):
-            reply = self.command(f"MAIL FROM:<{sender}>")
+            params, data = self._mail_from(env)
+            reply = self.command(f"MAIL FROM:<{env.sender}>{params}")
             if reply.code != 250:
                 raise self.fail(Kind.SENDER_REFUSED, reply, hint="sender_generic", fields=("from",))
         refused: dict[str, tuple[int, str]] = {}
         with self.stage(Step.RCPT):
             last: Reply | None = None
-            for rcpt in recipients:
+            for rcpt in env.recipients:
                 last = self.command(f"RCPT TO:<{rcpt}>")
                 if last.code not in (250, 251):
                     refused[rcpt] = (last.code, self.transcript.redact(last.text))
-            if len(refused) == len(recipients):
+            if len(refused) == len(env.recipients):
                 raise self.fail(
                     Kind.RECIPIENT_REFUSED, last, hint="recipient_generic", fields=("to",)
                 )
@@ -208,7 +350,19 @@ class _Session:
             if reply.code != 354:
                 raise self.fail(Kind.MESSAGE_REFUSED, reply, hint="message_generic")
             self._record_headers(data)
-            self.conn.send_raw(dot_stuff(data))
+            try:
+                self.conn.upload(dot_stuff(data))
+            except UploadStalled as stall:
+                self.transcript.event(f"Upload stalled: {stall}")
+                raise self.fail(
+                    Kind.TIMED_OUT,
+                    hint="upload_stalled",
+                    params={
+                        "seconds": f"{self.settings.timeout:g}",
+                        "sent": stall.sent,
+                        "total": stall.total,
+                    },
+                ) from None
             self.transcript.client(".")
             reply = self.conn.read_reply()
             if reply.code != 250:
@@ -429,6 +583,13 @@ class _Session:
         )
 
 
+def _listing(addresses: list[str], limit: int = LOGGED_REFUSALS) -> str:
+    """Addresses for a message, escaped: at most `limit`, then how many more."""
+    shown = ", ".join(printable(address, 100) for address in addresses[:limit]) or "-"
+    more = len(addresses) - limit
+    return f"{shown} (+{more})" if more > 0 else shown
+
+
 def xoauth2_string(user: str, access_token: str) -> str:
     """The base64 XOAUTH2 initial response: user=<addr>^Aauth=Bearer <token>^A^A."""
     raw = f"user={user}\x01auth=Bearer {access_token}\x01\x01"
@@ -480,8 +641,18 @@ def deliver(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> Outcome:
-    """Run one session: send `message` (default: the test mail), or only check up to RCPT."""
-    return _Session(settings, password, progress, cancel).run(message, check_only)
+    """Run one session: send `message` (default: the test mail), or only check up to RCPT.
+
+    Raises DeliveryError (PartialDelivery when only some recipients took the message) and nothing
+    else; a message that cannot be sent as it is raises DeliveryError of kind INVALID_INPUT.
+    """
+    session = _Session(settings, password, progress, cancel)
+    try:
+        return session.run(message, check_only)
+    except DeliveryError:
+        raise
+    except Exception as error:  # a bug must still reach the caller as the documented error
+        raise session.unexpected(error) from None
 
 
 def send_test_mail(

@@ -48,6 +48,8 @@ class Kind(StrEnum):
     CREDENTIAL_STORE_UNAVAILABLE = "credential_store_unavailable"
     PASSWORD_MISSING = "password_missing"
     SIGN_IN_REQUIRED = "sign_in_required"
+    PARTIALLY_DELIVERED = "partially_delivered"
+    UNEXPECTED = "unexpected"
 
 
 # Exit codes of the command line, per DESIGN.md.
@@ -70,8 +72,10 @@ EXIT_CODES = {
     Kind.SENDER_REFUSED: 5,
     Kind.RECIPIENT_REFUSED: 5,
     Kind.MESSAGE_REFUSED: 5,
+    Kind.PARTIALLY_DELIVERED: 5,
     Kind.TIMED_OUT: 6,
     Kind.CREDENTIAL_STORE_UNAVAILABLE: 7,
+    Kind.UNEXPECTED: 1,
 }
 
 STEP_NAMES: dict[str, dict[str, str]] = {
@@ -88,7 +92,7 @@ STEP_NAMES: dict[str, dict[str, str]] = {
 }
 
 KIND_MESSAGES: dict[str, dict[str, str]] = {
-    "invalid_input": {"ja": "入力内容に誤りがあります。", "en": "The settings are not valid."},
+    "invalid_input": {"ja": "入力内容に誤りがあります。", "en": "The input is not valid."},
     "host_not_found": {
         "ja": "サーバ「{host}」が見つかりません。",
         "en": "The server “{host}” was not found.",
@@ -165,6 +169,16 @@ KIND_MESSAGES: dict[str, dict[str, str]] = {
     "password_missing": {
         "ja": "パスワードが入力されておらず、保存されたパスワードもありません。",
         "en": "No password was entered and none is stored.",
+    },
+    "partially_delivered": {
+        "ja": "メールは {total} 件中 {accepted} 件の宛先にだけ送信されました。"
+        "{refused} 件の宛先はサーバに拒否されました。",
+        "en": "The message went to only {accepted} of {total} recipients; "
+        "the server refused {refused}.",
+    },
+    "unexpected": {
+        "ja": "{step}の段階で予期しないエラーが発生しました。",
+        "en": "An unexpected error occurred at the {step} step.",
     },
 }
 
@@ -305,6 +319,41 @@ HINTS: dict[str, dict[str, str]] = {
     "server_refused": {
         "ja": "サーバのメッセージを確認し、時間をおいて再度お試しください。",
         "en": "Read the server's reply and try again later.",
+    },
+    "message_invalid": {
+        "ja": "このメールはこのままでは送信できません: {problem}",
+        "en": "This message cannot be sent as it is: {problem}",
+    },
+    "smtputf8_missing": {
+        "ja": "宛先または差出人に日本語などの非 ASCII 文字を含むアドレス({address})がありますが、"
+        "サーバが国際化メール(SMTPUTF8)に対応していません。何も送信していません。"
+        "ASCII だけのアドレスを使ってください。",
+        "en": "An address contains non-ASCII characters ({address}), but the server does not "
+        "offer internationalised mail (SMTPUTF8). Nothing was sent. Use an ASCII-only address.",
+    },
+    "eight_bit_missing": {
+        "ja": "メールに 8 ビットのデータ(エンコードされていないヘッダなど)が含まれていますが、"
+        "サーバが 8BITMIME に対応していません。何も送信していません。"
+        "本文を base64 か quoted-printable にし、ヘッダを RFC 2047 でエンコードしてください。",
+        "en": "The message contains 8-bit data (such as unencoded headers), but the server does "
+        "not offer 8BITMIME. Nothing was sent. Encode the body as base64 or quoted-printable "
+        "and the headers per RFC 2047.",
+    },
+    "upload_stalled": {
+        "ja": "サーバが {seconds} 秒間メール本文を受け取らなくなりました"
+        "(送信済み {sent} / {total} バイト)。サーバや途中の回線の状態を確認してください。",
+        "en": "The server took no part of the message for {seconds} s "
+        "({sent} of {total} bytes sent). Check the server and the network in between.",
+    },
+    "partial_temporary": {
+        "ja": "一時的に拒否された宛先(4xx)は後で再送できます: {temporary}。"
+        "恒久的に拒否された宛先(5xx): {permanent}。受け付けられた宛先には再送しないでください。",
+        "en": "Temporarily refused recipients (4xx) can be retried later: {temporary}. "
+        "Permanently refused (5xx): {permanent}. Do not resend to the accepted recipients.",
+    },
+    "unexpected": {
+        "ja": "{detail}。ログと通信記録を添えて開発元に報告してください。",
+        "en": "{detail}. Please report this with the log and the transcript.",
     },
 }
 
