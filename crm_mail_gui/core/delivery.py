@@ -115,7 +115,7 @@ class _Session:
             **extra,  # type: ignore[arg-type]
         )
         self.transcript.event(f"Failed: {kind.value} at {self.step.value}")
-        return DeliveryError(failure, self.transcript.lines)
+        return DeliveryError(failure, self.transcript)  # redacts and escapes every text
 
     def command(self, line: str, *, secret: bool = False, shown: str | None = None) -> Reply:
         self.conn.send_line(line, secret=secret, shown=shown)
