@@ -391,15 +391,17 @@ class Failure:
         could act on a terminal, a log or a window. Order matters: a secret is found as typed.
         """
 
-        def clean(text: str) -> str:
+        def clean(text: str | None) -> str | None:
+            if text is None:
+                return None
             return printable(redact(text) if redact else text)
 
         cleaned = replace(
             self,
-            reply=None if self.reply is None else clean(self.reply),
-            detail=None if self.detail is None else clean(self.detail),
-            params={key: clean(str(value)) for key, value in self.params.items()},
-            suggested_server=None if self.suggested_server is None else clean(self.suggested_server),
+            reply=clean(self.reply),
+            detail=clean(self.detail),
+            params={key: clean(str(value)) or "" for key, value in self.params.items()},
+            suggested_server=clean(self.suggested_server),
         )
         return self if cleaned == self else cleaned
 
