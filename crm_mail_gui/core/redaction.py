@@ -23,7 +23,7 @@ _AUTH_PAYLOAD = re.compile(
     r"[A-Za-z0-9+/]+=*"
 )
 # A run of base64 characters: a payload (or a secret's base64 form) stands as one such token.
-_BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{2,}={0,2}(?![A-Za-z0-9+/])")
+_BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{2,}={0,2}(?![A-Za-z0-9+/=])")
 _FIELDS = re.compile(r"[\0\x01 :=]+")  # separators inside a decoded payload: user:password…
 _MISALIGNED = 8  # tokens this long are also decoded from offsets 1..3 (a payload cut at the front)
 _FRAGMENT = 6  # a decoded token this long that is part of a secret is a cut-off copy of it
@@ -43,6 +43,8 @@ class Redactor:
         self._whole: list[str] = []  # long secrets that are not composed (no \0 or ^A inside)
         self._short: list[str] = []
         self._short_pattern: re.Pattern[str] | None = None
+        self._padded: list[str] = []  # base64 of short secrets that ends in padding: "ZQ=="
+        self._padded_pattern: re.Pattern[str] | None = None
 
     def __bool__(self) -> bool:
         """True once a secret is known."""
@@ -52,15 +54,18 @@ class Redactor:
         """Mask `secret`, its escaped form and its base64 forms wherever they would appear."""
         if not secret:
             return
+        encoded = base64.b64encode(secret.encode("utf-8")).decode("ascii")
         if len(secret) < SHORT:
             if secret not in self._short:
                 self._short.append(secret)
-                words = "|".join(re.escape(s) for s in sorted(self._short, key=len, reverse=True))
-                self._short_pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
+                self._short_pattern = re.compile(rf"(?<![\w-])(?:{_either(self._short)})(?![\w-])")
+            if encoded.endswith("=") and encoded not in self._padded:
+                # padding marks the end of a payload: the form is exact even glued behind others
+                self._padded.append(encoded)
+                self._padded_pattern = re.compile(rf"(?:{_either(self._padded)})(?![A-Za-z0-9+/])")
             return
         if "\0" not in secret and "\x01" not in secret and secret not in self._whole:
             self._whole.append(secret)
-        encoded = base64.b64encode(secret.encode("utf-8")).decode("ascii")
         for form in (secret, printable(secret), encoded, encoded.rstrip("=")):
             if form not in self._long:
                 self._long.append(form)
@@ -75,6 +80,8 @@ class Redactor:
                 text = text.replace(secret, MASK)
         text = _AUTH_PAYLOAD.sub(lambda match: match.group(1) + MASK, text)
         text = _BASE64_TOKEN.sub(self._mask_token, text)
+        if self._padded_pattern is not None:
+            text = self._padded_pattern.sub(MASK, text)
         if self._short_pattern is not None:
             text = self._short_pattern.sub(MASK, text)
         return text
@@ -107,6 +114,11 @@ class Redactor:
         except UnicodeDecodeError:
             return False
         return any(part in self._short for part in _FIELDS.split(text))
+
+
+def _either(texts: list[str]) -> str:
+    """A regular expression that matches any of `texts`, the longest first."""
+    return "|".join(re.escape(text) for text in sorted(texts, key=len, reverse=True))
 
 
 def _decodings(token: str) -> Iterator[tuple[int, bytes]]:
