@@ -22,9 +22,9 @@ from crm_mail_gui.cli import main
 from crm_mail_gui.core import oauth
 from crm_mail_gui.core.delivery import deliver
 from crm_mail_gui.core.errors import DeliveryError, Kind
-from crm_mail_gui.core.redaction import MASK, SHORT, Redactor
 from crm_mail_gui.core.settings import MailSettings, build_settings
 from crm_mail_gui.core.store import Store
+from crm_mail_gui.core.transcript import MASK, Transcript
 from crm_mail_gui.logsetup import log, setup_logging
 
 MECHANISMS = ["PLAIN", "LOGIN", "XOAUTH2"]
@@ -37,6 +37,7 @@ SECRETS = [
 ]
 RCPT = "carol@example.org"
 CLIENT_ID = "test-client"
+SHORT = 4  # secrets shorter than this are masked only where they stand as a whole token
 
 
 def b64(data: bytes | str) -> str:
@@ -212,10 +213,11 @@ def test_cli_test_verbose_never_prints_the_secret(
 # --------------------------------------------------------------------------- unit: the redactor
 
 
-def redactor(*secrets: str) -> Redactor:
-    result = Redactor()
+def redactor(*secrets: str) -> Transcript:
+    """The redaction of a session that knows these secrets (Transcript.redact)."""
+    result = Transcript()
     for secret in secrets:
-        result.add(secret)
+        result.add_secret(secret)
     return result
 
 
