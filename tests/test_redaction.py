@@ -251,6 +251,8 @@ def test_payloads_masked_exactly_even_when_cut() -> None:
     assert r.redact(f"x {plain[:-8]} y") == f"x {MASK} y"  # cut: still two NULs and text
     assert r.redact(f"x {xoauth2[:40]} y") == f"x {MASK} y"  # cut: user=…^Aauth=
     assert r.redact(f"got {b64('hunter2hunter2')[:12]}") == f"got {MASK}"  # a piece of it
+    assert r.redact(f"Basic {b64('taro:hunter2hunter2')}") == f"Basic {MASK}"  # user:password
+    assert r.redact("taro:hunter2hunter2") == f"taro:{MASK}"
 
 
 def test_ordinary_words_survive_a_session_with_secrets() -> None:

@@ -156,6 +156,16 @@ def test_failure_fields_are_escaped_at_the_source(fault, certs: TestCerts, place
     assert any(printable(text)[:40] in field for field in fields)
 
 
+@pytest.mark.e2e
+def test_outcome_reply_is_escaped(fault, certs: TestCerts) -> None:
+    """A CRM reading Outcome.reply after a real send gets the server's words escaped."""
+    text = "".join(WIRE)[:60]
+    server = fault(PLACES["data_end"][0](text))
+    outcome = deliver(settings_for(server, certs), PASSWORD)
+    assert unsafe_chars(outcome.reply) == [] and printable(text) in outcome.reply
+    assert all(unsafe_chars(line) == [] for line in outcome.transcript)
+
+
 def test_log_formatter_keeps_one_record_on_one_line(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("CRM_MAIL_GUI_LOG_DIR", str(tmp_path / "logs"))
     saved = list(log.handlers)

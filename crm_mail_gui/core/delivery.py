@@ -194,7 +194,7 @@ class _Session:
             for rcpt in recipients:
                 last = self.command(f"RCPT TO:<{rcpt}>")
                 if last.code not in (250, 251):
-                    refused[rcpt] = (last.code, self.transcript.redact(last.text))
+                    refused[rcpt] = (last.code, self.transcript.clean(last.text))
             if len(refused) == len(recipients):
                 raise self.fail(
                     Kind.RECIPIENT_REFUSED, last, hint="recipient_generic", fields=("to",)
@@ -214,7 +214,7 @@ class _Session:
             if reply.code != 250:
                 raise self.fail(Kind.MESSAGE_REFUSED, reply, hint="message_generic")
         self._quit()
-        return refused, reply.text
+        return refused, self.transcript.clean(reply.text)
 
     def _greeting(self) -> None:
         reply = self.conn.read_reply()
