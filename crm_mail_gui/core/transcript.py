@@ -11,7 +11,7 @@ __all__ = ["MASK", "Transcript"]
 
 
 class Transcript:
-    """Lines with direction markers: `<-`/`->` in clear, `<~`/`~>` under TLS, `***` for events.
+    """Lines with direction markers: `<-`/`->` in clear, `<~`/`~>` under TLS, `===` for events.
 
     Every line is redacted (the session's secrets) and then escaped (`printable`): what the server
     sent can neither show a credential nor reach a terminal, log or window as control characters.
