@@ -213,15 +213,24 @@ def _print_field_errors(error: SettingsInvalid) -> None:
         _err("field_error", field=label, message=field_error.message(lang))
 
 
+def _print_transcript(lines: Sequence[str], stream=None) -> None:
+    """Print a session transcript, every line escaped (it quotes the server)."""
+    from crm_mail_gui.core.printable import printable
+
+    print("\n".join(printable(line) for line in lines), file=stream or sys.stdout)
+
+
 def _print_failure(error: DeliveryError, verbose: bool) -> int:
+    from crm_mail_gui.core.printable import printable_lines
+
     failure = error.failure
     log.warning(
         "session failed: %s at %s: %s", failure.kind, failure.step, failure.server_reply() or "-"
     )
-    print(error.failure.describe(i18n.current_language()), file=sys.stderr)
+    print(printable_lines(failure.describe(i18n.current_language())), file=sys.stderr)
     if verbose and error.transcript:
-        print("\n".join(error.transcript), file=sys.stderr)
-    return error.failure.exit_code
+        _print_transcript(error.transcript, sys.stderr)
+    return failure.exit_code
 
 
 def _load(store: Store) -> MailSettings | None:
@@ -374,7 +383,7 @@ def cmd_test(store: Store, args: argparse.Namespace) -> int:
     except DeliveryError as error:
         return _print_failure(error, args.verbose)
     if args.verbose:
-        print("\n".join(outcome.transcript))
+        _print_transcript(outcome.transcript)
     server = settings.server.canonical()
     if args.check:
         _say("checked", server=server)

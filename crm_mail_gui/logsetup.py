@@ -18,6 +18,32 @@ BACKUPS = 3
 log = logging.getLogger("crm_mail_gui")
 
 
+class PrintableFormatter(logging.Formatter):
+    """A formatter that escapes control characters: no forged lines, no terminal escapes.
+
+    Log records quote servers (replies, OAuth errors); a CR or LF in them would start a fake log
+    line and an ESC sequence would act on the terminal of whoever runs `tail -f` on the file.
+    """
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """The record's line, with every non-printable character (also CR and LF) escaped."""
+        from crm_mail_gui.core.printable import printable
+
+        return printable(super().formatMessage(record))
+
+    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]
+        """The traceback, its line breaks kept and everything else escaped."""
+        from crm_mail_gui.core.printable import printable_lines
+
+        return printable_lines(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        """The stack, its line breaks kept and everything else escaped."""
+        from crm_mail_gui.core.printable import printable_lines
+
+        return printable_lines(super().formatStack(stack_info))
+
+
 class _LogStream(io.TextIOBase):
     """Stands in for a missing stdout/stderr (windowed builds): lines go to the log file."""
 
@@ -65,7 +91,7 @@ def setup_logging() -> Path | None:
         handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         path, handler = None, logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(PrintableFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False

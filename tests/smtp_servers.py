@@ -367,8 +367,12 @@ class FaultServer:
                 with contextlib.suppress(OSError):
                     socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
+    def _new_session(self, sock: socket.socket) -> _FaultSession:
+        """The session that serves one connection (subclasses serve other behaviours)."""
+        return _FaultSession(self, sock)
+
     def _serve(self, sock: socket.socket) -> None:
-        session = _FaultSession(self, sock)
+        session = self._new_session(sock)
         try:
             session.run()
         except Exception as exc:  # a broken connection must not crash the thread

@@ -171,7 +171,7 @@ class _Session:
             **extra,  # type: ignore[arg-type]
         )
         self.transcript.event(f"Failed: {kind.value} at {self.step.value}")
-        return DeliveryError(failure, self.transcript.lines)
+        return DeliveryError(failure, self.transcript)  # redacts and escapes every text
 
     def command(self, line: str, *, secret: bool = False, shown: str | None = None) -> Reply:
         self.conn.send_line(line, secret=secret, shown=shown)
@@ -336,7 +336,7 @@ class _Session:
             for rcpt in env.recipients:
                 last = self.command(f"RCPT TO:<{rcpt}>")
                 if last.code not in (250, 251):
-                    refused[rcpt] = (last.code, self.transcript.redact(last.text))
+                    refused[rcpt] = (last.code, self.transcript.clean(last.text))
             if len(refused) == len(env.recipients):
                 raise self.fail(
                     Kind.RECIPIENT_REFUSED, last, hint="recipient_generic", fields=("to",)
@@ -368,7 +368,7 @@ class _Session:
             if reply.code != 250:
                 raise self.fail(Kind.MESSAGE_REFUSED, reply, hint="message_generic")
         self._quit()
-        return refused, reply.text
+        return refused, self.transcript.clean(reply.text)
 
     def _greeting(self) -> None:
         reply = self.conn.read_reply()

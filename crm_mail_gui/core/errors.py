@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core.printable import printable
+from crm_mail_gui.core.transcript import Transcript
 
 
 class Step(StrEnum):
@@ -430,6 +433,27 @@ class Failure:
     fix: str | None = None
     fields: tuple[str, ...] = ()
 
+    def sanitised(self, redact: Callable[[str], str] | None = None) -> Failure:
+        """This failure with every text that may come from the network redacted, then escaped.
+
+        `redact` (a session's Transcript.redact) hides the credentials; `printable` escapes what
+        could act on a terminal, a log or a window. Order matters: a secret is found as typed.
+        """
+
+        def clean(text: str | None) -> str | None:
+            if text is None:
+                return None
+            return printable(redact(text) if redact else text)
+
+        cleaned = replace(
+            self,
+            reply=clean(self.reply),
+            detail=clean(self.detail),
+            params={key: clean(str(value)) or "" for key, value in self.params.items()},
+            suggested_server=clean(self.suggested_server),
+        )
+        return self if cleaned == self else cleaned
+
     def step_name(self, lang: str | None = None) -> str:
         """The localised name of the failed step."""
         return tr(STEP_NAMES, self.step.value, lang)
@@ -437,19 +461,19 @@ class Failure:
     def message(self, lang: str | None = None) -> str:
         """The localised one-sentence message."""
         params = {"step": self.step_name(lang), **self.params}
-        return tr(KIND_MESSAGES, self.kind.value, lang, **params)
+        return printable(tr(KIND_MESSAGES, self.kind.value, lang, **params))
 
     def hint(self, lang: str | None = None) -> str:
         """The localised hint (empty when there is none)."""
         if not self.hint_key:
             return ""
-        return tr(HINTS, self.hint_key, lang, **self.params)
+        return printable(tr(HINTS, self.hint_key, lang, **self.params))
 
     def server_reply(self) -> str:
         """The server's reply as `code text`, or empty."""
         if self.code is None:
-            return self.reply or ""
-        return f"{self.code} {self.reply or ''}".strip()
+            return printable(self.reply or "")
+        return printable(f"{self.code} {self.reply or ''}".strip())
 
     @property
     def exit_code(self) -> int:
@@ -464,12 +488,13 @@ class Failure:
         if self.server_reply():
             lines.append(("サーバの応答: " if ja else "Server reply: ") + self.server_reply())
         if self.detail:
-            lines.append(("詳細: " if ja else "Detail: ") + self.detail)
+            lines.append(("詳細: " if ja else "Detail: ") + printable(self.detail))
         hint = self.hint(lang)
         if hint:
             lines.append(("対処: " if ja else "Hint: ") + hint)
         if self.suggested_server:
-            lines.append(("提案: " if ja else "Suggested server: ") + self.suggested_server)
+            suggested = printable(self.suggested_server)
+            lines.append(("提案: " if ja else "Suggested server: ") + suggested)
         return "\n".join(lines)
 
 
@@ -484,9 +509,18 @@ def credential_store_failure(backend: str) -> Failure:
 
 
 class DeliveryError(Exception):
-    """Raised by the delivery engine; carries the Failure and the redacted transcript."""
+    """Raised by the delivery engine; carries the Failure and the redacted transcript.
 
-    def __init__(self, failure: Failure, transcript: list[str] | None = None) -> None:
-        super().__init__(failure.message("en"))
-        self.failure = failure
-        self.transcript = transcript or []
+    The one place where a failure leaves the engine: given the session's Transcript, its secrets
+    are redacted from the reply, the detail, the parameters and every transcript line, and all of
+    them are escaped, so no path to the user, a log or the clipboard can bypass either.
+    """
+
+    def __init__(
+        self, failure: Failure, transcript: Transcript | Sequence[str] | None = None
+    ) -> None:
+        redact = transcript.redact if isinstance(transcript, Transcript) else None
+        lines = transcript.lines if isinstance(transcript, Transcript) else transcript or []
+        self.failure = failure.sanitised(redact)
+        self.transcript = [printable(redact(line) if redact else line) for line in lines]
+        super().__init__(self.failure.message("en"))

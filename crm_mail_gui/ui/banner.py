@@ -127,19 +127,22 @@ class Banner(QFrame):
         action_text: str = "",
         failure: Failure | None = None,
     ) -> None:
-        """Show the banner."""
+        """Show the banner; every text is escaped (it may quote a server) and shown as plain text."""
+        from crm_mail_gui.core.printable import printable, printable_lines
+
         if not self._built:
             self._build()
         self.kind = kind
         self.failure = failure
         self._style(kind)
-        self.title.setText(title)
+        self.title.setText(printable(title))
+        body = printable_lines(body)
         self.body.setText(body)
         self.body.setVisible(bool(body))
         self._action = action
-        self.fix_button.setText(action_text)
+        self.fix_button.setText(printable(action_text))
         self.fix_button.setVisible(bool(action))
-        self.transcript.setPlainText(transcript)
+        self.transcript.setPlainText(printable_lines(transcript))
         has_transcript = bool(transcript)
         self.details_button.setVisible(has_transcript)
         self.copy_button.setVisible(has_transcript)
@@ -159,7 +162,9 @@ class Banner(QFrame):
     def _copy(self) -> None:
         from PySide6.QtGui import QGuiApplication
 
-        QGuiApplication.clipboard().setText(self.transcript.toPlainText())
+        from crm_mail_gui.core.printable import printable_lines
+
+        QGuiApplication.clipboard().setText(printable_lines(self.transcript.toPlainText()))
 
     def _close(self) -> None:
         self.clear()
