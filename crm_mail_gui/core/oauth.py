@@ -53,6 +53,7 @@ MAX_DETAIL = 300  # characters of server text quoted in a message
 _POLL_TICK = 0.05  # how often a wait looks at its cancel token
 _TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")  # tokens are visible ASCII (RFC 6749 A.12, 6750 2.1)
 _SECONDS_TEXT = re.compile(r"[0-9]{1,9}")  # some servers send expires_in as a string of digits
+_LENGTH_TEXT = re.compile(r"[0-9]{1,12}")
 
 MESSAGES: dict[str, dict[str, str]] = {
     "sign_in_again": {
@@ -305,6 +306,13 @@ def _read_answer(response: http.client.HTTPResponse | urllib.error.HTTPError) ->
     body = response.read(MAX_ANSWER_BYTES + 1)
     if len(body) > MAX_ANSWER_BYTES:
         raise OAuthError("invalid_answer", f"the answer is larger than {MAX_ANSWER_BYTES} bytes")
+    declared = (response.headers.get("Content-Length") or "").strip()
+    chunked = "chunked" in (response.headers.get("Transfer-Encoding") or "").lower()
+    if not chunked and _LENGTH_TEXT.fullmatch(declared) and int(declared) != len(body):
+        # read(n) returns what came before the server closed: half an answer is no answer
+        raise OAuthError(
+            "invalid_answer", f"the answer ended after {len(body)} of {declared} bytes"
+        )
     return body
 
 
