@@ -363,6 +363,18 @@ def test_error_code_from_the_token_endpoint_is_escaped(
     assert_safe(caught.value.message("en"))
 
 
+def test_microsoft_multi_line_error_description_reads_as_one_line(
+    auth_server: AuthorizationServer, client: oauth.Client
+) -> None:
+    """AADSTS texts separate "Trace ID:" etc. with CRLF: shown as spaces, not as \\r\\n."""
+    with pytest.raises(oauth.OAuthError) as caught:
+        oauth.refresh(client, "an-unknown-refresh-token")
+    message = caught.value.detail  # logged and shown by "server_error"-like kinds
+    assert caught.value.kind == "sign_in_again"
+    assert "AADSTS70008" in message and " Trace ID: " in message and "\\r" not in message
+    assert_safe(message)
+
+
 def test_long_error_description_is_cut(
     auth_server: AuthorizationServer, client: oauth.Client
 ) -> None:

@@ -377,6 +377,7 @@ def _post(client: Client, url: str, form: dict[str, str]) -> dict:
 
 # -- answers -------------------------------------------------------------------------------
 def _invalid(key: str, what: str) -> OAuthError:
+    """An invalid_answer error about one field of an answer."""
     return OAuthError("invalid_answer", f"{key} {what}")
 
 
@@ -415,7 +416,10 @@ def _raise_for_error(data: dict) -> None:
     error = data["error"]
     name = printable(error, 100) if isinstance(error, str) else f"({type(error).__name__})"
     description = data.get("error_description")
-    description = printable(description, MAX_DETAIL) if isinstance(description, str) else ""
+    if isinstance(description, str):  # Microsoft separates its lines with CRLF: keep one line
+        description = printable(description.replace("\r\n", " "), MAX_DETAIL)
+    else:
+        description = ""
     detail = f"{name}: {description}" if description else name
     if error == "invalid_grant":
         raise OAuthError("sign_in_again", detail)
