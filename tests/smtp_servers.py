@@ -228,6 +228,8 @@ FAULTS: dict[str, dict[str, Any]] = {
     "ssl_preamble": {"tls": "ssl", "inject": b"220 plain.example ESMTP\r\n"},
     # Answer ``hangup_after`` (a verb) as ``replies`` says, then close the connection.
     "ehlo421_close": {"replies": {"EHLO": "421 4.7.0 Try again later"}, "hangup_after": "EHLO"},
+    # In DATA: read one line of the message, answer DATA_END at once and close (unread data left).
+    "data_reply_midway": {"replies": {"DATA_END": "552 5.3.4 Message size exceeds fixed limit"}},
     # The greeting one byte every ``dribble`` seconds.
     "dribble_greeting": {"tls": "none", "dribble": 0.3},
 }
@@ -533,6 +535,10 @@ class _FaultSession:
         if self.mail_from is None or not self.rcpt_tos:
             return self.reply("503 5.5.1 Need MAIL and RCPT first")
         self.respond("DATA", "354 Go ahead")
+        if self.srv.fault == "data_reply_midway":
+            self.readline()
+            self.respond("DATA_END", "250 2.0.0 OK queued")
+            return False
         if self.srv.fault == "drop_in_data":
             self.readline()
             with contextlib.suppress(OSError):
@@ -568,7 +574,7 @@ RAW_STEPS = ("GREETING", "EHLO", "AUTH", "MAIL", "RCPT", "DATA", "DATA_END")
 ECHO = b"{echo}"  # in a raw reply: replaced by the last line the client sent
 _RAW_DEFAULTS = {
     "GREETING": b"220 raw.example ESMTP\r\n",
-    "EHLO": b"250-raw.example\r\n250 AUTH PLAIN LOGIN\r\n",
+    "EHLO": b"250-raw.example\r\n250 AUTH PLAIN LOGIN XOAUTH2\r\n",
     "AUTH": b"235 2.7.0 Accepted\r\n",
     "MAIL": b"250 2.1.0 OK\r\n",
     "RCPT": b"250 2.1.5 OK\r\n",

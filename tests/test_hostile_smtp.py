@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Iterator
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from smtp_servers import (
     TestCerts,
 )
 
-from crm_mail_gui.core.delivery import Outcome, deliver
+from crm_mail_gui.core.delivery import Outcome, deliver, xoauth2_string
 from crm_mail_gui.core.errors import DeliveryError, Failure, Kind
 from crm_mail_gui.core.settings import MailSettings, build_settings
 
@@ -90,7 +91,8 @@ def secret_forms(password: str) -> list[str]:
     """The password and the base64 forms in which it could leak (alone, or in AUTH PLAIN)."""
     alone = base64.b64encode(password.encode()).decode()
     plain = base64.b64encode(f"\0{USER}\0{password}".encode()).decode()
-    return [password, alone, alone.rstrip("="), plain, plain.rstrip("=")]
+    bearer = xoauth2_string(USER, password)
+    return [password, alone, alone.rstrip("="), plain, plain.rstrip("="), bearer]
 
 
 def assert_clean(error: DeliveryError, password: str) -> None:
@@ -121,6 +123,10 @@ def raw_server() -> Iterator[RawReplyServer]:
     """One raw reply server for the module; each test sets its ``plan``."""
     with RawReplyServer() as server:
         yield server
+
+
+OAUTH = {"provider": "microsoft", "client_id": "test-client"}
+ACCESS_TOKEN = "ya29.access-token-トークン"
 
 
 def raw_settings(certs: TestCerts, server: RawReplyServer, **values: Any) -> MailSettings:
@@ -314,6 +320,23 @@ def test_reply_text_that_is_not_utf8_is_no_crash(
     assert isinstance(outcome, Outcome) and outcome.sent
 
 
+@pytest.mark.parametrize(
+    "challenge",
+    [b"[" * 3000, b"{" * 2000, b"\xff\xfe", b'{"status":"400"', b"[1]", b"null"],
+    ids=["deep-list", "deep-object", "not-utf8", "cut-json", "list", "null"],
+)
+def test_hostile_xoauth2_challenge_is_no_crash(
+    raw_server: RawReplyServer, certs: TestCerts, challenge: bytes
+) -> None:
+    reply = b"334 " + base64.b64encode(challenge) + b"\r\n"
+    raw_server.plan = ("AUTH", reply, False)
+    settings = raw_settings(certs, raw_server, oauth=OAUTH)
+    with pytest.raises(DeliveryError) as info:
+        deliver(settings, ACCESS_TOKEN)
+    assert info.value.failure.kind == Kind.AUTH_FAILED
+    assert ACCESS_TOKEN not in info.value.failure.describe("en")
+
+
 # --------------------------------------------------------------------------- 20. reply before close
 
 
@@ -385,6 +408,23 @@ def test_unasked_421_after_a_reply_is_reported(
     assert (failure.code, failure.reply) == (421, "4.4.2 Idle timeout")
 
 
+def test_reply_sent_while_the_client_uploads_is_the_failure(
+    fault_server: FaultFactory, certs: TestCerts
+) -> None:
+    server = fault_server("data_reply_midway", tls="none")
+    settings = make_settings(certs, f"{HOST}:{server.port}", auth=False)
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = USER, RCPT, "big"
+    message.set_content("x" * 200 + "\n")
+    message.add_attachment(bytes(3_000_000), maintype="application", subtype="octet-stream")
+    with pytest.raises(DeliveryError) as info:
+        deliver(settings, None, message)
+    failure = info.value.failure
+    assert failure.kind == Kind.MESSAGE_REFUSED
+    assert failure.step == "data"
+    assert (failure.code, failure.reply) == (552, "5.3.4 Message size exceeds fixed limit")
+
+
 # --------------------------------------------------------------------------- smaller: dribble
 
 
@@ -425,18 +465,19 @@ HYPOTHESIS_EXAMPLES = 100
     deadline=3000,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(step=st.sampled_from(RAW_STEPS), raw=raw_reply, hang_up=st.booleans())
+@given(step=st.sampled_from(RAW_STEPS), raw=raw_reply, hang_up=st.booleans(), oauth=st.booleans())
 def test_arbitrary_reply_bytes_never_crash_nor_leak(
-    raw_server: RawReplyServer, certs: TestCerts, step: str, raw: bytes, hang_up: bool
+    raw_server: RawReplyServer, certs: TestCerts, step: str, raw: bytes, hang_up: bool, oauth: bool
 ) -> None:
     raw_server.plan = (step, raw, hang_up)
-    settings = raw_settings(certs, raw_server)
+    settings = raw_settings(certs, raw_server, oauth=OAUTH if oauth else None)
+    secret = ACCESS_TOKEN if oauth else PASSWORD
     try:
-        outcome = deliver(settings, PASSWORD)
+        outcome = deliver(settings, secret)
     except DeliveryError as error:
-        assert_clean(error, PASSWORD)
+        assert_clean(error, secret)
         assert isinstance(error.failure.kind, Kind)
     else:
         assert isinstance(outcome, Outcome)
-        for form in secret_forms(PASSWORD):
+        for form in secret_forms(secret):
             assert form not in "\n".join(outcome.transcript)

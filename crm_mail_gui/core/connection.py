@@ -17,6 +17,7 @@ from crm_mail_gui.core.transcript import Transcript
 POLL = 0.05
 MAX_LINE = 4096
 MAX_REPLY_LINES = 200
+SALVAGE_TIMEOUT = 0.5  # for a reply already on its way when a send fails
 
 
 class Cancelled(Exception):
@@ -284,7 +285,13 @@ class Connection:
             raise StepTimeout from None
         except OSError:
             self.cancel.check()
+            self._salvage_reply()
             raise Dropped from None
+
+    def _salvage_reply(self) -> None:
+        """After a failed send, read the reply the server may have sent before hanging up."""
+        with contextlib.suppress(Dropped, ProtocolError, StepTimeout):
+            self.read_reply(timeout=SALVAGE_TIMEOUT)
 
     def read_reply(self, timeout: float | None = None) -> Reply:
         """Read one (multi-line) reply within the timeout; a 421 raises ServiceClosing."""

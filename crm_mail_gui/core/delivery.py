@@ -484,7 +484,7 @@ def _decode_challenge(text: str) -> str:
     try:
         decoded = base64.b64decode(text.strip() + "=" * (-len(text.strip()) % 4)).decode("utf-8")
         status = json.loads(decoded)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nesting
         return text[:200]
     if isinstance(status, dict):
         return ", ".join(f"{key}={value}" for key, value in status.items())[:300]
