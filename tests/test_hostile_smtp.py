@@ -8,8 +8,11 @@ feeds arbitrary bytes as server replies at every step.
 from __future__ import annotations
 
 import base64
+import io
+import sys
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +28,8 @@ from smtp_servers import (
     TestCerts,
 )
 
+from crm_mail_gui.cli import main
+from crm_mail_gui.core.credentials import MemoryKeyring
 from crm_mail_gui.core.delivery import Outcome, deliver, xoauth2_string
 from crm_mail_gui.core.errors import DeliveryError, Failure, Kind
 from crm_mail_gui.core.settings import MailSettings, build_settings
@@ -182,6 +187,30 @@ def test_forged_session_after_starttls_cannot_pass_a_wrong_password(
     with pytest.raises(DeliveryError):
         deliver(settings, WRONG_PASSWORD)
     assert server.messages == []
+
+
+def test_cli_set_with_forged_session_stores_nothing(
+    fault_server: FaultFactory,
+    certs: TestCerts,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = fault_server("starttls_inject", inject=FORGED_SESSION, users=DEFAULT_USERS)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(WRONG_PASSWORD + "\n"))
+    config = tmp_path / "config"
+    argv = ["--config-dir", str(config), "--lang", "en", "set", "--server"]
+    argv += [f"tls://{HOST}:{server.port}", "--user", USER, "--from", USER, "--to", RCPT]
+    argv += ["--ca-file", certs.ca_file, "--timeout", "2", "--password-stdin"]
+    assert main(argv) == 3
+    out, err = capsys.readouterr()
+    assert "Test Mail Sent" not in out + err
+    assert "STARTTLS" in err
+    assert WRONG_PASSWORD not in out + err
+    assert not (config / "settings.json").exists()
+    assert memory_keyring.entries == {}
+    assert server.messages == [] and server.auth_attempts == []
 
 
 def test_starttls_without_injection_still_works(
