@@ -366,6 +366,53 @@ def test_hostile_xoauth2_challenge_is_no_crash(
     assert ACCESS_TOKEN not in info.value.failure.describe("en")
 
 
+ECHOES = [
+    ECHO + b"\r\n",
+    b"334 " + ECHO + b"\r\n",
+    b"535 " + ECHO + b"\r\n",
+    b"535-" + ECHO + b"\r\n535 5.7.8 no\r\n",
+    b"250 " + ECHO + b"\r\n",
+    b"235-" + ECHO + b"\r\n",
+]
+LONG_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9." + "x" * 1500 + ".signature"
+
+
+@pytest.mark.parametrize("oauth", [False, True], ids=["password", "xoauth2"])
+@pytest.mark.parametrize("raw", ECHOES, ids=[f"echo{i}" for i in range(len(ECHOES))])
+def test_echoed_credentials_never_reach_the_failure(
+    raw_server: RawReplyServer, certs: TestCerts, raw: bytes, oauth: bool
+) -> None:
+    raw_server.plan = ("AUTH", raw, False)
+    secret = LONG_TOKEN if oauth else PASSWORD
+    with pytest.raises(DeliveryError) as info:
+        deliver(raw_settings(certs, raw_server, oauth=OAUTH if oauth else None), secret)
+    assert_clean(info.value, secret)
+    if oauth:  # not even a piece of a token that a cut shortened past the redaction
+        assert_no_fragment(info.value.failure.describe("en"), LONG_TOKEN)
+        assert_no_fragment("\n".join(info.value.transcript), LONG_TOKEN)
+
+
+def assert_no_fragment(text: str, token: str, size: int = 24) -> None:
+    """No `size`-character piece of `token`, or of its XOAUTH2 blob past the user, in `text`."""
+    blob = xoauth2_string(USER, token)
+    for source, start in ((token, 0), (blob, 64)):
+        for i in range(start, len(source) - size):
+            assert source[i : i + size] not in text
+
+
+@pytest.mark.parametrize("key", ["token", "detail"])
+def test_token_inside_a_json_challenge_is_redacted_before_the_cut(
+    raw_server: RawReplyServer, certs: TestCerts, key: str
+) -> None:
+    status = f'{{"status":"401","{key}":"{LONG_TOKEN}"}}'.encode()
+    raw_server.plan = ("AUTH", b"334 " + base64.b64encode(status) + b"\r\n", False)
+    with pytest.raises(DeliveryError) as info:
+        deliver(raw_settings(certs, raw_server, oauth=OAUTH), LONG_TOKEN)
+    failure = info.value.failure
+    assert failure.detail and "status=401" in failure.detail
+    assert_no_fragment(failure.describe("en"), LONG_TOKEN)
+
+
 # --------------------------------------------------------------------------- 20. reply before close
 
 

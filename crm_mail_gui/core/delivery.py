@@ -317,7 +317,7 @@ class _Session:
         reply = self.command(f"AUTH XOAUTH2 {blob}", shown=f"AUTH XOAUTH2 {MASK}")
         detail = None
         if reply.code == 334:
-            detail = _decode_challenge(reply.text)
+            detail = _decode_challenge(reply.text, self.transcript.redact)
             reply = self.command("")  # an empty line ends the exchange; the server then says why
         if reply.code != 235:
             raise self.fail(
@@ -479,16 +479,19 @@ def xoauth2_string(user: str, access_token: str) -> str:
     return base64.b64encode(raw.encode("utf-8")).decode("ascii")
 
 
-def _decode_challenge(text: str) -> str:
-    """The JSON status inside a base64 XOAUTH2 error challenge, as compact text."""
+def _decode_challenge(text: str, redact: Callable[[str], str]) -> str:
+    """The JSON status inside a base64 XOAUTH2 error challenge, as compact, redacted text.
+
+    Redacted before it is cut short, so that no part of an echoed token survives the cut.
+    """
     try:
         decoded = base64.b64decode(text.strip() + "=" * (-len(text.strip()) % 4)).decode("utf-8")
         status = json.loads(decoded)
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nesting
-        return text[:200]
+        return redact(text)[:200]
     if isinstance(status, dict):
-        return ", ".join(f"{key}={value}" for key, value in status.items())[:300]
-    return decoded[:200]
+        return redact(", ".join(f"{key}={value}" for key, value in status.items()))[:300]
+    return redact(decoded)[:200]
 
 
 def probe_certificate_names(
