@@ -416,7 +416,7 @@ def test_token_inside_a_json_challenge_is_redacted_before_the_cut(
 # --------------------------------------------------------------------------- 20. reply before close
 
 
-@pytest.mark.parametrize("step", [s for s in RAW_STEPS if s != "GREETING"])
+@pytest.mark.parametrize("step", RAW_STEPS)
 @pytest.mark.parametrize(
     "raw",
     [
