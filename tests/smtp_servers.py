@@ -588,13 +588,14 @@ _RAW_DEFAULTS = {
 class RawReplyServer:
     """Plain-text SMTP server on 127.0.0.1 that answers one step with raw bytes (for fuzzing).
 
-    Set ``plan`` before each connection: (step, raw bytes, hang up afterwards). Every other step
-    gets a well-formed reply; a client that sends nothing for ``idle`` seconds is hung up on.
+    Set ``plan`` before each connection: (step, raw bytes, hang up afterwards), or a dict
+    {(step, n): (raw bytes, hang up)} for the n-th time the step comes (n = 0: every time). Every
+    other step gets a well-formed reply; a client silent for ``idle`` seconds is hung up on.
     """
 
     def __init__(self, idle: float = 0.2) -> None:
         self.idle = idle
-        self.plan: tuple[str, bytes, bool] = ("NONE", b"", False)
+        self.plan: tuple[str, bytes, bool] | dict[tuple[str, int], tuple[bytes, bool]] = {}
         self.host, self.port = HOST, 0
         self.client_lines: list[bytes] = []
         self._stop = threading.Event()
@@ -636,16 +637,22 @@ class RawReplyServer:
                 self._serve(sock)
 
     def _serve(self, sock: socket.socket) -> None:
-        step, raw, hang_up = self.plan
+        plan = self.plan
+        if isinstance(plan, tuple):
+            plan = {(plan[0], 0): (plan[1], plan[2])}
         self.client_lines = []
+        counts: dict[str, int] = {}
         buf = b""
         last = b""
 
         def answer(verb: str) -> bool:
             """Send the reply for ``verb``; False when the server hangs up afterwards."""
-            if verb != step:
+            counts[verb] = counts.get(verb, 0) + 1
+            override = plan.get((verb, counts[verb])) or plan.get((verb, 0))
+            if override is None:
                 sock.sendall(_RAW_DEFAULTS[verb])
                 return True
+            raw, hang_up = override
             sock.sendall(raw.replace(ECHO, last))
             return not hang_up
 

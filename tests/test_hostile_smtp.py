@@ -465,6 +465,24 @@ def test_negative_ehlo_reply_then_close_is_reported(
     assert failure.code == int(raw[:3])
 
 
+def test_a_tolerated_refusal_is_not_the_reason_for_a_later_drop(
+    raw_server: RawReplyServer, certs: TestCerts
+) -> None:
+    raw_server.plan = {
+        ("RCPT", 2): (b"550 5.1.1 No such user\r\n", False),
+        ("DATA", 0): (b"", True),
+    }
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = USER, f"{RCPT}, x@example.org", "two"
+    message.set_content("hello\n")
+    with pytest.raises(DeliveryError) as info:
+        deliver(raw_settings(certs, raw_server), PASSWORD, message)
+    failure = info.value.failure
+    assert failure.kind == Kind.CONNECTION_DROPPED  # the 550 was for one recipient only
+    assert failure.step == "data"
+    assert failure.code is None
+
+
 def test_421_to_starttls_is_reported(fault_server: FaultFactory, certs: TestCerts) -> None:
     server = fault_server(
         "ok", replies={"STARTTLS": "421 4.3.2 Shutting down"}, hangup_after="STARTTLS"

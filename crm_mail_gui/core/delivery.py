@@ -90,6 +90,7 @@ class _Session:
     @contextmanager
     def stage(self, step: Step) -> Iterator[None]:
         self.step = step
+        self.conn.last_reply = None  # a reply of an earlier step is no reason for a drop in this
         self.progress(step, "start")
         try:
             yield
