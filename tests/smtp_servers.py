@@ -234,6 +234,17 @@ FAULTS: dict[str, dict[str, Any]] = {
     "slow_reader": {"read_chunk": 65536, "read_pause": 0.01, "rcvbuf": 65536},
     # DATA: answers 354, then never reads again
     "stall_in_data": {"rcvbuf": 65536},
+    # Hostile servers (issue 11). ``inject`` bytes follow the 220 to STARTTLS (starttls_inject) or
+    # precede the TLS handshake of implicit TLS (ssl_preamble): in the same send as the 220 (or at
+    # once) when ``inject_delay`` is None, else in a separate send after that many seconds.
+    "starttls_inject": {"inject": b"250 AUTH PLAIN\r\n"},
+    "ssl_preamble": {"tls": "ssl", "inject": b"220 plain.example ESMTP\r\n"},
+    # Answer ``hangup_after`` (a verb) as ``replies`` says, then close the connection.
+    "ehlo421_close": {"replies": {"EHLO": "421 4.7.0 Try again later"}, "hangup_after": "EHLO"},
+    # In DATA: read one line of the message, answer DATA_END at once and close (unread data left).
+    "data_reply_midway": {"replies": {"DATA_END": "552 5.3.4 Message size exceeds fixed limit"}},
+    # The greeting one byte every ``dribble`` seconds.
+    "dribble_greeting": {"tls": "none", "dribble": 0.3},
 }
 DEFAULT_EXTENSIONS = ["SIZE 35882577", "8BITMIME", "ENHANCEDSTATUSCODES", "AUTH PLAIN LOGIN"]
 _PRE_TLS_OK = {"EHLO", "HELO", "STARTTLS", "NOOP", "RSET", "QUIT"}
@@ -248,7 +259,8 @@ class FaultServer:
     added while TLS is still possible); ``users`` checks AUTH (None: any credentials pass);
     ``delay`` seconds before every reply; ``timeout`` per client socket. ``rcpt_limit`` recipients
     are taken, later ones get 452; ``refuse`` maps a recipient to its RCPT reply; ``read_chunk`` /
-    ``read_pause`` throttle reading the DATA content; ``rcvbuf`` is the sockets' SO_RCVBUF.
+    ``read_pause`` throttle reading the DATA content; ``rcvbuf`` is the sockets' SO_RCVBUF;
+    ``inject``, ``inject_delay``, ``hangup_after`` and ``dribble`` for the hostile faults (see FAULTS).
     """
 
     def __init__(
@@ -268,6 +280,10 @@ class FaultServer:
         read_chunk: int | None = None,
         read_pause: float | None = None,
         rcvbuf: int | None = None,
+        inject: bytes | None = None,
+        inject_delay: float | None = None,
+        hangup_after: str | None = None,
+        dribble: float | None = None,
     ) -> None:
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
@@ -290,6 +306,10 @@ class FaultServer:
         self.data_bytes = 0  # bytes of DATA content read so far (all connections)
         self.data_started: float | None = None  # stall_in_data: when 354 went out
         self.timeout = timeout
+        self.inject: bytes = preset.get("inject", b"") if inject is None else inject
+        self.inject_delay = inject_delay
+        self.hangup_after = hangup_after or preset.get("hangup_after")
+        self.dribble: float = preset.get("dribble", 0.0) if dribble is None else dribble
         self.context: ssl.SSLContext | None = None
         if self.tls != "none":
             if certs is None:
@@ -426,6 +446,27 @@ class _FaultSession:
 
     def respond(self, verb: str, default: str) -> None:
         self.reply(self.srv.replies.get(verb, default))
+        if verb == self.srv.hangup_after:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+
+    def send_injected(self, before: bytes = b"") -> None:
+        """Send ``before`` and the injected bytes: in one send, or apart after inject_delay."""
+        inject, delay = self.srv.inject, self.srv.inject_delay
+        if delay is None:
+            self.sock.sendall(before + inject)
+            return
+        if before:
+            self.sock.sendall(before)
+        if not self.srv._stop.wait(delay) and inject:
+            self.sock.sendall(inject)
+
+    def dribble(self, text: str) -> None:
+        """Send ``text`` (plus CRLF) one byte at a time, dribble seconds apart."""
+        for byte in (text + "\r\n").encode():
+            if self.srv._stop.wait(self.srv.dribble):
+                return
+            self.sock.sendall(bytes([byte]))
 
     def run(self) -> None:
         fault = self.srv.fault
@@ -435,8 +476,13 @@ class _FaultSession:
             self.srv._stop.wait()
             return
         if self.srv.tls == "ssl":
+            if fault == "ssl_preamble":
+                self.send_injected()
             self.wrap()
-        self.respond("GREETING", "220 fault.example ESMTP FaultServer ready")
+        if fault == "dribble_greeting":
+            self.dribble(self.srv.replies.get("GREETING", "220 fault.example ESMTP dribbling"))
+        else:
+            self.respond("GREETING", "220 fault.example ESMTP FaultServer ready")
         while (line := self.readline()) is not None:
             verb, _, arg = line.partition(" ")
             verb = verb.upper()
@@ -470,7 +516,11 @@ class _FaultSession:
         if self.srv.tls != "starttls" or self.secure:
             self.respond("STARTTLS", "502 5.5.1 STARTTLS not available")
             return
-        self.respond("STARTTLS", "220 2.0.0 Ready to start TLS")
+        if self.srv.fault == "starttls_inject":
+            ready = self.srv.replies.get("STARTTLS", "220 2.0.0 Ready to start TLS")
+            self.send_injected(f"{ready}\r\n".encode())
+        else:
+            self.respond("STARTTLS", "220 2.0.0 Ready to start TLS")
         self.wrap()
         self.login, self.mail_from, self.rcpt_tos = None, None, []
 
@@ -532,6 +582,10 @@ class _FaultSession:
             self.srv.data_started = time.monotonic()
             self.srv._stop.wait()
             return False
+        if self.srv.fault == "data_reply_midway":
+            self.readline()
+            self.respond("DATA_END", "250 2.0.0 OK queued")
+            return False
         self.in_data = True
         if self.srv.fault == "drop_in_data":
             self.readline()
@@ -561,6 +615,129 @@ class _FaultSession:
 def _address(arg: str) -> str:
     match = re.search(r"<([^>]*)>", arg)
     return match.group(1) if match else arg.partition(":")[2].strip()
+
+
+# --------------------------------------------------------------------------- raw reply server
+
+RAW_STEPS = ("GREETING", "EHLO", "AUTH", "MAIL", "RCPT", "DATA", "DATA_END")
+ECHO = b"{echo}"  # in a raw reply: replaced by the last line the client sent
+_RAW_DEFAULTS = {
+    "GREETING": b"220 raw.example ESMTP\r\n",
+    "EHLO": b"250-raw.example\r\n250 AUTH PLAIN LOGIN XOAUTH2\r\n",
+    "AUTH": b"235 2.7.0 Accepted\r\n",
+    "MAIL": b"250 2.1.0 OK\r\n",
+    "RCPT": b"250 2.1.5 OK\r\n",
+    "DATA": b"354 Go ahead\r\n",
+    "DATA_END": b"250 2.0.0 OK queued\r\n",
+    "RSET": b"250 2.0.0 OK\r\n",
+    "QUIT": b"221 2.0.0 Bye\r\n",
+}
+
+
+class RawReplyServer:
+    """Plain-text SMTP server on 127.0.0.1 that answers one step with raw bytes (for fuzzing).
+
+    Set ``plan`` before each connection: (step, raw bytes, hang up afterwards), or a dict
+    {(step, n): (raw bytes, hang up)} for the n-th time the step comes (n = 0: every time). Every
+    other step gets a well-formed reply; a client silent for ``idle`` seconds is hung up on.
+    """
+
+    def __init__(self, idle: float = 0.2) -> None:
+        self.idle = idle
+        self.plan: tuple[str, bytes, bool] | dict[tuple[str, int], tuple[bytes, bool]] = {}
+        self.host, self.port = HOST, 0
+        self.client_lines: list[bytes] = []
+        self._stop = threading.Event()
+        self._listener: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Self:
+        self._listener = socket.create_server((HOST, 0))
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self._thread = threading.Thread(target=self._accept_loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+        if self._listener is not None:
+            self._listener.close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _accept_loop(self) -> None:
+        assert self._listener is not None
+        while not self._stop.is_set():
+            try:
+                sock, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with sock, contextlib.suppress(OSError):  # one client at a time is enough here
+                sock.settimeout(self.idle)
+                self._serve(sock)
+
+    def _serve(self, sock: socket.socket) -> None:
+        plan = self.plan
+        if isinstance(plan, tuple):
+            plan = {(plan[0], 0): (plan[1], plan[2])}
+        self.client_lines = []
+        counts: dict[str, int] = {}
+        buf = b""
+        last = b""
+
+        def answer(verb: str) -> bool:
+            """Send the reply for ``verb``; False when the server hangs up afterwards."""
+            counts[verb] = counts.get(verb, 0) + 1
+            override = plan.get((verb, counts[verb])) or plan.get((verb, 0))
+            if override is None:
+                sock.sendall(_RAW_DEFAULTS[verb])
+                return True
+            raw, hang_up = override
+            sock.sendall(raw.replace(ECHO, last))
+            return not hang_up
+
+        def readline() -> bytes | None:
+            nonlocal buf
+            while b"\n" not in buf:
+                try:
+                    chunk = sock.recv(65536)
+                except TimeoutError:
+                    return None
+                if not chunk:
+                    return None
+                buf += chunk
+            line, _, buf = buf.partition(b"\n")
+            self.client_lines.append(line)
+            return line.rstrip(b"\r")
+
+        if not answer("GREETING"):
+            return
+        while (line := readline()) is not None:
+            last = line
+            verb = line.split(b" ", 1)[0].upper().decode("ascii", "replace")
+            if verb in ("EHLO", "HELO"):
+                verb = "EHLO"
+            elif verb == "DATA":
+                if not answer("DATA"):
+                    return
+                while (body := readline()) not in (None, b"."):
+                    pass
+                if body is None:
+                    return
+                last, verb = b".", "DATA_END"
+            elif verb not in _RAW_DEFAULTS:
+                verb = "AUTH" if verb.startswith(("AUTH", "*")) else "RSET"
+            if not answer(verb) or verb == "QUIT":
+                return
 
 
 # --------------------------------------------------------------------------- factories

@@ -21,6 +21,7 @@ HOSTILE = [
     "\x7fdel",
     "tag\U000e0041",  # tag character
     "\ud800",  # lone surrogate
+    "a\xa0@example.com",  # no-break space: an invisible look-alike
 ]
 
 

@@ -19,6 +19,7 @@ MAX_LINE = 4096
 MAX_REPLY_LINES = 200
 UPLOAD_CHUNK = 16 * 1024  # one TLS record: the granularity of "progress" during an upload
 UPLOAD_SNDBUF = 256 * 1024  # so that progress means the server took data, not the local kernel
+SALVAGE_TIMEOUT = 0.5  # for a reply already on its way when a send fails
 
 
 class Cancelled(Exception):
@@ -39,11 +40,38 @@ class UploadStalled(StepTimeout):
 
 
 class Dropped(Exception):
-    """The server closed the connection."""
+    """The server closed the connection; `tail` holds an unterminated last line, if any."""
+
+    def __init__(self, tail: bytes = b"") -> None:
+        super().__init__()
+        self.tail = tail
+
+
+class ServiceClosing(Dropped):
+    """The server answered 421: it is closing the connection (RFC 5321, 3.8)."""
 
 
 class ProtocolError(Exception):
     """The peer does not speak SMTP (garbage, over-long lines)."""
+
+
+class UnexpectedData(ProtocolError):
+    """The server sent bytes it was not asked for: before a command or before the TLS handshake."""
+
+    def __init__(self, data: bytes, before: str) -> None:
+        super().__init__(f"{len(data)} unexpected bytes before {before}")
+        self.data = data
+        self.before = before  # "tls" or "command"
+
+
+def reply_code(line: bytes) -> int | None:
+    """The code of one reply line: three ASCII digits, the first 2-5, then space, hyphen or end."""
+    code = line[:3]
+    if len(code) < 3 or code[0] not in b"2345" or not all(48 <= byte <= 57 for byte in code):
+        return None
+    if len(line) > 3 and line[3:4] not in (b" ", b"-"):
+        return None
+    return int(code)
 
 
 class CancelToken:
@@ -141,6 +169,8 @@ class Connection:
         self._unregister: Callable[[], None] = lambda: None
         self._buffer = bytearray()
         self.peer: str = ""
+        self.received = 0  # bytes read from the server so far
+        self.last_reply: Reply | None = None  # the newest reply, also one cut short by a close
 
     # -- connecting -------------------------------------------------------------------------
     def connect(self, infos: list[tuple]) -> None:
@@ -196,8 +226,18 @@ class Connection:
                 waker.shutdown(socket.SHUT_RDWR)
 
     def start_tls(self, context: ssl.SSLContext, server_hostname: str) -> None:
-        """TLS handshake on the connected socket (verification per `context`)."""
+        """TLS handshake on the connected socket (verification per `context`).
+
+        Not one byte that came before the handshake may be read as if it came through TLS
+        (STARTTLS response injection, CVE-2011-0411): anything in the read buffer or already
+        waiting in the socket fails the session. Bytes arriving later reach OpenSSL, which
+        rejects them as not TLS.
+        """
         assert self.sock is not None
+        early = bytes(self._buffer) + self._peek()
+        self._buffer.clear()
+        if early:
+            raise UnexpectedData(early, "tls")
         self.sock.settimeout(self.timeout)
         hostname = (
             None if _is_ip(server_hostname) and not context.check_hostname else server_hostname
@@ -210,6 +250,17 @@ class Connection:
         self.transcript.encrypted = True
         cipher = self.sock.cipher()
         self.transcript.event(f"TLS started: {self.sock.version()} {cipher[0] if cipher else ''}")
+
+    def _peek(self) -> bytes:
+        """Bytes already waiting in the socket, without waiting or consuming them."""
+        assert self.sock is not None
+        self.sock.settimeout(0.0)
+        try:
+            return self.sock.recv(MAX_LINE, socket.MSG_PEEK)
+        except OSError:  # nothing waiting (BlockingIOError), or broken: the handshake will say
+            return b""
+        finally:
+            self.sock.settimeout(self.timeout)
 
     def peer_certificate(self) -> dict | None:
         """The verified peer certificate (getpeercert form), if any."""
@@ -253,11 +304,16 @@ class Connection:
                 raise UploadStalled(sent, len(view)) from None
             except OSError:
                 self.cancel.check()
+                self._salvage_reply()  # e.g. 552 sent before the server hung up mid-upload
                 raise Dropped from None
 
     def _send(self, data: bytes) -> None:
         self.cancel.check()
         assert self.sock is not None
+        if self._buffer and not self._buffer.startswith(b"421"):
+            # A reply nobody asked for (a 421 closing notice is allowed: RFC 5321, 3.8) would
+            # be taken for the answer to this command.
+            raise UnexpectedData(bytes(self._buffer), "command")
         self.sock.settimeout(self.timeout)
         try:
             self.sock.sendall(data)
@@ -266,27 +322,55 @@ class Connection:
             raise StepTimeout from None
         except OSError:
             self.cancel.check()
+            self._salvage_reply()
             raise Dropped from None
 
+    def _salvage_reply(self) -> None:
+        """After a failed send, read the reply the server may have sent before hanging up."""
+        with contextlib.suppress(Dropped, ProtocolError, StepTimeout):
+            self.read_reply(timeout=SALVAGE_TIMEOUT)
+
     def read_reply(self, timeout: float | None = None) -> Reply:
-        """Read one (multi-line) reply within the timeout."""
+        """Read one (multi-line) reply within the timeout; a 421 raises ServiceClosing."""
         deadline = time.monotonic() + (timeout if timeout is not None else self.timeout)
         lines: list[str] = []
-        code = None
-        while True:
-            raw = self._read_line(deadline)
-            text = raw.decode("utf-8", errors="replace")
-            self.transcript.server(text)
-            if len(text) < 3 or not text[:3].isdigit() or (len(text) > 3 and text[3] not in " -"):
-                raise ProtocolError(text[:80])
-            if code is not None and int(text[:3]) != code:
-                raise ProtocolError(text[:80])
-            code = int(text[:3])
-            lines.append(text[4:].strip())
-            if len(text) == 3 or text[3] == " ":
-                return Reply(code, tuple(lines))
-            if len(lines) > MAX_REPLY_LINES:
-                raise ProtocolError("reply too long")
+        code: int | None = None
+        try:
+            while True:
+                try:
+                    raw = self._read_line(deadline)
+                except Dropped as dropped:
+                    if not dropped.tail:
+                        raise
+                    raw, last = dropped.tail, True  # an unterminated line before the close
+                else:
+                    last = False
+                code = self._parse_line(raw, code, lines)
+                if last:
+                    raise Dropped
+                if len(raw) == 3 or raw[3:4] == b" ":
+                    break
+                if len(lines) > MAX_REPLY_LINES:
+                    raise ProtocolError("reply too long")
+        except Dropped:
+            if code is not None:  # the reply, or what came of it, before the server hung up
+                self.last_reply = Reply(code, tuple(lines))
+            raise
+        assert code is not None
+        reply = self.last_reply = Reply(code, tuple(lines))
+        if code == 421:
+            raise ServiceClosing
+        return reply
+
+    def _parse_line(self, raw: bytes, code: int | None, lines: list[str]) -> int:
+        """Record one reply line, check its code against the reply's and keep its text."""
+        text = raw.decode("utf-8", errors="replace")
+        self.transcript.server(text)
+        line_code = reply_code(raw)
+        if line_code is None or (code is not None and line_code != code):
+            raise ProtocolError(self.transcript.redact(text)[:80])
+        lines.append(text[4:].strip())
+        return line_code
 
     def _read_line(self, deadline: float) -> bytes:
         while True:
@@ -297,7 +381,12 @@ class Connection:
                 return line
             if len(self._buffer) > MAX_LINE:
                 raise ProtocolError("line too long")
-            self._buffer += self._recv(deadline)
+            try:
+                self._buffer += self._recv(deadline)
+            except Dropped:
+                tail = bytes(self._buffer).rstrip(b"\r")
+                self._buffer.clear()
+                raise Dropped(tail) from None
 
     def _recv(self, deadline: float) -> bytes:
         self.cancel.check()
@@ -317,6 +406,7 @@ class Connection:
         self.cancel.check()
         if not data:
             raise Dropped
+        self.received += len(data)
         return data
 
     def close(self) -> None:

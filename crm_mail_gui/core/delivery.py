@@ -26,6 +26,7 @@ from crm_mail_gui.core.connection import (
     ProtocolError,
     Reply,
     StepTimeout,
+    UnexpectedData,
     UploadStalled,
     resolve,
 )
@@ -50,6 +51,13 @@ QUIT_TIMEOUT = 2.0
 LOGGED_REFUSALS = 20  # refused recipients named in one log line
 log = logging.getLogger(__name__)
 _NAME_MISMATCH_CODES = (62, 64)  # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
+# The failure for a negative reply that the server followed by hanging up, per step.
+_REFUSALS: dict[Step, tuple[Kind, str]] = {
+    Step.AUTH: (Kind.AUTH_FAILED, "auth_generic"),
+    Step.MAIL: (Kind.SENDER_REFUSED, "sender_generic"),
+    Step.RCPT: (Kind.RECIPIENT_REFUSED, "recipient_generic"),
+    Step.DATA: (Kind.MESSAGE_REFUSED, "message_generic"),
+}
 
 
 @dataclass
@@ -138,6 +146,7 @@ class _Session:
     @contextmanager
     def stage(self, step: Step) -> Iterator[None]:
         self.step = step
+        self.conn.last_reply = None  # a reply of an earlier step is no reason for a drop in this
         self.progress(step, "start")
         try:
             yield
@@ -386,7 +395,7 @@ class _Session:
         reply = self.command(f"EHLO {local}")
         if reply.code != 250:
             needs_ehlo = self.settings.auth or self.settings.server.security is Security.STARTTLS
-            if needs_ehlo:
+            if needs_ehlo or reply.code < 500:  # HELO only where EHLO is unknown, not on a 4xx
                 raise self.fail(Kind.SERVER_REFUSED, reply, hint="server_refused")
             reply = self.command(f"HELO {local}")
             if reply.code != 250:
@@ -463,7 +472,7 @@ class _Session:
         reply = self.command(f"AUTH XOAUTH2 {blob}", shown=f"AUTH XOAUTH2 {MASK}")
         detail = None
         if reply.code == 334:
-            detail = _decode_challenge(reply.text)
+            detail = _decode_challenge(reply.text, self.transcript.redact)
             reply = self.command("")  # an empty line ends the exchange; the server then says why
         if reply.code != 235:
             raise self.fail(
@@ -491,31 +500,27 @@ class _Session:
             return error
         if isinstance(error, Cancelled) or self.cancel.cancelled:
             return self.fail(Kind.CANCELLED)
-        server = self.settings.server
         if isinstance(error, StepTimeout | TimeoutError):
             return self._timeout_failure()
         if isinstance(error, ssl.SSLCertVerificationError):
             return self._certificate_failure(error)
+        if isinstance(error, UnexpectedData):
+            return self._unexpected_data(error)
         if isinstance(error, ssl.SSLError) and self.step in (Step.TLS, Step.STARTTLS):
             reason = error.reason or str(error)
             if reason == "WRONG_VERSION_NUMBER" or "wrong version number" in str(error):
-                suggestion = (
-                    f"tls://{server.host_for_url}:{587 if server.port == 465 else server.port}"
-                )
-                return self.fail(
-                    Kind.TLS_HANDSHAKE_FAILED,
-                    hint="wrong_version",
-                    detail="wrong version number",
-                    suggested_server=suggestion,
-                    fix="switch_server",
-                    fields=("server",),
-                )
+                if self.step is Step.STARTTLS:  # the 220 was followed by plain text
+                    return self._injection("unencrypted data instead of the TLS handshake")
+                return self._plain_port()
             return self.fail(
                 Kind.TLS_HANDSHAKE_FAILED, hint="tls_generic", detail=reason, fields=("server",)
             )
         if isinstance(error, socket.gaierror | UnicodeError):
             return self.fail(Kind.HOST_NOT_FOUND, hint="check_spelling", fields=("server",))
         if isinstance(error, Dropped | ssl.SSLEOFError | ConnectionResetError | BrokenPipeError):
+            last = self.conn.last_reply
+            if last is not None and last.code >= 400:  # the server said why before hanging up
+                return self._refusal(last)
             if self.step in (Step.TLS, Step.STARTTLS):
                 return self.fail(
                     Kind.TLS_HANDSHAKE_FAILED,
@@ -544,11 +549,51 @@ class _Session:
             return self.fail(Kind.CONNECTION_DROPPED, hint="dropped", detail=str(error))
         return error
 
+    def _refusal(self, reply: Reply) -> DeliveryError:
+        """A negative reply after which the server closed: that reply is the failure."""
+        default = (Kind.SERVER_REFUSED, "server_refused")
+        kind, hint = default if reply.code == 421 else _REFUSALS.get(self.step, default)
+        return self.fail(kind, reply, hint=hint)
+
+    def _plain_port(self) -> DeliveryError:
+        """ssl:// on a port that starts in plain text: suggest STARTTLS (on 587 if this is 465)."""
+        server = self.settings.server
+        suggestion = f"tls://{server.host_for_url}:{587 if server.port == 465 else server.port}"
+        return self.fail(
+            Kind.TLS_HANDSHAKE_FAILED,
+            hint="wrong_version",
+            detail="wrong version number",
+            params={"suggested": suggestion},
+            suggested_server=suggestion,
+            fix="switch_server",
+            fields=("server",),
+        )
+
+    def _injection(self, detail: str) -> DeliveryError:
+        """Plain text between the 220 to STARTTLS and the TLS handshake: never read, always fatal."""
+        return self.fail(
+            Kind.PROTOCOL_VIOLATION, hint="starttls_injection", detail=detail, fields=("server",)
+        )
+
+    def _unexpected_data(self, error: UnexpectedData) -> DeliveryError:
+        """Bytes the server sent unasked: recorded (redacted, escaped), never taken as a reply."""
+        excerpt = self.transcript.redact(repr(error.data[:60]))
+        self.transcript.event(f"Unexpected data from the server: {excerpt}")
+        if error.before == "command":
+            return self.fail(
+                Kind.PROTOCOL_VIOLATION,
+                hint="unexpected_data",
+                detail=f"{len(error.data)} bytes sent before the client's command",
+            )
+        if self.step is Step.STARTTLS:
+            return self._injection(f"{len(error.data)} unencrypted bytes after the 220 to STARTTLS")
+        return self._plain_port()  # implicit TLS: the server spoke first, in plain text
+
     def _timeout_failure(self) -> DeliveryError:
         server = self.settings.server
         params = {"seconds": f"{self.settings.timeout:g}"}
-        greeting_wait = self.step is Step.CONNECT and self.conn.sock is not None
-        if greeting_wait and server.security is not Security.SSL:
+        silent = self.step is Step.CONNECT and self.conn.sock is not None and not self.conn.received
+        if silent and server.security is not Security.SSL:  # not a byte: maybe it awaits TLS
             port = server.port if server.port != 587 else 465
             return self.fail(
                 Kind.TIMED_OUT,
@@ -596,16 +641,19 @@ def xoauth2_string(user: str, access_token: str) -> str:
     return base64.b64encode(raw.encode("utf-8")).decode("ascii")
 
 
-def _decode_challenge(text: str) -> str:
-    """The JSON status inside a base64 XOAUTH2 error challenge, as compact text."""
+def _decode_challenge(text: str, redact: Callable[[str], str]) -> str:
+    """The JSON status inside a base64 XOAUTH2 error challenge, as compact, redacted text.
+
+    Redacted before it is cut short, so that no part of an echoed token survives the cut.
+    """
     try:
         decoded = base64.b64decode(text.strip() + "=" * (-len(text.strip()) % 4)).decode("utf-8")
         status = json.loads(decoded)
-    except (ValueError, UnicodeDecodeError):
-        return text[:200]
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nesting
+        return redact(text)[:200]
     if isinstance(status, dict):
-        return ", ".join(f"{key}={value}" for key, value in status.items())[:300]
-    return decoded[:200]
+        return redact(", ".join(f"{key}={value}" for key, value in status.items()))[:300]
+    return redact(decoded)[:200]
 
 
 def probe_certificate_names(

@@ -53,6 +53,7 @@ class Kind(StrEnum):
     SIGN_IN_REQUIRED = "sign_in_required"
     PARTIALLY_DELIVERED = "partially_delivered"
     UNEXPECTED = "unexpected"
+    PROTOCOL_VIOLATION = "protocol_violation"
 
 
 # Exit codes of the command line, per DESIGN.md.
@@ -68,6 +69,7 @@ EXIT_CODES = {
     Kind.CERT_HOSTNAME_MISMATCH: 3,
     Kind.STARTTLS_NOT_OFFERED: 3,
     Kind.CONNECTION_DROPPED: 3,
+    Kind.PROTOCOL_VIOLATION: 3,
     Kind.AUTH_FAILED: 4,
     Kind.AUTH_NOT_OFFERED: 4,
     Kind.SIGN_IN_REQUIRED: 4,
@@ -183,6 +185,10 @@ KIND_MESSAGES: dict[str, dict[str, str]] = {
         "ja": "{step}の段階で予期しないエラーが発生しました。",
         "en": "An unexpected error occurred at the {step} step.",
     },
+    "protocol_violation": {
+        "ja": "{step}の段階でサーバが SMTP の手順に反するデータを送ってきたため、安全のため中止しました。",
+        "en": "The server broke the SMTP protocol at the {step} step; the app stopped for safety.",
+    },
 }
 
 HINTS: dict[str, dict[str, str]] = {
@@ -200,8 +206,24 @@ HINTS: dict[str, dict[str, str]] = {
         "en": "Check this PC's network connection and any firewall or proxy.",
     },
     "wrong_version": {
-        "ja": "このポートは暗号化なしで始まるようです。tls://{host}:587 を使うか、ssl://{host}:465 に変えてください。",
-        "en": "This port starts unencrypted: use tls://{host}:587, or ssl://{host}:465.",
+        "ja": "このポートは暗号化なしで始まり、STARTTLS で暗号化するようです。{suggested} を使ってください。",
+        "en": "This port starts unencrypted and then switches to TLS with STARTTLS: use {suggested}.",
+    },
+    "starttls_injection": {
+        "ja": "サーバは STARTTLS に 220 で応答しましたが、暗号化が始まる前に暗号化されていないデータが届きました。"
+        "通信経路上の改ざん(STARTTLS インジェクション)か、サーバの不具合です。パスワードは送信していません。"
+        "別のネットワークから試すか、プロバイダに連絡してください。"
+        "プロバイダが SSL/TLS(通常ポート 465)を提供していれば、そちらの方が安全です。",
+        "en": "The server answered STARTTLS with 220, but unencrypted data arrived before encryption "
+        "began: someone on the network tampering with the session (STARTTLS injection) or a "
+        "broken server. No password was sent. Try from another network or contact the provider; "
+        "if the provider offers implicit TLS (usually port 465), it is the safer choice.",
+    },
+    "unexpected_data": {
+        "ja": "サーバが、こちらのコマンドを待たずに応答を送ってきました。応答の対応が崩れるため中止しました。"
+        "サーバ名とポートを確認し、続く場合はプロバイダに連絡してください。",
+        "en": "The server sent replies before it was asked, so replies could no longer be matched "
+        "to commands. Check the server name and port, and contact the provider if it goes on.",
     },
     "maybe_implicit_tls": {
         "ja": "ポート {port} は最初から SSL/TLS で話すサーバかもしれません。ssl://{host}:{port} を試してください。",

@@ -12,8 +12,13 @@ ELLIPSIS = "…"
 
 
 def is_safe(char: str) -> bool:
-    """True if `char` prints as itself and cannot move the cursor, recolour or reorder text."""
-    return unicodedata.category(char) not in _UNSAFE_CATEGORIES
+    """True if `char` prints as itself and cannot move the cursor, recolour or reorder text.
+
+    Spaces other than U+0020 (no-break, en, ideographic...) are escaped too: invisible look-alikes
+    that make an address or a host name seem to be what it is not (as `str.isprintable` sees them).
+    """
+    category = unicodedata.category(char)
+    return category not in _UNSAFE_CATEGORIES and (category != "Zs" or char == " ")
 
 
 def escape_char(char: str) -> str:
