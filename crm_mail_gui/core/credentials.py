@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ DETAIL_LIMIT = 160
 """At most this many characters of what a failing backend said are quoted."""
 
 _waiting_notice: Callable[[], None] | None = None
-_stuck: list[threading.Event] = []  # calls that missed their deadline and still run
+_stuck: list[tuple[int, threading.Event]] = []  # (id of the store, call): missed the deadline
 
 _BACKEND_NAMES = {
     "WinVaultKeyring": {"ja": "Windows 資格情報マネージャー", "en": "Windows Credential Manager"},
@@ -73,33 +74,48 @@ def call_timeout() -> float:
     return value if 0 < value < 3600 else DEFAULT_TIMEOUT
 
 
-def _what_it_said(error: BaseException, secret: str | None = None) -> str:
-    """The exception's type and text, escaped and bounded; only its type if it holds `secret`."""
+def safe_error_text(error: BaseException, *secrets: str | None, limit: int = DETAIL_LIMIT) -> str:
+    """`Type: text` of an exception, escaped and bounded; only `Type` if the text holds a secret.
+
+    Exact, unlike masking: a short secret ("e") cannot mangle the rest of the text.
+    """
     name = type(error).__name__
     try:
         text = str(error)
     except Exception:  # a hostile __str__
         text = ""
-    if secret and _holds_secret(text, secret):
+    if any(secret and _holds_secret(text, secret) for secret in secrets):
         return name
-    return f"{name}: {printable(text, DETAIL_LIMIT)}" if text else name
+    return f"{name}: {printable(text, limit)}" if text else name
+
+
+SHORT_SECRET = 6
+"""A secret shorter than this counts only as a whole token ("e" is not in "Connected")."""
 
 
 def _holds_secret(text: str, secret: str) -> bool:
     encoded = secret.encode("utf-8", "surrogatepass")
-    forms = (secret, repr(secret)[1:-1], base64.b64encode(encoded).decode(), encoded.hex())
-    return any(form and form in text for form in forms)
+    forms = {secret, repr(secret)[1:-1], base64.b64encode(encoded).decode(), encoded.hex()}
+    for form in filter(None, forms):
+        if len(form) >= SHORT_SECRET:
+            if form in text:
+                return True
+        elif re.search(rf"(?<![0-9A-Za-z]){re.escape(form)}(?![0-9A-Za-z])", text):
+            return True
+    return False
 
 
-def _bounded(call: Callable[[], Any], backend: Callable[[], str], secret: str | None = None) -> Any:
+def _bounded(
+    call: Callable[[], Any], owner: object, backend: Callable[[], str], secret: str | None = None
+) -> Any:
     """Run one backend call on a daemon thread with a deadline; every failure is Unavailable.
 
     The calling thread waits at most `call_timeout()` seconds, so a store that never answers
     (a hung D-Bus, a locked keychain's prompt left open) cannot hang a command or a worker.
     """
     limit = call_timeout()
-    _stuck[:] = [event for event in _stuck if not event.is_set()]
-    if _stuck:  # a call that missed its deadline still hangs: do not wait for the store again
+    _stuck[:] = [(key, event) for key, event in _stuck if not event.is_set()]
+    if any(key == id(owner) for key, _event in _stuck):  # still hung: do not wait again
         raise CredentialStoreUnavailable(backend(), f"did not answer within {limit:g} s")
     outcome: dict[str, Any] = {}
     done = threading.Event()
@@ -118,13 +134,13 @@ def _bounded(call: Callable[[], Any], backend: Callable[[], str], secret: str | 
         if notice is not None:
             notice()
         if not done.wait(max(limit - SLOW_NOTICE_AFTER, 0)):
-            _stuck.append(done)
+            _stuck.append((id(owner), done))
             raise CredentialStoreUnavailable(backend(), f"did not answer within {limit:g} s")
     error = outcome.get("error")
     if error is not None:
         if isinstance(error, CredentialStoreUnavailable):
             raise error
-        raise CredentialStoreUnavailable(backend(), _what_it_said(error, secret)) from None
+        raise CredentialStoreUnavailable(backend(), safe_error_text(error, secret)) from None
     return outcome.get("value")
 
 
@@ -145,7 +161,7 @@ class _BrokenBackend:
 def _current() -> Any:
     """The keyring backend in force, or a _BrokenBackend when loading it failed or hung."""
     try:
-        return _bounded(lambda: _keyring().get_keyring(), lambda: "keyring")
+        return _bounded(lambda: _keyring().get_keyring(), _keyring(), lambda: "keyring")
     except CredentialStoreUnavailable as error:  # keyring lets a backend's own errors through
         return _BrokenBackend(error)
 
@@ -205,7 +221,7 @@ def require_usable() -> None:
 def _require_backend() -> keyring.backend.KeyringBackend:
     backend = _current()
     if isinstance(backend, _BrokenBackend):
-        raise CredentialStoreUnavailable(backend_name(backend), backend.error.detail)
+        raise CredentialStoreUnavailable("keyring backend", backend.error.detail)
     if not is_usable(backend):
         raise CredentialStoreUnavailable(backend_name(backend))
     return backend
@@ -218,7 +234,9 @@ def get_secret(key: str) -> str | None:
     seconds: CredentialStoreUnavailable.
     """
     backend = _require_backend()
-    value = _bounded(lambda: backend.get_password(SERVICE, key), lambda: backend_name(backend))
+    value = _bounded(
+        lambda: backend.get_password(SERVICE, key), backend, lambda: backend_name(backend)
+    )
     if value is not None and not isinstance(value, str):
         detail = f"returned {printable(type(value).__name__, 40)} instead of text"
         raise CredentialStoreUnavailable(backend_name(backend), detail)
@@ -229,7 +247,10 @@ def set_secret(key: str, secret: str) -> None:
     """Keep `secret` under `key` in the credential store (CredentialStoreUnavailable if not)."""
     backend = _require_backend()
     _bounded(
-        lambda: backend.set_password(SERVICE, key, secret), lambda: backend_name(backend), secret
+        lambda: backend.set_password(SERVICE, key, secret),
+        backend,
+        lambda: backend_name(backend),
+        secret,
     )
 
 
@@ -243,7 +264,7 @@ def delete_secret(key: str) -> None:
         except _keyring().errors.PasswordDeleteError:
             pass
 
-    _bounded(delete, lambda: backend_name(backend))
+    _bounded(delete, backend, lambda: backend_name(backend))
 
 
 PROBE_KEY = "crm-mail-gui write check"

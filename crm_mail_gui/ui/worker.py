@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from crm_mail_gui.core.connection import CancelToken
-from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step
+from crm_mail_gui.core.credentials import CredentialStoreUnavailable, safe_error_text
+from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step, credential_store_failure
 from crm_mail_gui.core.oauth import OAuthError
 from crm_mail_gui.core.settings import MailSettings
 
@@ -48,15 +50,39 @@ class SendWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        """Run the session and emit exactly one of succeeded, failed or crashed."""
-        password, self._password = self._password, None
-        try:
-            if self._deliver is None:
-                from crm_mail_gui.core.delivery import deliver
+        """Run the session and emit exactly one of succeeded, failed or crashed, whatever happens.
 
-                self._deliver = deliver
-            if callable(password):  # OAuth2: refresh the access token here, off the GUI thread
-                password = password()
+        Nothing escapes this slot: an exception here would leave the job without a result, its
+        thread running and the form "running" for ever.
+        """
+        secret, self._password = self._password, None
+        secrets: list[str] = [secret] if isinstance(secret, str) else []
+        result: tuple[Any, object] | None = None
+        try:
+            result = self._session(secret, secrets)
+        except BaseException as error:  # anything at all: the job still ends with one result
+            result = (self.crashed, safe_error_text(error, *secrets, limit=500))
+        finally:
+            signal, value = result or (self.crashed, "no result")
+            try:
+                signal.emit(value)
+            finally:
+                thread = self.thread()
+                app = QCoreApplication.instance()
+                if thread is not None and (app is None or thread is not app.thread()):
+                    thread.quit()  # thread-safe; the job's thread ends even if a slot failed
+
+    def _session(self, secret: str | Callable[[], str] | None, secrets: list[str]) -> tuple:
+        """One session: (signal, value) for the expected endings; anything else is raised."""
+        if self._deliver is None:
+            from crm_mail_gui.core.delivery import deliver
+
+            self._deliver = deliver
+        try:
+            # OAuth2: the callable refreshes the access token here, off the GUI thread
+            password = secret() if callable(secret) else secret
+            if isinstance(password, str):
+                secrets.append(password)
             outcome = self._deliver(
                 self.settings,
                 password,
@@ -69,7 +95,7 @@ class SendWorker(QObject):
                 from crm_mail_gui.core import oauth
 
                 oauth.clear_memory_cache()  # a rejected access token: refresh it next time
-            self.failed.emit(error)
+            return self.failed, error
         except OAuthError as error:
             failure = Failure(
                 Kind.SIGN_IN_REQUIRED if error.needs_sign_in else Kind.AUTH_FAILED,
@@ -79,14 +105,11 @@ class SendWorker(QObject):
                 params={"detail": error.message()},
                 fix="sign_in",
             )
-            self.failed.emit(DeliveryError(failure))
-        except Exception as error:  # the form must survive anything the worker raises
-            text = f"{type(error).__name__}: {error}"
-            if password:
-                text = text.replace(password, "********")
-            self.crashed.emit(text)
-        else:
-            self.succeeded.emit(outcome)
+            return self.failed, DeliveryError(failure)
+        except CredentialStoreUnavailable as error:  # e.g. a rotated refresh token not kept
+            failure = replace(credential_store_failure(error.backend), detail=error.detail or None)
+            return self.failed, DeliveryError(failure)
+        return self.succeeded, outcome
 
     def _report(self, step: Step, state: str) -> None:
         self.progress.emit(step.value, state)
