@@ -26,31 +26,38 @@ class SendWorker(QObject):
         succeeded(object outcome): the session finished; the Outcome.
         failed(object error): a DeliveryError (failure + redacted transcript).
         crashed(str text): something unexpected was raised; its type and text (no secrets).
+        notSaved(str text): the session passed, but `after` (storing the settings) raised OSError.
+
+    Exactly one of succeeded, failed, crashed and notSaved is emitted, whatever happens.
     """
 
     progress = Signal(str, str)
     succeeded = Signal(object)
     failed = Signal(object)
     crashed = Signal(str)
+    notSaved = Signal(str)
 
     def __init__(
         self,
         settings: MailSettings,
-        password: str | Callable[[], str] | None,
+        password: str | Callable[[], str | None] | None,
         *,
         check_only: bool = False,
         deliver_fn: Deliver | None = None,
+        after: Callable[[Any], None] | None = None,
     ) -> None:
+        """`password` may be a call (run on this worker's thread); `after(outcome)` too."""
         super().__init__()
         self.settings = settings
         self._password = password
+        self._after = after
         self.check_only = check_only
         self.cancel_token = CancelToken()
         self._deliver = deliver_fn
 
     @Slot()
     def run(self) -> None:
-        """Run the session and emit exactly one of succeeded, failed or crashed, whatever happens.
+        """Run the session; emit exactly one of succeeded, failed, crashed, notSaved, whatever happens.
 
         Nothing escapes this slot: an exception here would leave the job without a result, its
         thread running and the form "running" for ever.
@@ -72,7 +79,7 @@ class SendWorker(QObject):
                 if thread is not None and (app is None or thread is not app.thread()):
                     thread.quit()  # thread-safe; the job's thread ends even if a slot failed
 
-    def _session(self, secret: str | Callable[[], str] | None, secrets: list[str]) -> tuple:
+    def _session(self, secret: str | Callable[[], str | None] | None, secrets: list[str]) -> tuple:
         """One session: (signal, value) for the expected endings; anything else is raised."""
         if self._deliver is None:
             from crm_mail_gui.core.delivery import deliver
@@ -107,12 +114,23 @@ class SendWorker(QObject):
             )
             return self.failed, DeliveryError(failure)
         except CredentialStoreUnavailable as error:  # e.g. a rotated refresh token not kept
-            failure = replace(credential_store_failure(error.backend), detail=error.detail or None)
-            return self.failed, DeliveryError(failure)
+            return self.failed, _store_error(error)
+        if self._after is not None and not self.cancel_token.cancelled:
+            try:
+                self._after(outcome)  # e.g. store the settings: the credential store may be slow
+            except CredentialStoreUnavailable as error:
+                return self.failed, _store_error(error, outcome.transcript)
+            except OSError as error:  # e.g. a read-only config folder
+                return self.notSaved, safe_error_text(error, *secrets, limit=500)
         return self.succeeded, outcome
 
     def _report(self, step: Step, state: str) -> None:
         self.progress.emit(step.value, state)
+
+
+def _store_error(error: CredentialStoreUnavailable, transcript: list[str] | None = None) -> Any:
+    failure = replace(credential_store_failure(error.backend), detail=error.detail or None)
+    return DeliveryError(failure, transcript)
 
 
 class SendJob(QObject):
@@ -133,7 +151,7 @@ class SendJob(QObject):
         self.thread.started.connect(worker.run)
         # Direct: quit() is thread-safe, and a queued call would wait for the GUI thread, which
         # blocks in wait() at exit, so closing would hang until the wait timed out.
-        for signal in (worker.succeeded, worker.failed, worker.crashed):
+        for signal in (worker.succeeded, worker.failed, worker.crashed, worker.notSaved):
             signal.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
         self.thread.finished.connect(self.finished)
 
