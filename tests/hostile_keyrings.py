@@ -10,12 +10,13 @@ from __future__ import annotations
 import configparser
 import os
 import threading
+import time
 
 import keyring.backend
 import keyring.errors
 from jaraco.classes.properties import classproperty
 
-SECRET_IN_MESSAGE = "SECRET-IN-MESSAGE"  # stands for the secret when a backend echoes it
+DELAY = 0.4  # seconds a "delay" operation takes before it works normally
 RELEASE = threading.Event()  # set by a test's teardown: a "slow" call returns at once
 
 
@@ -85,22 +86,29 @@ class Hostile(keyring.backend.KeyringBackend):
         if "init" in faults:
             _raise(faults["init"], None)
 
+    def _fault(self, operation: str) -> str | None:
+        fault = self.faults.get(operation)
+        if fault == "delay":  # slow, then normal
+            time.sleep(DELAY)
+            return None
+        return fault
+
     def get_password(self, service: str, username: str) -> str | None:
         """The stored value, or the fault."""
-        if "get" in self.faults:
+        if self._fault("get"):
             return _raise(self.faults["get"], None)  # type: ignore[return-value]
         return self.entries.get((service, username))
 
     def set_password(self, service: str, username: str, password: str) -> None:
         """Store, or the fault."""
         self.sets += 1
-        if "set" in self.faults or ("set-after-1" in self.faults and self.sets > 1):
+        if self._fault("set") or ("set-after-1" in self.faults and self.sets > 1):
             _raise(self.faults.get("set") or self.faults["set-after-1"], password)
         self.entries[(service, username)] = password
 
     def delete_password(self, service: str, username: str) -> None:
         """Delete, or the fault."""
-        if "delete" in self.faults:
+        if self._fault("delete"):
             _raise(self.faults["delete"], None)
         if self.entries.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError(username)
