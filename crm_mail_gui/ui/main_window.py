@@ -545,17 +545,25 @@ class MainWindow(QMainWindow):
     def _signed_in(self, settings: MailSettings, client, tokens) -> None:
         from crm_mail_gui.core import oauth
 
-        self._end_sign_in()
-        try:
+        def keep() -> None:  # on a credential store thread
             if client.client_secret:
                 credentials.set_secret(
                     oauth.secret_key(client.provider.id, client.client_id), client.client_secret
                 )
             oauth.store_tokens(client, settings.user, tokens)
-        except CredentialStoreUnavailable as error:
-            self._show_store_failure(error)
-            return
-        self.form.set_oauth_signed_in(True, tokens.account or settings.user)
+
+        def then(answer: object) -> None:
+            self._end_sign_in()  # only now: until the tokens are kept, the sign-in goes on
+            if isinstance(answer, Exception):  # credentials raise CredentialStoreUnavailable only
+                if not isinstance(answer, CredentialStoreUnavailable):
+                    secrets = (tokens.refresh_token, tokens.access_token, client.client_secret)
+                    text = credentials.safe_error_text(answer, *secrets)
+                    answer = CredentialStoreUnavailable("keyring", text)
+                self._show_store_failure(answer)
+            else:
+                self.form.set_oauth_signed_in(True, tokens.account or settings.user)
+
+        self._ask_store(keep, then)
 
     def _sign_in_failed(self, error) -> None:
         self._end_sign_in()
@@ -716,9 +724,9 @@ class MainWindow(QMainWindow):
     def _show_store_failure(
         self, error: CredentialStoreUnavailable, transcript: list[str] | None = None
     ) -> None:
-        from crm_mail_gui.core.errors import credential_store_failure
+        from crm_mail_gui.ui.worker import store_failure
 
-        self._show_failure(credential_store_failure(error.backend), transcript or [])
+        self._show_failure(store_failure(error), transcript or [])
 
     def _show_failure(self, failure: Failure, transcript: list[str]) -> None:
         lang = self.lang

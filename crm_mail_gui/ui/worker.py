@@ -128,9 +128,13 @@ class SendWorker(QObject):
         self.progress.emit(step.value, state)
 
 
+def store_failure(error: CredentialStoreUnavailable) -> Failure:
+    """The failure shown for an unusable credential store, with what the store said."""
+    return replace(credential_store_failure(error.backend), detail=error.detail or None)
+
+
 def _store_error(error: CredentialStoreUnavailable, transcript: list[str] | None = None) -> Any:
-    failure = replace(credential_store_failure(error.backend), detail=error.detail or None)
-    return DeliveryError(failure, transcript)
+    return DeliveryError(store_failure(error), transcript)
 
 
 class SendJob(QObject):
