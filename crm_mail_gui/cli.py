@@ -642,7 +642,16 @@ def _open_window(config_dir: str | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `crm-mail-gui`; returns the exit code."""
+    """Entry point of `crm-mail-gui`; returns the exit code (130 after Ctrl-C, no traceback)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C, wherever it lands: a word, not a traceback
+        with contextlib.suppress(OSError, ValueError):
+            _err("cancelled")
+        return EXIT_CANCELLED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     setup_logging()
     _fix_streams()
     args = parse_arguments(sys.argv[1:] if argv is None else list(argv))
@@ -662,9 +671,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     credentials.set_waiting_notice(lambda: _err("store_waiting"))
     try:
         return COMMANDS[args.command](store, args)
-    except KeyboardInterrupt:  # Ctrl-C: a word, not a traceback
-        _err("cancelled")
-        return EXIT_CANCELLED
     except CredentialStoreUnavailable as error:
         return _print_store_failure(error)
     except SecretInputInvalid as error:

@@ -368,3 +368,27 @@ def test_stdin_refusal_in_a_real_process(tmp_path: Path) -> None:
     err = done.stderr.decode("utf-8")
     assert done.returncode == 2, err
     assert "is not UTF-8" in err and "Traceback" not in err
+
+
+def test_ctrl_c_while_waiting_for_the_credential_store(tmp_path: Path, certs: TestCerts) -> None:
+    config = tmp_path / "config"
+    write_config(config, "ssl://127.0.0.1:1", certs)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crm_mail_gui", "--config-dir", str(config), "--lang", "en", "show"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=subprocess_env(HOSTILE_KEYRING="get:slow", CRM_MAIL_GUI_KEYRING_TIMEOUT="30"),
+    )
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline().decode("utf-8")  # blocks until the notice
+        assert first.strip() == "Waiting for the credential store…"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == 130
+    assert err.decode("utf-8").strip() == "Cancelled."
+    assert out == b""
