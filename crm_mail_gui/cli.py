@@ -288,9 +288,9 @@ def _read_password() -> str:
         return ""
     raw = getattr(stream, "buffer", None)
     if raw is not None:
-        data = raw.readline(MAX_STDIN_SECRET + 3)
+        data = raw.readline(MAX_STDIN_SECRET + 6)  # room for a BOM, CR LF and one byte more
     else:  # a text stream without bytes (e.g. io.StringIO): already decoded
-        text = stream.readline(MAX_STDIN_SECRET + 3)
+        text = stream.readline(MAX_STDIN_SECRET + 6)
         data = text.encode("utf-8", "surrogateescape")
     return _decoded_secret(data)
 

@@ -343,6 +343,24 @@ def test_a_utf8_password_is_sent_exactly(
     assert memory_keyring.entries[(SERVICE, f"{USER}@127.0.0.1")] == PASSWORD
 
 
+@pytest.mark.parametrize(
+    ("size", "bom", "code"), [(4096, True, 0), (4096, False, 0), (4097, True, 2), (4097, False, 2)]
+)
+def test_a_long_password_is_kept_whole_or_refused(
+    cli: Cli,
+    certs: TestCerts,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    size: int,
+    bom: bool,
+    code: int,
+) -> None:
+    feed(monkeypatch, (b"\xef\xbb\xbf" if bom else b"") + b"p" * size + b"\r\n")
+    assert cli.set("ssl://smtp.example.com:465", certs, "--no-test", "--password-stdin") == code
+    stored = list(memory_keyring.entries.values())
+    assert stored == ([] if code else ["p" * size])  # never a cut-off password
+
+
 def test_stdin_refusal_in_japanese(
     cli: Cli, certs: TestCerts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
