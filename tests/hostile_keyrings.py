@@ -71,8 +71,9 @@ class Hostile(keyring.backend.KeyringBackend):
         """Never auto-detected."""
         return -1
 
-    def __init__(self, faults: dict[str, str] | None = None) -> None:
+    def __init__(self, faults: dict[str, str] | None = None, delay: float = DELAY) -> None:
         super().__init__()
+        self.delay = delay
         if faults is None:
             spec = os.environ.get("HOSTILE_KEYRING", "")
             faults = dict(item.split(":", 1) for item in spec.split(",") if item)
@@ -89,7 +90,7 @@ class Hostile(keyring.backend.KeyringBackend):
     def _fault(self, operation: str) -> str | None:
         fault = self.faults.get(operation)
         if fault == "delay":  # slow, then normal
-            time.sleep(DELAY)
+            time.sleep(self.delay)
             return None
         return fault
 
