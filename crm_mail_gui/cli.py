@@ -15,6 +15,7 @@ from crm_mail_gui import __version__
 from crm_mail_gui.core import credentials, i18n
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid, build_settings
 from crm_mail_gui.core.store import ConfigError, Store, ca_file_notice
 from crm_mail_gui.logsetup import log, setup_logging
@@ -23,6 +24,9 @@ if TYPE_CHECKING:  # the delivery engine and its errors load only when a command
     from crm_mail_gui.core.errors import DeliveryError, Step
 
 EXIT_OK, EXIT_OTHER, EXIT_INVALID, EXIT_AUTH, EXIT_STORE = 0, 1, 2, 4, 7
+EXIT_CANCELLED = 130  # 128 + SIGINT, what shells report for Ctrl-C
+MAX_STDIN_SECRET = 4096
+"""Bytes of a password or client secret read from standard input, at most."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "sent": {
@@ -73,6 +77,35 @@ MESSAGES: dict[str, dict[str, str]] = {
     "store_unavailable": {
         "ja": "資格情報ストアが使えません({backend})。パスワードを保存できません。",
         "en": "No credential store is available ({backend}); the password cannot be stored.",
+    },
+    "store_failed": {
+        "ja": "資格情報ストアが使えません({backend}): {detail}",
+        "en": "Error: credential store unavailable ({backend}): {detail}",
+    },
+    "store_waiting": {
+        "ja": "資格情報ストアの応答を待っています…",
+        "en": "Waiting for the credential store…",
+    },
+    "sent_not_saved": {
+        "ja": "テストメールは送信されましたが、設定は保存していません(パスワードを保存できません)。",
+        "en": "The test mail was sent, but nothing was saved (the password cannot be stored).",
+    },
+    "cancelled": {"ja": "中止しました。", "en": "Cancelled."},
+    "secret_not_utf8": {
+        "ja": "標準入力の内容が UTF-8 ではありません。ファイルを UTF-8 で保存してください"
+        "(メモ帳: 名前を付けて保存 → 文字コード: UTF-8)。何も送信・保存していません。",
+        "en": "Standard input is not UTF-8 text. Save the file as UTF-8 (Notepad: Save as → "
+        "Encoding: UTF-8). Nothing was sent or saved.",
+    },
+    "secret_control": {
+        "ja": "標準入力のパスワードに制御文字(NUL、タブ、途中の改行など)が含まれています。"
+        "何も送信・保存していません。",
+        "en": "The password on standard input contains a control character (NUL, tab, a line "
+        "break inside it, …). Nothing was sent or saved.",
+    },
+    "secret_too_long": {
+        "ja": "標準入力のパスワードが長すぎます({limit} バイトまで)。",
+        "en": "The password on standard input is too long (at most {limit} bytes).",
     },
     "notice": {"ja": "注意: {text}", "en": "Notice: {text}"},
     "open_url": {
@@ -240,13 +273,64 @@ def _load(store: Store) -> MailSettings | None:
     return loaded.settings
 
 
+class SecretInputInvalid(ValueError):
+    """A password or secret on standard input that cannot be what the user typed; key: MESSAGES."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
 def _read_password() -> str:
-    if sys.stdin is not None and sys.stdin.isatty():
+    """The first line of standard input (or a hidden prompt on a terminal), exactly as typed.
+
+    Bytes are decoded as UTF-8 (one BOM removed) whatever the console's code page; CP932,
+    Latin-1 or UTF-16 text, control characters (a NUL breaks AUTH PLAIN) and over-long input
+    raise SecretInputInvalid rather than become a different password.
+    """
+    stream = sys.stdin
+    if stream is not None and stream.isatty():
         import getpass
 
-        return getpass.getpass(tr(MESSAGES, "password_prompt"))
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    return line.rstrip("\r\n")
+        return _checked_secret(getpass.getpass(tr(MESSAGES, "password_prompt")))
+    if stream is None:
+        return ""
+    raw = getattr(stream, "buffer", None)
+    if raw is not None:
+        data = raw.readline(MAX_STDIN_SECRET + 6)  # room for a BOM, CR LF and one byte more
+    else:  # a text stream without bytes (e.g. io.StringIO): already decoded
+        text = stream.readline(MAX_STDIN_SECRET + 6)
+        data = text.encode("utf-8", "surrogateescape")
+    return _decoded_secret(data)
+
+
+def _decoded_secret(data: bytes) -> str:
+    """One line of bytes from standard input as the secret: UTF-8, BOM and line end removed."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    line = data.removesuffix(b"\n").removesuffix(b"\r")
+    if len(line) > MAX_STDIN_SECRET:
+        raise SecretInputInvalid("secret_too_long")
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SecretInputInvalid("secret_not_utf8") from None
+    return _checked_secret(text)
+
+
+def _checked_secret(text: str) -> str:
+    import unicodedata
+
+    if any(unicodedata.category(char) == "Cc" for char in text):
+        raise SecretInputInvalid("secret_control")
+    return text
+
+
+def _print_store_failure(error: CredentialStoreUnavailable) -> int:
+    if error.detail:
+        _err("store_failed", backend=printable(error.backend, 120), detail=error.detail)
+    else:
+        _err("store_unavailable", backend=printable(error.backend, 120))
+    return EXIT_STORE
 
 
 def _progress(verbose: bool):
@@ -268,7 +352,7 @@ def cmd_show(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OTHER
     data = settings.to_dict()
     data.pop("allow_unencrypted_auth", None)
-    data["password_stored"] = store.has_password(settings)
+    data["password_stored"] = _password_stored(store, settings)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -284,6 +368,17 @@ def cmd_show(store: Store, args: argparse.Namespace) -> int:
         print(f"Password: {'stored (' + where + ')' if stored else 'not stored'}")
     print(f"{'設定ファイル' if lang == 'ja' else 'Config file'}: {store.path}")
     return EXIT_OK
+
+
+def _password_stored(store: Store, settings: MailSettings) -> bool:
+    """Like Store.has_password, but a store that fails or hangs (not: none at all) raises."""
+    if settings.auth and settings.user and credentials.is_usable():
+        if settings.uses_oauth:
+            from crm_mail_gui.core import oauth
+
+            return oauth.is_signed_in(oauth.client_for(settings), settings.user)
+        return bool(store.password_for(settings))
+    return store.has_password(settings)
 
 
 def _merged_values(store: Store, args: argparse.Namespace, *keys: str) -> dict[str, object]:
@@ -316,13 +411,9 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
         return EXIT_INVALID
     password: str | None = None
     if settings.uses_oauth:
-        if not credentials.is_usable():
-            _err("store_unavailable", backend=credentials.backend_name())
-            return EXIT_STORE
+        credentials.require_usable()
     elif settings.auth:
-        if not credentials.is_usable():
-            _err("store_unavailable", backend=credentials.backend_name())
-            return EXIT_STORE
+        credentials.require_usable()
         if args.password_stdin:
             password = _read_password()
             if not password:
@@ -332,6 +423,8 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
         if not password and not stored:
             _err("password_needed")
             return EXIT_INVALID
+        if password and not args.no_test:
+            credentials.check_writable()  # a store that cannot keep it fails before the mail
     if args.no_test:
         _err("no_test")
     else:
@@ -349,7 +442,12 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
             _err("not_saved")
             return code
         _say("sent", to=settings.recipient, server=settings.server.canonical())
-    store.save(settings, password)
+    try:
+        store.save(settings, password)
+    except CredentialStoreUnavailable as error:
+        code = _print_store_failure(error)
+        _err("not_saved" if args.no_test else "sent_not_saved")
+        return code
     _say("saved", path=store.path)
     return EXIT_OK
 
@@ -554,7 +652,16 @@ def _open_window(config_dir: str | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `crm-mail-gui`; returns the exit code."""
+    """Entry point of `crm-mail-gui`; returns the exit code (130 after Ctrl-C, no traceback)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C, wherever it lands: a word, not a traceback
+        with contextlib.suppress(OSError, ValueError):
+            _err("cancelled")
+        return EXIT_CANCELLED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     setup_logging()
     _fix_streams()
     args = parse_arguments(sys.argv[1:] if argv is None else list(argv))
@@ -571,17 +678,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             gc.enable()  # in case the window never got on screen
     store = Store(config_dir)
+    credentials.set_waiting_notice(lambda: _err("store_waiting"))
     try:
         return COMMANDS[args.command](store, args)
     except CredentialStoreUnavailable as error:
-        _err("store_unavailable", backend=error.backend)
-        return EXIT_STORE
+        return _print_store_failure(error)
+    except SecretInputInvalid as error:
+        _err(error.key, limit=MAX_STDIN_SECRET)
+        return EXIT_INVALID
     except ConfigError as error:
         print(str(error), file=sys.stderr)
         return EXIT_OTHER
     except OSError as error:  # e.g. an unwritable config folder or export file
         print(str(error), file=sys.stderr)
         return EXIT_OTHER
+    finally:
+        credentials.set_waiting_notice(None)
 
 
 if __name__ == "__main__":

@@ -474,7 +474,7 @@ def test_backend_error_becomes_unavailable(
     monkeypatch.setattr(memory_keyring, "get_password", locked)
     with pytest.raises(CredentialStoreUnavailable) as info:
         credentials.set_password("u", "h", PASSWORD)
-    assert info.value.detail == "KeyringLocked"
+    assert info.value.detail == "KeyringLocked: locked"  # what the store said (issue 11.12)
     assert PASSWORD not in str(info.value)
     assert credentials.has_password("u", "h") is False
 

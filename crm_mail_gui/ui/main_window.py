@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
@@ -28,6 +29,16 @@ if TYPE_CHECKING:
     from crm_mail_gui.ui.form import SettingsForm
     from crm_mail_gui.ui.summary import SummaryView
     from crm_mail_gui.ui.worker import Deliver, SendJob
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """What the loader thread found: is a store usable, its name, is a secret kept for `settings`."""
+
+    usable: bool
+    where: str
+    settings: MailSettings | None
+    stored: bool
 
 
 AFTER_PAINT_DELAY_MS = 100  # idle work starts this much after the window is first on screen
@@ -70,7 +81,8 @@ def _ask(name: str) -> Callable[[QWidget], bool]:
 class MainWindow(QMainWindow):
     """Outgoing mail server settings, in the two modes of the CRM screen."""
 
-    credentialStoreLoaded = Signal()  # from the thread that loads keyring (see setVisible)
+    credentialStoreLoaded = Signal(object)  # StoreState, from the loader thread (see setVisible)
+    storeAnswered = Signal(object, object)  # (then, answer) from a credential store query thread
     onScreen = Signal()  # once, when the window is first on screen (its idle work starts then)
 
     def __init__(
@@ -94,17 +106,20 @@ class MainWindow(QMainWindow):
         self.job: SendJob | None = None
         self.finished_jobs: list[SendJob] = []
         self.success_dialog: SuccessDialog | None = None
-        self._pending: tuple[MailSettings, str | None, bool] | None = None
+        self._pending: tuple[MailSettings, str | None, bool, dict[str, StoreState]] | None = None
         self.sign_in_worker = None
         self.sign_in_thread = None
         self._sign_in_target: tuple[MailSettings, Client] | None = None
         self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
         self._credentials_known = False
+        self._store_state: StoreState | None = None  # None until the loader thread has answered
+        self._stored = False  # a password (or OAuth2 sign-in) is kept for self.settings
         self._expose_polls: int | None = None  # None until first shown
         self._store_loader: threading.Thread | None = None
         self._shut_down = False
         self.credentialStoreLoaded.connect(self._credentials_loaded)
+        self.storeAnswered.connect(self._store_answered)
         self._build()
         self.reload(defer_credentials=True)
 
@@ -197,11 +212,13 @@ class MainWindow(QMainWindow):
                 else self.tr("Part of the stored settings could not be used.")
             )
             self.infoBanner.show_message("warning", title, loaded.notice)
-        self._credentials_known = not defer_credentials
+        self._credentials_known = not defer_credentials and self._store_state is not None
         if self.settings is None:
             self.edit()
         else:
             self._show_summary()
+        if not defer_credentials and self.settings is not None:
+            self._ask_whether_stored(self.settings)
 
     def setVisible(self, visible: bool) -> None:
         """The first time the window is shown, wait for its first paint, then the idle work.
@@ -254,14 +271,65 @@ class MainWindow(QMainWindow):
         self._store_loader.start()
 
     def _load_credential_store(self) -> None:
-        """On the loader thread: import keyring, pick the backend, tell the GUI thread."""
+        """On the loader thread: import keyring, pick the backend, ask it, tell the GUI thread.
+
+        Every question to the credential store is asked off the GUI thread (here, in
+        _ask_store or in the worker): a store that takes seconds to answer freezes nothing.
+        """
         import contextlib
 
         credentials.load()
+        state = self._read_store_state(self.settings)
         with contextlib.suppress(RuntimeError):  # RuntimeError: the window is already gone
-            self.credentialStoreLoaded.emit()  # queued to the GUI thread
+            self.credentialStoreLoaded.emit(state)  # queued to the GUI thread
 
-    def _credentials_loaded(self) -> None:
+    def _read_store_state(self, settings: MailSettings | None) -> StoreState:
+        """Ask the credential store (off the GUI thread!) what the window shows about it."""
+        return StoreState(
+            credentials.is_usable(),
+            credentials.describe_backend(self.lang),
+            settings,
+            bool(settings) and self.store.has_password(settings),
+        )
+
+    def _ask_store(self, question: Callable[[], object], then: Callable[[object], None]) -> None:
+        """Ask the credential store on a daemon thread; `then(answer)` runs on the GUI thread.
+
+        The answer is what `question` returned, or the exception it raised.
+        """
+        import contextlib
+        import threading
+
+        def run() -> None:
+            try:
+                answer: object = question()
+            except Exception as error:  # handed to `then`, which decides
+                answer = error
+            with contextlib.suppress(RuntimeError):  # the window is already gone
+                self.storeAnswered.emit(then, answer)
+
+        threading.Thread(target=run, name="credential-store-query", daemon=True).start()
+
+    def _store_answered(self, then: Callable[[object], None], answer: object) -> None:
+        if not self._shut_down:
+            then(answer)
+
+    def _ask_whether_stored(self, settings: MailSettings) -> None:
+        """Find out off the GUI thread whether a secret is kept for `settings`, then show it."""
+
+        def then(answer: object) -> None:
+            if self.settings != settings:
+                return  # the stored settings changed meanwhile; their own question follows
+            self._stored = answer is True
+            if self._credentials_known and self._showing(self._summary):
+                self._show_summary()
+
+        self._ask_store(lambda: self.store.has_password(settings), then)
+
+    def _credentials_loaded(self, state: StoreState) -> None:
+        self._store_state = state
+        if state.settings == self.settings:
+            self._stored = state.stored
         if self._credentials_known:  # a test already used (and showed) the credential store
             return
         self._credentials_known = True
@@ -269,43 +337,41 @@ class MainWindow(QMainWindow):
             self._show_summary()
         elif self._form is not None and self.job is None:
             self.form.set_store_note(self._store_note())
-            self.form.set_password_stored(
-                bool(self.settings) and self.store.has_password(self.settings)
-            )
+            self.form.set_password_stored(bool(self.settings) and self._stored)
 
     def _store_note(self) -> str:
-        if not self._credentials_known:
+        state = self._store_state
+        if not self._credentials_known or state is None:
             return ""  # the form shows the note once the credential store is loaded
-        if not credentials.is_usable():
+        if not state.usable:
             return self.tr(
                 "No credential store is available on this PC, so a password cannot be saved."
             )
-        where = credentials.describe_backend(self.lang)
+        where = state.where
         return self.tr(
             "The password and OAuth2 sign-ins are kept only in %1, never in a file."
         ).replace("%1", where)
 
     def _show_summary(self) -> None:
         assert self.settings is not None
-        if self._credentials_known and self.settings.uses_oauth:
+        state = self._store_state
+        if not self._credentials_known or state is None:
+            password_text = "…"
+        elif self.settings.uses_oauth:
             from crm_mail_gui.core.oauth_providers import load_providers
 
             assert self.settings.oauth is not None
             provider = load_providers()[self.settings.oauth.provider].name.get(self.lang, "")
-            state = (
-                self.tr("signed in")
-                if self.store.has_password(self.settings)
-                else self.tr("not signed in")
-            )
-            password_text = self.tr("OAuth2 (%1): %2").replace("%1", provider).replace("%2", state)
-        elif self._credentials_known:
-            stored = self.store.has_password(self.settings)
-            where = credentials.describe_backend(self.lang)
+            signed_in = self.tr("signed in") if self._stored else self.tr("not signed in")
             password_text = (
-                self.tr("stored (%1)").replace("%1", where) if stored else self.tr("not stored")
+                self.tr("OAuth2 (%1): %2").replace("%1", provider).replace("%2", signed_in)
             )
         else:
-            password_text = "…"
+            password_text = (
+                self.tr("stored (%1)").replace("%1", state.where)
+                if self._stored
+                else self.tr("not stored")
+            )
         path_text = self.tr("Settings file: %1").replace("%1", str(self.store.path))
         self.summaryView.show_settings(self.settings, password_text, path_text)
         self.stack.setCurrentWidget(self.summaryView)
@@ -313,11 +379,7 @@ class MainWindow(QMainWindow):
 
     def edit(self) -> None:
         """Open the edit form with the stored settings."""
-        stored = (
-            self._credentials_known
-            and bool(self.settings)
-            and self.store.has_password(self.settings)
-        )
+        stored = self._credentials_known and bool(self.settings) and self._stored
         self.form.load(self.settings, stored, self._store_note())
         if self.settings is not None and self.settings.uses_oauth:
             self.form.set_oauth_signed_in(stored)
@@ -339,7 +401,20 @@ class MainWindow(QMainWindow):
             settings = self.form.settings()
         except SettingsInvalid:
             return
-        self.form.set_password_stored(self.store.has_password(settings))
+
+        def then(answer: object) -> None:
+            if self._form_account() == (settings.user, settings.server.host):
+                self.form.set_password_stored(answer is True)
+
+        self._ask_store(lambda: self.store.has_password(settings), then)
+
+    def _form_account(self) -> tuple[str, str] | None:
+        """The user and host in the form now (None when the form does not validate)."""
+        try:
+            settings = self.form.settings()
+        except SettingsInvalid:
+            return None
+        return settings.user, settings.server.host
 
     # -- testing ---------------------------------------------------------------------------
     def start_test(self, check_only: bool = False) -> None:
@@ -354,48 +429,48 @@ class MainWindow(QMainWindow):
         except SettingsInvalid:
             return
         typed = self.form.passwordEdit.text() or None
-        password = typed
+        password: str | Callable[[], str | None] | None = typed
         if settings.auth:
-            try:
-                if not credentials.is_usable():
-                    raise CredentialStoreUnavailable(credentials.backend_name())
-                if settings.uses_oauth:
-                    password = self._oauth_secret(settings)
-                    if password is None:
-                        return
-                else:
-                    password = typed or self.store.password_for(settings)
-            except CredentialStoreUnavailable as error:
-                self._show_store_failure(error)
-                return
+            password = self._secret(settings, typed)  # read on the worker's thread
             if not settings.server.encrypted:
                 if not self.confirm_unencrypted(self):
                     return
                 settings = settings.with_changes(allow_unencrypted_auth=True)
         from crm_mail_gui.ui.worker import SendJob, SendWorker
 
-        self._pending = (settings, typed, check_only)
-        worker = SendWorker(settings, password, check_only=check_only, deliver_fn=self.deliver_fn)
+        found: dict[str, StoreState] = {}  # filled by `after`, on the worker's thread
+
+        def after(_outcome: object) -> None:
+            self.store.save(settings, typed)
+            found["state"] = self._read_store_state(settings)
+
+        self._pending = (settings, typed, check_only, found)
+        worker = SendWorker(
+            settings,
+            password,
+            check_only=check_only,
+            deliver_fn=self.deliver_fn,
+            after=None if check_only else after,
+        )
         worker.progress.connect(self.form.stepList.update_step)
         worker.succeeded.connect(self._succeeded)
         worker.failed.connect(self._failed)
         worker.crashed.connect(self._crashed)
+        worker.notSaved.connect(self._not_saved)
         self.job = SendJob(worker, self)
         self.job.finished.connect(self._job_finished)
         self.form.set_running(True, settings)
         self.job.start()
 
-    def _oauth_secret(self, settings: MailSettings):
-        """Read the refresh token here (GUI thread); the worker refreshes the access token."""
-        from crm_mail_gui.core import oauth
+    def _secret(self, settings: MailSettings, typed: str | None) -> Callable[[], str | None]:
+        """What AUTH needs, as a call for the worker's thread (never the GUI thread's)."""
+        store = self.store
 
-        client = oauth.client_for(settings)
-        refresh_token = oauth.stored_refresh_token(client, settings.user)
-        if not refresh_token:
-            self._show_oauth_error(oauth.OAuthError("not_signed_in"))
-            self.form.set_oauth_signed_in(False)
-            return None
-        return lambda: oauth.access_token(client, settings.user, refresh_token)
+        def secret() -> str | None:
+            credentials.require_usable()  # Save stores the secret: no store, no test
+            return store.session_secret(settings, typed)
+
+        return secret
 
     # -- OAuth2 sign-in --------------------------------------------------------------------
     def start_sign_in(self, device: bool = False) -> None:
@@ -470,17 +545,25 @@ class MainWindow(QMainWindow):
     def _signed_in(self, settings: MailSettings, client, tokens) -> None:
         from crm_mail_gui.core import oauth
 
-        self._end_sign_in()
-        try:
+        def keep() -> None:  # on a credential store thread
             if client.client_secret:
                 credentials.set_secret(
                     oauth.secret_key(client.provider.id, client.client_id), client.client_secret
                 )
             oauth.store_tokens(client, settings.user, tokens)
-        except CredentialStoreUnavailable as error:
-            self._show_store_failure(error)
-            return
-        self.form.set_oauth_signed_in(True, tokens.account or settings.user)
+
+        def then(answer: object) -> None:
+            self._end_sign_in()  # only now: until the tokens are kept, the sign-in goes on
+            if isinstance(answer, Exception):  # credentials raise CredentialStoreUnavailable only
+                if not isinstance(answer, CredentialStoreUnavailable):
+                    secrets = (tokens.refresh_token, tokens.access_token, client.client_secret)
+                    text = credentials.safe_error_text(answer, *secrets)
+                    answer = CredentialStoreUnavailable("keyring", text)
+                self._show_store_failure(answer)
+            else:
+                self.form.set_oauth_signed_in(True, tokens.account or settings.user)
+
+        self._ask_store(keep, then)
 
     def _sign_in_failed(self, error) -> None:
         self._end_sign_in()
@@ -511,9 +594,19 @@ class MainWindow(QMainWindow):
             settings = None
         if settings is None or not settings.uses_oauth:
             return
-        signed_in = oauth.is_signed_in(oauth.client_for(settings), settings.user)
-        if signed_in != self.form.oauth_signed_in:
-            self.form.set_oauth_signed_in(signed_in)
+
+        def then(answer: object) -> None:
+            try:
+                now = self.form.settings()
+            except SettingsInvalid:
+                return
+            if now.user != settings.user or now.oauth != settings.oauth:
+                return  # the form changed meanwhile: its own question follows
+            signed_in = answer is True
+            if signed_in != self.form.oauth_signed_in:
+                self.form.set_oauth_signed_in(signed_in)
+
+        self._ask_store(lambda: oauth.is_signed_in(oauth.client_for(settings), settings.user), then)
 
     def _show_oauth_error(self, error) -> None:
         needs = getattr(error, "needs_sign_in", False)
@@ -545,6 +638,7 @@ class MainWindow(QMainWindow):
         worker.succeeded.disconnect(self._succeeded)
         worker.failed.disconnect(self._failed)
         worker.crashed.disconnect(self._crashed)
+        worker.notSaved.disconnect(self._not_saved)
         worker.progress.disconnect(self.form.stepList.update_step)
 
     def _job_finished(self) -> None:
@@ -553,7 +647,7 @@ class MainWindow(QMainWindow):
                 self.finished_jobs.remove(job)
                 job.deleteLater()
 
-    def _end_job(self) -> tuple[MailSettings, str | None, bool] | None:
+    def _end_job(self) -> tuple[MailSettings, str | None, bool, dict[str, StoreState]] | None:
         """Finish the current job; None when the result comes from another (cancelled) job.
 
         A cancelled job's result may already be queued when its signals are disconnected, so
@@ -572,7 +666,7 @@ class MainWindow(QMainWindow):
         pending = self._end_job()
         if pending is None:
             return
-        settings, typed, check_only = pending
+        settings, _typed, check_only, found = pending
         self.form.stepList.finish(sent=not check_only)
         if check_only:
             self.infoBanner.show_message(
@@ -582,22 +676,23 @@ class MainWindow(QMainWindow):
                 transcript="\n".join(outcome.transcript),
             )
             return
-        try:
-            self.store.save(settings, typed)
-        except CredentialStoreUnavailable as error:
-            self._show_store_failure(error, outcome.transcript)
-            return
-        except OSError as error:
-            self.errorBanner.show_message(
-                "error", self.tr("The settings could not be saved."), str(error)
-            )
-            return
+        # the worker has stored them (SendWorker's `after`), off the GUI thread
         self.settings = settings
+        self._stored = settings.auth
+        if "state" in found:
+            self._store_state = found["state"]
+            self._stored = found["state"].stored
         self._show_summary()
         from crm_mail_gui.ui.dialogs import SuccessDialog
 
         self.success_dialog = SuccessDialog(settings.recipient, settings.server.canonical(), self)
         self.success_dialog.open()
+
+    def _not_saved(self, text: str) -> None:
+        """The test passed, but the settings file could not be written (the worker's `after`)."""
+        if self._end_job() is None:
+            return
+        self.errorBanner.show_message("error", self.tr("The settings could not be saved."), text)
 
     def _outcome_text(self, outcome: Outcome) -> str:
         parts = []
@@ -629,9 +724,9 @@ class MainWindow(QMainWindow):
     def _show_store_failure(
         self, error: CredentialStoreUnavailable, transcript: list[str] | None = None
     ) -> None:
-        from crm_mail_gui.core.errors import credential_store_failure
+        from crm_mail_gui.ui.worker import store_failure
 
-        self._show_failure(credential_store_failure(error.backend), transcript or [])
+        self._show_failure(store_failure(error), transcript or [])
 
     def _show_failure(self, failure: Failure, transcript: list[str]) -> None:
         lang = self.lang
