@@ -59,7 +59,9 @@ def make_window(
     )
 
 
-def fill(window: MainWindow, server: EchoServer, user: str, secret: str, certs: TestCerts) -> None:
+def fill(
+    qtbot: QtBot, window: MainWindow, server: EchoServer, user: str, secret: str, certs: TestCerts
+) -> None:
     """Type the settings; for XOAUTH2, a stored sign-in whose access token is `secret`."""
     if server.extensions[-1] == "AUTH XOAUTH2":
         window.form.apply_preset("microsoft365")
@@ -80,8 +82,8 @@ def fill(window: MainWindow, server: EchoServer, user: str, secret: str, certs: 
         credentials.set_secret(oauth.refresh_key("microsoft", CLIENT_ID, user), "refresh-kept")
         tokens = oauth.Tokens(access_token=secret, expires_at=time.time() + 3600)
         oauth.store_tokens(client, user, tokens)
-        window._refresh_oauth_state()  # what a sign-in does when it ends
-        assert window.form.oauth_signed_in
+        window._refresh_oauth_state()  # what a sign-in does when it ends (asks off the GUI thread)
+        qtbot.waitUntil(lambda: window.form.oauth_signed_in, timeout=5000)
 
 
 def banner_texts(qtbot: QtBot, banner: QWidget) -> tuple[list[str], str]:
@@ -114,7 +116,7 @@ def test_banner_and_clipboard_never_show_the_secret(
     server = EchoServer(certs, style, mechanism).start()
     try:
         window = make_window()
-        fill(window, server, user, secret, certs)
+        fill(qtbot, window, server, user, secret, certs)
         qtbot.mouseClick(child(window, "saveButton", QPushButton), Qt.MouseButton.LeftButton)
         banner = wait_error(qtbot, window)
         shown, copied = banner_texts(qtbot, banner)
