@@ -113,7 +113,8 @@ def test_the_window_path_does_not_import_dataclasses() -> None:
     """The reason for records: building dataclasses cost ~28 M instructions at every start."""
     code = (
         "import sys; import crm_mail_gui.cli, crm_mail_gui.core.presets,"
-        " crm_mail_gui.core.oauth_providers; print('dataclasses' in sys.modules)"
+        " crm_mail_gui.core.oauth_providers, crm_mail_gui.ui.main_window;"
+        " print('dataclasses' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr

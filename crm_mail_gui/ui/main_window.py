@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
@@ -11,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, 
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
+from crm_mail_gui.core.records import record
 from crm_mail_gui.core.resources import resource_path
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
@@ -27,11 +27,12 @@ if TYPE_CHECKING:
     from crm_mail_gui.core.oauth import Client, Tokens
     from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.form import SettingsForm
+    from crm_mail_gui.ui.store_queries import StoreQueries
     from crm_mail_gui.ui.summary import SummaryView
     from crm_mail_gui.ui.worker import Deliver, SendJob
 
 
-@dataclass(frozen=True)
+@record
 class StoreState:
     """What the loader thread found: is a store usable, its name, is a secret kept for `settings`."""
 
@@ -39,6 +40,16 @@ class StoreState:
     where: str
     settings: MailSettings | None
     stored: bool
+
+
+def read_store_state(store: Store, lang: str, settings: MailSettings | None) -> StoreState:
+    """Ask the credential store (off the GUI thread!) what the window shows about it."""
+    return StoreState(
+        credentials.is_usable(),
+        credentials.describe_backend(lang),
+        settings,
+        bool(settings) and store.has_password(settings),
+    )
 
 
 AFTER_PAINT_DELAY_MS = 100  # idle work starts this much after the window is first on screen
@@ -81,8 +92,6 @@ def _ask(name: str) -> Callable[[QWidget], bool]:
 class MainWindow(QMainWindow):
     """Outgoing mail server settings, in the two modes of the CRM screen."""
 
-    credentialStoreLoaded = Signal(object)  # StoreState, from the loader thread (see setVisible)
-    storeAnswered = Signal(object, object)  # (then, answer) from a credential store query thread
     onScreen = Signal()  # once, when the window is first on screen (its idle work starts then)
 
     def __init__(
@@ -118,8 +127,7 @@ class MainWindow(QMainWindow):
         self._expose_polls: int | None = None  # None until first shown
         self._store_loader: threading.Thread | None = None
         self._shut_down = False
-        self.credentialStoreLoaded.connect(self._credentials_loaded)
-        self.storeAnswered.connect(self._store_answered)
+        self._queries: StoreQueries | None = None  # built with the first question (after paint)
         self._build()
         self.reload(defer_credentials=True)
 
@@ -263,56 +271,36 @@ class MainWindow(QMainWindow):
         """Loading keyring takes 0.1–0.2 s (longer with a slow D-Bus): on a thread."""
         if self._shut_down:  # closed before its idle work began: start no thread any more
             return
-        import threading
+        store, lang, settings = self.store, self.lang, self.settings
 
-        self._store_loader = threading.Thread(
-            target=self._load_credential_store, name="credential-store", daemon=True
-        )
-        self._store_loader.start()
+        def load() -> StoreState:
+            credentials.load()  # import keyring and pick the backend: 0.1-0.2 s, or a slow D-Bus
+            return read_store_state(store, lang, settings)
 
-    def _load_credential_store(self) -> None:
-        """On the loader thread: import keyring, pick the backend, ask it, tell the GUI thread.
+        self._store_loader = self._ask_store(load, self._credentials_loaded, "credential-store")
 
-        Every question to the credential store is asked off the GUI thread (here, in
-        _ask_store or in the worker): a store that takes seconds to answer freezes nothing.
+    def _store_failed_to_load(self, answer: object) -> StoreState:
+        """What the window shows when loading the store raised (a broken backend, a hang)."""
+        detail = credentials.safe_error_text(answer) if isinstance(answer, Exception) else ""
+        return StoreState(False, detail or credentials.describe_backend(self.lang), None, False)
+
+    def _ask_store(
+        self,
+        question: Callable[[], object],
+        then: Callable[[object], None],
+        name: str = "credential-store-query",
+    ) -> threading.Thread:
+        """Ask the credential store off the GUI thread; `then(answer)` runs on the GUI thread.
+
+        The answer is what `question` returned, or the exception it raised. Every question to
+        the store is asked so (or in the worker): a store that takes seconds freezes nothing.
+        `question` must not capture the window (see StoreQueries).
         """
-        import contextlib
+        if self._queries is None:
+            from crm_mail_gui.ui.store_queries import StoreQueries
 
-        credentials.load()
-        state = self._read_store_state(self.settings)
-        with contextlib.suppress(RuntimeError):  # RuntimeError: the window is already gone
-            self.credentialStoreLoaded.emit(state)  # queued to the GUI thread
-
-    def _read_store_state(self, settings: MailSettings | None) -> StoreState:
-        """Ask the credential store (off the GUI thread!) what the window shows about it."""
-        return StoreState(
-            credentials.is_usable(),
-            credentials.describe_backend(self.lang),
-            settings,
-            bool(settings) and self.store.has_password(settings),
-        )
-
-    def _ask_store(self, question: Callable[[], object], then: Callable[[object], None]) -> None:
-        """Ask the credential store on a daemon thread; `then(answer)` runs on the GUI thread.
-
-        The answer is what `question` returned, or the exception it raised.
-        """
-        import contextlib
-        import threading
-
-        def run() -> None:
-            try:
-                answer: object = question()
-            except Exception as error:  # handed to `then`, which decides
-                answer = error
-            with contextlib.suppress(RuntimeError):  # the window is already gone
-                self.storeAnswered.emit(then, answer)
-
-        threading.Thread(target=run, name="credential-store-query", daemon=True).start()
-
-    def _store_answered(self, then: Callable[[object], None], answer: object) -> None:
-        if not self._shut_down:
-            then(answer)
+            self._queries = StoreQueries(self)
+        return self._queries.ask(question, then, name)
 
     def _ask_whether_stored(self, settings: MailSettings) -> None:
         """Find out off the GUI thread whether a secret is kept for `settings`, then show it."""
@@ -324,9 +312,11 @@ class MainWindow(QMainWindow):
             if self._credentials_known and self._showing(self._summary):
                 self._show_summary()
 
-        self._ask_store(lambda: self.store.has_password(settings), then)
+        store = self.store  # the question's thread must not hold the window
+        self._ask_store(lambda: store.has_password(settings), then)
 
-    def _credentials_loaded(self, state: StoreState) -> None:
+    def _credentials_loaded(self, answer: object) -> None:
+        state = answer if isinstance(answer, StoreState) else self._store_failed_to_load(answer)
         self._store_state = state
         if state.settings == self.settings:
             self._stored = state.stored
@@ -406,7 +396,8 @@ class MainWindow(QMainWindow):
             if self._form_account() == (settings.user, settings.server.host):
                 self.form.set_password_stored(answer is True)
 
-        self._ask_store(lambda: self.store.has_password(settings), then)
+        store = self.store  # the question's thread must not hold the window
+        self._ask_store(lambda: store.has_password(settings), then)
 
     def _form_account(self) -> tuple[str, str] | None:
         """The user and host in the form now (None when the form does not validate)."""
@@ -439,10 +430,11 @@ class MainWindow(QMainWindow):
         from crm_mail_gui.ui.worker import SendJob, SendWorker
 
         found: dict[str, StoreState] = {}  # filled by `after`, on the worker's thread
+        store, lang = self.store, self.lang  # the worker's thread must not hold the window
 
         def after(_outcome: object) -> None:
-            self.store.save(settings, typed)
-            found["state"] = self._read_store_state(settings)
+            store.save(settings, typed)
+            found["state"] = read_store_state(store, lang, settings)
 
         self._pending = (settings, typed, check_only, found)
         worker = SendWorker(
@@ -793,6 +785,8 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Cancel any test or sign-in and wait until every worker thread has ended."""
         self._shut_down = True
+        if self._queries is not None:
+            self._queries.close()
         if self._store_loader is not None:
             self._store_loader.join(5)
         if self.sign_in_worker is not None:
