@@ -282,16 +282,25 @@ EXPECTED_EXIT = {
     Kind.CERT_HOSTNAME_MISMATCH: 3,
     Kind.STARTTLS_NOT_OFFERED: 3,
     Kind.CONNECTION_DROPPED: 3,
+    Kind.PROTOCOL_VIOLATION: 3,
     Kind.AUTH_FAILED: 4,
+    Kind.SIGN_IN_REQUIRED: 4,
     Kind.AUTH_NOT_OFFERED: 4,
     Kind.SERVER_REFUSED: 5,
     Kind.SENDER_REFUSED: 5,
     Kind.RECIPIENT_REFUSED: 5,
     Kind.MESSAGE_REFUSED: 5,
+    Kind.PARTIALLY_DELIVERED: 5,
     Kind.TIMED_OUT: 6,
     Kind.CREDENTIAL_STORE_UNAVAILABLE: 7,
     Kind.CANCELLED: 1,
+    Kind.UNEXPECTED: 1,
 }
+
+
+def test_every_kind_has_its_exit_code_listed() -> None:
+    """A new kind must be given its exit code on purpose (DESIGN.md), not fall through to 1."""
+    assert set(EXPECTED_EXIT) == set(Kind)
 
 
 @pytest.mark.parametrize(

@@ -887,6 +887,8 @@ def test_advanced_panel_is_built_when_opened_and_keeps_stored_values(
     panel = child(window, "advancedPanel")
     qtbot.waitUntil(panel.isVisible, timeout=1000)
     assert child(window, "timeoutSpin", QSpinBox).value() == 7
+    # what "per step" means: one answer; the upload only fails without progress (issue 11, 9)
+    assert "without any progress" in child(window, "timeoutSpin", QSpinBox).toolTip()
     assert not window.form.is_dirty()
     expected = [
         "advancedButton",

@@ -467,7 +467,9 @@ def test_device_code_sign_in(
     certs: TestCerts,
     memory_keyring: MemoryKeyring,
     browser: BrowserPlayer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(oauth, "MIN_POLL_INTERVAL", 0.1)  # RFC 8628's 5 s, shortened for the test
     window = make_window("en")
     fill_oauth(window, xoauth_server.port, auth_server, certs)
 
@@ -476,6 +478,7 @@ def test_device_code_sign_in(
     qtbot.waitUntil(lambda: label.isVisible() and bool(auth_server.issued_user_codes), timeout=5000)
     code = auth_server.issued_user_codes[0]
     assert code in label.text()
+    assert label.textFormat() == Qt.TextFormat.PlainText  # server text is never markup
     assert f"{auth_server.base_url}/devicelogin" in label.text()
     assert child(window, "cancelSignInButton", QPushButton).isVisible()
     assert not child(window, "deviceCodeButton", QPushButton).isVisible()

@@ -358,6 +358,13 @@ class SettingsForm(QWidget):
         timeout.setRange(int(checks.MIN_TIMEOUT), int(checks.MAX_TIMEOUT))
         timeout.setValue(values.timeout)
         timeout.setSuffix(self.tr(" s"))
+        timeout.setToolTip(
+            self.tr(
+                "The longest wait for one answer from the server (connecting, the TLS handshake, "
+                "each reply). Sending the message itself fails only after this long without any "
+                "progress, so a large attachment on a slow line is not cut off."
+            )
+        )
         ca_edit = self._line("caFileEdit", self.tr("only for an in-house CA"))
         ca_edit.setText(values.ca_file)
         browse = QPushButton(self.tr("Browse…"))

@@ -97,8 +97,10 @@ class OAuthPanel(QFrame):
         self.signOutButton.setObjectName("signOutButton")
         self.accountLabel = WrapLabel()
         self.accountLabel.setObjectName("oauthAccountLabel")
+        set_enum(self.accountLabel, "textFormat", "PlainText")  # the account named by the server
         self.deviceCodeLabel = WrapLabel()
         self.deviceCodeLabel.setObjectName("deviceCodeLabel")
+        set_enum(self.deviceCodeLabel, "textFormat", "PlainText")  # the server's code and URL
         set_enum(self.deviceCodeLabel, "textInteractionFlags", "TextSelectableByMouse")
         self.deviceCodeLabel.setStyleSheet("font-size: 14px;")
         self.help = WrapLabel()

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ja">
 <context>
     <name>Banner</name>
@@ -188,7 +189,7 @@ Send the password unencrypted anyway?</source>
         <translation>テナント ID またはドメイン(既定: organizations)</translation>
     </message>
     <message>
-        <source>the desktop client's secret</source>
+        <source>the desktop client&apos;s secret</source>
         <translation>デスクトップ クライアントのシークレット</translation>
     </message>
     <message>
@@ -357,6 +358,10 @@ Send the password unencrypted anyway?</source>
     <message>
         <source>Test &amp;recipient:</source>
         <translation>テストメールの送信先(&amp;E):</translation>
+    </message>
+    <message>
+        <source>The longest wait for one answer from the server (connecting, the TLS handshake, each reply). Sending the message itself fails only after this long without any progress, so a large attachment on a slow line is not cut off.</source>
+        <translation>サーバからの 1 回の応答(接続、TLS ハンドシェイク、各応答)を待つ最長の時間です。メール本文の送信は、この時間のあいだまったく進まなかったときだけ失敗とします。遅い回線で大きな添付ファイルを送っても途中で打ち切られません。</translation>
     </message>
     <message>
         <source>Change to %1</source>
