@@ -236,6 +236,15 @@ def test_a_broken_backend_named_in_the_environment(
 # --------------------------------------------------------------------------- 11. Ctrl-C
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C as on a terminal, even when this run's shell ignores SIGINT.
+
+    A shell starts background jobs (`cmd &`, nohup, some CI runners) with SIGINT ignored, and
+    the child inherits that: Python then installs no KeyboardInterrupt handler at all.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("command", ["test", "set"])
 def test_ctrl_c_is_a_word_and_130(
     tmp_path: Path, certs: TestCerts, fault_server: FaultFactory, command: str
@@ -250,6 +259,7 @@ def test_ctrl_c_is_a_word_and_130(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint,
         env=subprocess_env(PYTHON_KEYRING_BACKEND="crm_mail_gui.core.credentials.MemoryKeyring"),
     )
     try:
@@ -396,6 +406,7 @@ def test_ctrl_c_while_waiting_for_the_credential_store(tmp_path: Path, certs: Te
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint,
         env=subprocess_env(HOSTILE_KEYRING="get:slow", CRM_MAIL_GUI_KEYRING_TIMEOUT="30"),
     )
     try:
