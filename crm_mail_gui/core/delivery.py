@@ -30,7 +30,7 @@ from crm_mail_gui.core.connection import (
     UploadStalled,
     resolve,
 )
-from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step, rule_for
+from crm_mail_gui.core.errors import DeliveryError, Failure, Fix, Kind, Step, rule_for
 from crm_mail_gui.core.message import (
     Envelope,
     MessageInvalid,
@@ -167,8 +167,9 @@ class _Session:
         fix = extra.pop("fix", None)
         if rule:
             hint, fix = rule.hint, rule.fix or fix
-        if fix == "tls_587" and "suggested_server" not in extra:
-            extra["suggested_server"] = f"tls://{self.settings.server.host_for_url}:587"
+            if rule.starttls_port and "suggested_server" not in extra:
+                host = self.settings.server.host_for_url
+                extra["suggested_server"] = f"tls://{host}:{rule.starttls_port}"
         failure = Failure(
             kind=kind,
             step=self.step,
@@ -476,7 +477,7 @@ class _Session:
             reply = self.command("")  # an empty line ends the exchange; the server then says why
         if reply.code != 235:
             raise self.fail(
-                Kind.AUTH_FAILED, reply, hint="oauth_token_rejected", detail=detail, fix="sign_in"
+                Kind.AUTH_FAILED, reply, hint="oauth_token_rejected", detail=detail, fix=Fix.SIGN_IN
             )
 
     def _record_headers(self, data: bytes) -> None:
@@ -565,7 +566,6 @@ class _Session:
             detail="wrong version number",
             params={"suggested": suggestion},
             suggested_server=suggestion,
-            fix="switch_server",
             fields=("server",),
         )
 
@@ -600,7 +600,6 @@ class _Session:
                 hint="maybe_implicit_tls",
                 params={**params, "port": str(port)},
                 suggested_server=f"ssl://{server.host_for_url}:{port}",
-                fix="switch_server",
                 fields=("server",),
             )
         self.transcript.event(f"Timed out after {self.settings.timeout:g} s")
@@ -623,7 +622,6 @@ class _Session:
             detail=detail,
             params={"names": ", ".join(names)},
             suggested_server=suggestion,
-            fix="switch_server" if suggestion else None,
             fields=("server",),
         )
 

@@ -1,4 +1,4 @@
-"""Language choice and the Japanese/English message catalogue of the Qt-free core."""
+"""Language choice and text lookup: the one module that compares languages."""
 
 from __future__ import annotations
 
@@ -52,3 +52,11 @@ def tr(
     entry = catalogue[key]
     text = entry.get(lang or current_language()) or entry["en"]
     return text.format_map(_KeepMissing(params)) if params else text
+
+
+def text(key: str, lang: str | None = None, **params: object) -> str:
+    """The catalogue text of `key` ("<area>.<name>", see core.messages) with `params` filled in."""
+    from crm_mail_gui.core import messages
+
+    area, _, name = key.partition(".")
+    return tr(messages.area_texts(area), name, lang, **params)

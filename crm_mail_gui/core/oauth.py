@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
-from crm_mail_gui.core import credentials, tls
+from crm_mail_gui.core import credentials, i18n, tls
 from crm_mail_gui.core.connection import CancelToken
-from crm_mail_gui.core.i18n import tr
 from crm_mail_gui.core.oauth_providers import Provider, load_providers
 from crm_mail_gui.core.printable import printable
 
@@ -55,64 +54,6 @@ _TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")  # tokens are visible ASCII (RFC 6749
 _SECONDS_TEXT = re.compile(r"[0-9]{1,9}")  # some servers send expires_in as a string of digits
 _LENGTH_TEXT = re.compile(r"[0-9]{1,12}")
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "sign_in_again": {
-        "ja": "サインインの有効期限が切れたか、取り消されました。もう一度サインインしてください。",
-        "en": "The sign-in has expired or was revoked. Please sign in again.",
-    },
-    "not_signed_in": {
-        "ja": "まだサインインしていません。「サインイン」を押してください。",
-        "en": "Not signed in yet. Click “Sign in”.",
-    },
-    "denied": {
-        "ja": "サインインが拒否されました({detail})。",
-        "en": "The sign-in was refused ({detail}).",
-    },
-    "state_mismatch": {
-        "ja": (
-            "{seconds} 秒以内にこのサインインへの応答が届きませんでした。"
-            "届いた応答はこの要求と一致しない(state が違う)ため、安全のため無視しました。"
-        ),
-        "en": (
-            "No sign-in answer for this request arrived within {seconds} s. Answers that did not "
-            "match it (state differs) arrived and were ignored, for safety."
-        ),
-    },
-    "invalid_client": {
-        "ja": "アプリの登録(クライアント ID / シークレット)が受け付けられませんでした: {detail}",
-        "en": "The app registration (client ID / secret) was not accepted: {detail}",
-    },
-    "server_error": {
-        "ja": "認可サーバがエラーを返しました: {detail}",
-        "en": "The authorization server answered with an error: {detail}",
-    },
-    "network": {
-        "ja": "認可サーバに接続できません: {detail}",
-        "en": "Cannot reach the authorization server: {detail}",
-    },
-    "invalid_answer": {
-        "ja": "認可サーバには接続できましたが、不正な応答が返りました: {detail}",
-        "en": "The authorization server was reached but sent an invalid answer: {detail}",
-    },
-    "slow_answer": {
-        "ja": "認可サーバには接続できましたが、応答が {seconds} 秒以内に終わりませんでした。",
-        "en": "The authorization server was reached but did not finish its answer within "
-        "{seconds} s.",
-    },
-    "cancelled": {"ja": "サインインを中止しました。", "en": "The sign-in was cancelled."},
-    "timeout": {
-        "ja": "ブラウザでのサインインが {seconds} 秒以内に完了しませんでした。",
-        "en": "The sign-in in the browser did not finish within {seconds} s.",
-    },
-    "expired_code": {
-        "ja": "デバイスコードの有効期限が切れました。もう一度お試しください。",
-        "en": "The device code expired. Please try again.",
-    },
-    "no_device_flow": {
-        "ja": "このプロバイダはデバイスコードでのサインインに対応していません。",
-        "en": "This provider does not offer sign-in with a device code.",
-    },
-}
 DONE_PAGE = (
     "<!doctype html><meta charset='utf-8'><title>crm-mail-gui</title>"
     "<body style='font-family:sans-serif;margin:3em'><h2>{title}</h2><p>{text}</p></body>"
@@ -139,7 +80,7 @@ class OAuthError(Exception):
 
     def message(self, lang: str | None = None) -> str:
         """The localised explanation."""
-        return tr(MESSAGES, self.kind, lang, **self.params)
+        return i18n.text(f"oauth.{self.kind}", lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -551,27 +492,15 @@ class LoopbackReceiver:
         query = dict(pairs)
         state = query.get("state", "").encode("utf-8")
         ours = len(pairs) == len(query) and secrets.compare_digest(state, self._state)
-        ja = self.lang == "ja"
+        lang = self.lang
         if not ours or ("code" not in query and "error" not in query):
             with self._lock:
                 self.ignored += 1
-            text = (
-                "この応答は実行中のサインインのものではないため、無視しました。"
-                if ja
-                else "This answer does not belong to the sign-in in progress; it was ignored."
-            )
-            return 400, DONE_PAGE.format(title="crm-mail-gui", text=text)
+            ignored = i18n.text("oauth.page.ignored", lang)
+            return 400, DONE_PAGE.format(title="crm-mail-gui", text=ignored)
         ok = "code" in query
-        title = (
-            ("サインインが完了しました" if ok else "サインインできませんでした")
-            if ja
-            else ("Signed in" if ok else "Sign-in failed")
-        )
-        text = (
-            "crm-mail-gui の画面に戻ってください。このタブは閉じてかまいません。"
-            if ja
-            else "Return to crm-mail-gui; you may close this tab."
-        )
+        title = i18n.text("oauth.page.signed_in" if ok else "oauth.page.failed", lang)
+        text = i18n.text("oauth.page.return", lang)
         with self._lock:
             if self.result is None:
                 self.result = query

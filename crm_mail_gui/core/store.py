@@ -15,10 +15,10 @@ from pathlib import Path, PurePath
 import platformdirs
 
 from crm_mail_gui import APP_NAME
-from crm_mail_gui.core import credentials
-from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core import credentials, i18n
+from crm_mail_gui.core.fields import STORED_KEYS
 from crm_mail_gui.core.printable import printable
-from crm_mail_gui.core.records import record
+from crm_mail_gui.core.records import field, record
 from crm_mail_gui.core.safe_read import FileRefused, format_size, read_regular_file
 from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
 
@@ -29,29 +29,11 @@ ENV_CONFIG_DIR = "CRM_MAIL_GUI_CONFIG_DIR"
 MAX_CONFIG_BYTES = 1 << 20  # settings.json is about 0.4 KiB; an import file the same
 MAX_INT_DIGITS = 20  # no field holds a longer integer; int() refuses 4,300 digits with ValueError
 _log = logging.getLogger("crm_mail_gui")
-_KEYS = (
-    "server",
-    "user",
-    "from",
-    "auth",
-    "to",
-    "timeout",
-    "ca_file",
-    "allow_unencrypted_auth",
-    "oauth",
-)
+_KEYS = STORED_KEYS
 
 
 class ConfigError(RuntimeError):
     """A config or export file that cannot be read or written; the message says which and why."""
-
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "ca_ignored": {
-        "ja": "{problem} この CA ファイルは使わずに設定を読み込みました。",
-        "en": "{problem} The settings were read without it.",
-    },
-}
 
 
 PORTABLE_DIR = "crm-mail-gui-config"
@@ -248,13 +230,40 @@ def settings_from_json(data: object, source: str) -> MailSettings:
     if problem is None:
         return settings
     # Only the extra CA file is unusable: keep everything else and say so, rather than set it aside.
-    return settings.with_changes(extra={"ca_file_problem": problem.message()})
+    return settings.with_changes(extra={"ca_file_problem": (problem.key, dict(problem.params))})
 
 
-def ca_file_notice(settings: MailSettings) -> str | None:
-    """The notice for settings read without their extra CA file, or None."""
+def ca_file_notice(settings: MailSettings, lang: str | None = None) -> str | None:
+    """The notice for settings read without their extra CA file, or None; in `lang`."""
+    notice = _ca_file_notice(settings)
+    return notice.text(lang) if notice else None
+
+
+def _ca_file_notice(settings: MailSettings) -> Notice | None:
     problem = settings.extra.get("ca_file_problem")
-    return tr(MESSAGES, "ca_ignored", problem=problem) if problem else None
+    if not problem:
+        return None
+    key, params = problem
+    return Notice("store.ca_ignored", {"problem": FieldError("ca_file", key, **params)})
+
+
+@record(frozen=True)
+class Notice:
+    """A notice for the user: a catalogue key and parameters, rendered in the caller's language.
+
+    A parameter with a `message(lang)` method (a FieldError) is rendered in that language too.
+    """
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        """The notice in `lang` (default: the language in force)."""
+        params = {
+            name: value.message(lang) if hasattr(value, "message") else value
+            for name, value in self.params.items()
+        }
+        return i18n.text(self.key, lang, **params)
 
 
 def settings_to_json(settings: MailSettings, **extra: object) -> str:
@@ -272,8 +281,17 @@ class LoadResult:
     """What loading found: settings (or None on first run) and a notice about a set-aside file."""
 
     settings: MailSettings | None
-    notice: str | None = None
+    found: Notice | None = None
     set_aside: Path | None = None
+
+    @property
+    def notice(self) -> str | None:
+        """The notice in the language in force (None without one); see notice_text()."""
+        return self.notice_text()
+
+    def notice_text(self, lang: str | None = None) -> str | None:
+        """The notice about what was set aside or left out, in `lang`, or None."""
+        return self.found.text(lang) if self.found else None
 
 
 class Store:
@@ -291,7 +309,7 @@ class Store:
             return LoadResult(None)
         except ConfigError as error:
             return self._set_aside(str(error).removeprefix(f"{printable(str(self.path))}: "))
-        return LoadResult(settings, ca_file_notice(settings))
+        return LoadResult(settings, _ca_file_notice(settings))
 
     def _set_aside(self, reason: str) -> LoadResult:
         name = printable(str(self.path))
@@ -301,11 +319,14 @@ class Store:
         while target.exists():
             counter += 1
             target = self.path.with_name(f"{CONFIG_NAME}.corrupt-{stamp}-{counter}")
+        params = {"name": name, "reason": reason}
         try:
             os.replace(self.path, target)
         except OSError:
-            return LoadResult(None, f"{name}: {reason}; it could not be renamed aside.")
-        return LoadResult(None, f"{name}: {reason}; it was renamed to {target.name}.", target)
+            return LoadResult(None, Notice("store.not_renamed", params))
+        return LoadResult(
+            None, Notice("store.set_aside", {**params, "target": target.name}), target
+        )
 
     def save(self, settings: MailSettings, password: str | None = None) -> None:
         """Store the settings and the password as one unit: after a failure, neither changed.
