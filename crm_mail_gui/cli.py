@@ -50,15 +50,14 @@ def _add_field_options(parser: argparse.ArgumentParser, options: tuple[SettingsF
             parser.add_argument(option.option, dest=option.dest, metavar=option.metavar)
 
 
-def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
-    """The argument parser with the global options on every command (or without the commands)."""
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with the global options on every command."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config-dir", metavar="DIR", default=argparse.SUPPRESS)
     common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="crm-mail-gui",
         parents=[common],
-        exit_on_error=with_commands,  # without: mistakes go to the full parser's message
         description="Set up and test the CRM's outgoing mail server (SMTP). "
         "Without a command, opens the window.",
     )
@@ -66,9 +65,6 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     parser.add_argument(
         "--self-check", action="store_true", help="check that this installation is usable"
     )
-    if not with_commands:
-        parser.set_defaults(command=None)
-        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     show = commands.add_parser("show", parents=[common], help="show the stored settings")
@@ -111,17 +107,10 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
 
 
 def parse_arguments(words: list[str]) -> argparse.Namespace:
-    """Parse the command line; opening the window skips building the commands' parsers."""
+    """Parse the command line; started without arguments, no parser is built (-15 M at start-up)."""
     if not words:  # started from a menu or a double-click: the same result without a parser
         return argparse.Namespace(self_check=False, command=None)
-    if not any(word in COMMANDS or word in ("-h", "--help") for word in words):
-        try:
-            args, extra = build_parser(with_commands=False).parse_known_args(words)
-        except argparse.ArgumentError:
-            extra = words
-        if not extra:
-            return args
-    return build_parser().parse_args(words)  # also reports a mistyped command properly
+    return build_parser().parse_args(words)
 
 
 def _print_field_errors(errors: dict[str, FieldError]) -> None:
@@ -470,7 +459,7 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
     try:
         settings = Store.read_export(args.file)
     except ConfigError as error:
-        print(str(error), file=sys.stderr)
+        print(error.message(), file=sys.stderr)
         return ExitCode.INVALID
     store.save(settings.with_changes(extra={}))
     _say("imported", path=args.file)
@@ -546,7 +535,7 @@ def _main(argv: Sequence[str] | None) -> int:
         _err(error.key, limit=MAX_STDIN_SECRET)
         return ExitCode.INVALID
     except ConfigError as error:
-        print(str(error), file=sys.stderr)
+        print(error.message(), file=sys.stderr)
         return ExitCode.OTHER
     except OSError as error:  # e.g. an unwritable config folder or export file
         print(str(error), file=sys.stderr)

@@ -77,8 +77,33 @@ def test_store_notices_follow_the_callers_language(tmp_path: Path) -> None:
     store.path.write_text("{ not json", encoding="utf-8")
     loaded = store.load()
     assert loaded.set_aside is not None
-    assert "退避" in (loaded.notice_text("ja") or "")
-    assert "renamed to" in (loaded.notice_text("en") or "")
+    ja, en = loaded.notice_text("ja") or "", loaded.notice_text("en") or ""
+    assert (
+        "退避" in ja and "JSON として正しくありません" in ja
+    )  # the reason too, not only the frame
+    assert "not valid JSON" not in ja and "renamed to" not in ja
+    assert "renamed to" in en and "not valid JSON (line 1)" in en
+
+
+@pytest.mark.parametrize(
+    ("content", "ja_word"),
+    [
+        (b'{"version": 1, "server": "s", "server": "t"}', "2 回出てきます"),
+        (b'{"version": 1, "server": "s", "auth": "yes"}', "true か false"),
+        (b'{"version": 1, "server": "s", "timeout": 1e999999}', "タイムアウトは"),
+        (b'{"version": 99, "server": "s"}', "新しい形式"),
+        (b"\xff\xfe{}", "UTF-8 のテキストではありません"),
+        (b'{"version": 1, "server": "", "from": "x"}', "server:"),
+    ],
+)
+def test_every_set_aside_reason_in_japanese(tmp_path: Path, content: bytes, ja_word: str) -> None:
+    from crm_mail_gui.core.store import Store
+
+    store = Store(tmp_path)
+    store.path.write_bytes(content)
+    loaded = store.load()
+    assert loaded.set_aside is not None
+    assert ja_word in (loaded.notice_text("ja") or ""), loaded.notice_text("ja")
 
 
 def test_ca_file_notice_in_the_callers_language(tmp_path: Path) -> None:

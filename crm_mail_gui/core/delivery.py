@@ -194,7 +194,7 @@ class _Session:
         if settings.auth and not self.password:
             self.step = Step.AUTH
             raise self.fail(Kind.PASSWORD_MISSING, hint="password_missing", fields=("password",))
-        if settings.auth and not settings.server.encrypted and not settings.allow_unencrypted_auth:
+        if settings.needs_unencrypted_consent:
             self.step = Step.AUTH
             raise self.fail(Kind.UNENCRYPTED_AUTH, hint="unencrypted_auth", fields=("server",))
         try:

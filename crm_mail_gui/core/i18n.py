@@ -46,7 +46,7 @@ class _KeepMissing(dict):
 
 
 def tr(
-    catalogue: dict[str, dict[str, str]], key: str, lang: str | None = None, **params: object
+    catalogue: dict[str, dict[str, str]], key: str, lang: str | None = None, /, **params: object
 ) -> str:
     """Look `key` up in a {key: {lang: text}} catalogue and fill in `params`."""
     entry = catalogue[key]
@@ -54,9 +54,18 @@ def tr(
     return text.format_map(_KeepMissing(params)) if params else text
 
 
-def text(key: str, lang: str | None = None, **params: object) -> str:
-    """The catalogue text of `key` ("<area>.<name>", see core.messages) with `params` filled in."""
+def text(key: str, lang: str | None = None, /, **params: object) -> str:
+    """The catalogue text of `key` ("<area>.<name>", see core.messages) with `params` filled in.
+
+    A parameter with a `message(lang)` method (a FieldError, a store Reason) is rendered in the
+    same language, so a text never mixes two.
+    """
     from crm_mail_gui.core import messages
 
     area, _, name = key.partition(".")
-    return tr(messages.area_texts(area), name, lang, **params)
+    lang = lang or current_language()
+    rendered = {
+        param: value.message(lang) if callable(getattr(value, "message", None)) else value
+        for param, value in params.items()
+    }
+    return tr(messages.area_texts(area), name, lang, **rendered)

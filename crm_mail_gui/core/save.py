@@ -66,10 +66,7 @@ class Plan:
     @property
     def consent_needed(self) -> bool:
         """True when AUTH would send the secret unencrypted and nobody has agreed yet."""
-        settings = self.settings
-        return (
-            settings.auth and not settings.server.encrypted and not settings.allow_unencrypted_auth
-        )
+        return self.settings.needs_unencrypted_consent
 
     def with_consent(self) -> Plan:
         """The same plan, the user having agreed to an unencrypted AUTH."""

@@ -68,7 +68,11 @@ class SettingsInvalid(ValueError):
 
     def __init__(self, errors: dict[str, FieldError]) -> None:
         self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors.values()))
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str | None = None) -> str:
+        """Every field error as "field: why", in `lang`."""
+        return "; ".join(f"{e.field}: {e.message(lang)}" for e in self.errors.values())
 
 
 @record
@@ -99,6 +103,14 @@ class MailSettings:
     allow_unencrypted_auth: bool = False
     oauth: OAuthSettings | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def needs_unencrypted_consent(self) -> bool:
+        """True when AUTH would send the secret unencrypted and nobody has agreed to that.
+
+        The one rule: core.save asks the front ends for consent with it, the engine refuses.
+        """
+        return self.auth and not self.server.encrypted and not self.allow_unencrypted_auth
 
     @property
     def uses_oauth(self) -> bool:

@@ -14,6 +14,7 @@ import importlib
 AREAS = (
     "address",
     "cli",
+    "config",
     "credentials",
     "errors",
     "fields",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
     "set_aside": {
-        "ja": "{name}: {reason}。このファイルは {target} に名前を変えて退避しました。",
+        "ja": "{name}: {reason} → このファイルは {target} に名前を変えて退避しました。",
         "en": "{name}: {reason}; it was renamed to {target}.",
     },
     "not_renamed": {
-        "ja": "{name}: {reason}。このファイルの名前を変えて退避できませんでした。",
+        "ja": "{name}: {reason} → このファイルの名前を変えて退避できませんでした。",
         "en": "{name}: {reason}; it could not be renamed aside.",
     },
     "ca_ignored": {
