@@ -8,10 +8,9 @@ import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crm_mail_gui import __version__
+from crm_mail_gui.cli_parser import build_parser
 from crm_mail_gui.core import credentials, fields, i18n, save
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.exit_codes import ExitCode
@@ -21,12 +20,10 @@ from crm_mail_gui.core.save import Plan, Problem
 from crm_mail_gui.core.settings import FieldError, MailSettings
 from crm_mail_gui.core.store import ConfigError, Store, ca_file_notice
 from crm_mail_gui.logsetup import log, setup_logging
+from crm_mail_gui.stdin_secret import MAX_STDIN_SECRET, SecretInputInvalid, read_secret
 
 if TYPE_CHECKING:  # the delivery engine and its errors load only when a command needs them
     from crm_mail_gui.core.errors import DeliveryError, Step
-
-MAX_STDIN_SECRET = 4096
-"""Bytes of a password or client secret read from standard input, at most."""
 
 
 def _say(key: str, stream=None, **params: object) -> None:
@@ -37,73 +34,6 @@ def _say(key: str, stream=None, **params: object) -> None:
 
 def _err(key: str, **params: object) -> None:
     _say(key, sys.stderr, **params)
-
-
-def _add_field_options(parser: argparse.ArgumentParser, options: tuple[SettingsField, ...]) -> None:
-    """One option per settings field (from core.fields); auth is the --auth/--no-auth pair."""
-    for option in options:
-        if option.key == "auth":
-            auth = parser.add_mutually_exclusive_group()
-            auth.add_argument("--auth", dest="auth", action="store_true", default=None)
-            auth.add_argument("--no-auth", dest="auth", action="store_false")
-        else:
-            parser.add_argument(option.option, dest=option.dest, metavar=option.metavar)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with the global options on every command."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config-dir", metavar="DIR", default=argparse.SUPPRESS)
-    common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(
-        prog="crm-mail-gui",
-        parents=[common],
-        description="Set up and test the CRM's outgoing mail server (SMTP). "
-        "Without a command, opens the window.",
-    )
-    parser.add_argument("--version", action="version", version=f"crm-mail-gui {__version__}")
-    parser.add_argument(
-        "--self-check", action="store_true", help="check that this installation is usable"
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    show = commands.add_parser("show", parents=[common], help="show the stored settings")
-    show.add_argument("--json", action="store_true")
-
-    setp = commands.add_parser("set", parents=[common], help="test, then store settings")
-    _add_field_options(setp, fields.SET_OPTIONS)
-    setp.add_argument("--password-stdin", action="store_true")
-    setp.add_argument("--no-test", action="store_true")
-    setp.add_argument("--allow-unencrypted-password", action="store_true")
-    setp.add_argument("-v", "--verbose", action="store_true")
-
-    test = commands.add_parser("test", parents=[common], help="send a test mail")
-    test.add_argument("--to", metavar="ADDR")
-    test.add_argument("--check", action="store_true", help="check up to RCPT; send no mail")
-    test.add_argument("-v", "--verbose", action="store_true", help="print the transcript")
-
-    signin = commands.add_parser(
-        "signin", parents=[common], help="sign in with OAuth2 (XOAUTH2), test, then store"
-    )
-    signin.add_argument("--provider", choices=("microsoft", "microsoft_consumer", "google"))
-    signin.add_argument("--client-id", metavar="ID")
-    signin.add_argument("--tenant", metavar="TENANT")
-    signin.add_argument("--authority", metavar="URL", help=argparse.SUPPRESS)
-    signin.add_argument("--client-secret-stdin", action="store_true")
-    signin.add_argument("--device-code", action="store_true", help="sign in on another device")
-    _add_field_options(signin, fields.SIGNIN_OPTIONS)
-    signin.add_argument("--no-test", action="store_true")
-    signin.add_argument("-v", "--verbose", action="store_true")
-    commands.add_parser("signout", parents=[common], help="forget the OAuth2 tokens")
-
-    presets = commands.add_parser("presets", parents=[common], help="list provider presets")
-    presets.add_argument("--json", action="store_true")
-
-    export = commands.add_parser("export", parents=[common], help="write settings to FILE")
-    export.add_argument("file", type=Path)
-    imp = commands.add_parser("import", parents=[common], help="read settings from FILE")
-    imp.add_argument("file", type=Path)
-    return parser
 
 
 def parse_arguments(words: list[str]) -> argparse.Namespace:
@@ -143,58 +73,6 @@ def _load(store: Store) -> MailSettings | None:
     if loaded.notice:
         _err("notice", text=loaded.notice)
     return loaded.settings
-
-
-class SecretInputInvalid(ValueError):
-    """A password or secret on standard input that cannot be what the user typed; key: cli.*."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _read_password() -> str:
-    """The first line of standard input (or a hidden prompt on a terminal), exactly as typed.
-
-    Bytes are decoded as UTF-8 (one BOM removed) whatever the console's code page; CP932,
-    Latin-1 or UTF-16 text, control characters (a NUL breaks AUTH PLAIN) and over-long input
-    raise SecretInputInvalid rather than become a different password.
-    """
-    stream = sys.stdin
-    if stream is not None and stream.isatty():
-        import getpass
-
-        return _checked_secret(getpass.getpass(i18n.text("cli.password_prompt")))
-    if stream is None:
-        return ""
-    raw = getattr(stream, "buffer", None)
-    if raw is not None:
-        data = raw.readline(MAX_STDIN_SECRET + 6)  # room for a BOM, CR LF and one byte more
-    else:  # a text stream without bytes (e.g. io.StringIO): already decoded
-        text = stream.readline(MAX_STDIN_SECRET + 6)
-        data = text.encode("utf-8", "surrogateescape")
-    return _decoded_secret(data)
-
-
-def _decoded_secret(data: bytes) -> str:
-    """One line of bytes from standard input as the secret: UTF-8, BOM and line end removed."""
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    line = data.removesuffix(b"\n").removesuffix(b"\r")
-    if len(line) > MAX_STDIN_SECRET:
-        raise SecretInputInvalid("secret_too_long")
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SecretInputInvalid("secret_not_utf8") from None
-    return _checked_secret(text)
-
-
-def _checked_secret(text: str) -> str:
-    import unicodedata
-
-    if any(unicodedata.category(char) == "Cc" for char in text):
-        raise SecretInputInvalid("secret_control")
-    return text
 
 
 def _print_store_failure(error: CredentialStoreUnavailable) -> int:
@@ -311,7 +189,7 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
         values.pop("oauth", None)  # a password replaces an OAuth2 sign-in
     plan = save.plan_from_values(values, None, consent=args.allow_unencrypted_password)
     if not isinstance(plan, Problem):
-        plan = save.preflight(plan, store, _read_password if args.password_stdin else None)
+        plan = save.preflight(plan, store, read_secret if args.password_stdin else None)
     if isinstance(plan, Problem):
         return _print_problem(plan)
     if not args.no_test:
@@ -389,7 +267,7 @@ def cmd_signin(store: Store, args: argparse.Namespace) -> int:
     if not credentials.is_usable():
         _err("store_unavailable", backend=credentials.backend_name())
         return ExitCode.STORE
-    secret = _read_password() if args.client_secret_stdin else None
+    secret = read_secret() if args.client_secret_stdin else None
     settings = plan.settings
     client = oauth.client_for(settings, secret)
     problem = save.sign_in_problem(client)

@@ -10,6 +10,22 @@ in both languages (tests/test_catalogue.py checks every key). Look texts up with
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # never run: names every area for PyInstaller, which cannot see import_module
+    from crm_mail_gui.core.messages import (  # noqa: F401
+        address,
+        cli,
+        config,
+        credentials,
+        errors,
+        fields,
+        message,
+        oauth,
+        save,
+        settings,
+        store,
+    )
 
 AREAS = (
     "address",
