@@ -508,28 +508,11 @@ class _Session:
         if isinstance(error, UnexpectedData):
             return self._unexpected_data(error)
         if isinstance(error, ssl.SSLError) and self.step in (Step.TLS, Step.STARTTLS):
-            reason = error.reason or str(error)
-            if reason == "WRONG_VERSION_NUMBER" or "wrong version number" in str(error):
-                if self.step is Step.STARTTLS:  # the 220 was followed by plain text
-                    return self._injection("unencrypted data instead of the TLS handshake")
-                return self._plain_port()
-            return self.fail(
-                Kind.TLS_HANDSHAKE_FAILED, hint="tls_generic", detail=reason, fields=("server",)
-            )
+            return self._handshake_failure(error)
         if isinstance(error, socket.gaierror | UnicodeError):
             return self.fail(Kind.HOST_NOT_FOUND, hint="check_spelling", fields=("server",))
         if isinstance(error, Dropped | ssl.SSLEOFError | ConnectionResetError | BrokenPipeError):
-            last = self.conn.last_reply
-            if last is not None and last.code >= 400:  # the server said why before hanging up
-                return self._refusal(last)
-            if self.step in (Step.TLS, Step.STARTTLS):
-                return self.fail(
-                    Kind.TLS_HANDSHAKE_FAILED,
-                    hint="tls_generic",
-                    detail="connection closed during the TLS handshake",
-                    fields=("server",),
-                )
-            return self.fail(Kind.CONNECTION_DROPPED, hint="dropped")
+            return self._dropped_failure()
         if isinstance(error, ProtocolError):
             return self.fail(
                 Kind.SERVER_REFUSED,
@@ -537,18 +520,47 @@ class _Session:
                 detail=f"not an SMTP reply: {error}",
                 fields=("server",),
             )
+        if isinstance(error, OSError):
+            return self._socket_failure(error)
+        return error
+
+    def _handshake_failure(self, error: ssl.SSLError) -> DeliveryError:
+        """A TLS handshake that failed; plain text instead of TLS has its own failure."""
+        reason = error.reason or str(error)
+        if reason == "WRONG_VERSION_NUMBER" or "wrong version number" in str(error):
+            if self.step is Step.STARTTLS:  # the 220 was followed by plain text
+                return self._injection("unencrypted data instead of the TLS handshake")
+            return self._plain_port()
+        return self.fail(
+            Kind.TLS_HANDSHAKE_FAILED, hint="tls_generic", detail=reason, fields=("server",)
+        )
+
+    def _dropped_failure(self) -> DeliveryError:
+        """The server hung up: its last negative reply, a failed handshake, or a drop."""
+        last = self.conn.last_reply
+        if last is not None and last.code >= 400:  # the server said why before hanging up
+            return self._refusal(last)
+        if self.step in (Step.TLS, Step.STARTTLS):
+            return self.fail(
+                Kind.TLS_HANDSHAKE_FAILED,
+                hint="tls_generic",
+                detail="connection closed during the TLS handshake",
+                fields=("server",),
+            )
+        return self.fail(Kind.CONNECTION_DROPPED, hint="dropped")
+
+    def _socket_failure(self, error: OSError) -> DeliveryError:
+        """Any other socket error: refused, unreachable, or dropped."""
         if isinstance(error, ConnectionRefusedError):
             return self.fail(Kind.CONNECTION_REFUSED, hint="check_port", fields=("server",))
-        if isinstance(error, OSError) and error.errno in (
+        if error.errno in (
             errno.ENETUNREACH,
             errno.EHOSTUNREACH,
             errno.EHOSTDOWN,
             errno.EADDRNOTAVAIL,
         ):
             return self.fail(Kind.UNREACHABLE, hint="check_network", detail=error.strerror)
-        if isinstance(error, OSError):
-            return self.fail(Kind.CONNECTION_DROPPED, hint="dropped", detail=str(error))
-        return error
+        return self.fail(Kind.CONNECTION_DROPPED, hint="dropped", detail=str(error))
 
     def _refusal(self, reply: Reply) -> DeliveryError:
         """A negative reply after which the server closed: that reply is the failure."""

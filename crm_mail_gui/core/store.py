@@ -199,12 +199,10 @@ _OAUTH_FIELDS = ("provider", "client_id", "tenant", "authority")
 
 def _check_types(data: dict[str, object], source: str) -> None:
     """Every known field of the wrong JSON type is a ConfigError, never a traceback later."""
-    for key in _BOOL_FIELDS:
-        if key in data and not isinstance(data[key], bool):
-            raise ConfigError(source, "not_bool", key=key)
-    for key in _STRING_FIELDS:
-        if data.get(key) is not None and not isinstance(data[key], str):
-            raise ConfigError(source, "not_string", key=key)
+    wrong_bool = [key for key in _BOOL_FIELDS if key in data and not isinstance(data[key], bool)]
+    if wrong_bool:
+        raise ConfigError(source, "not_bool", key=wrong_bool[0])
+    _check_strings(data, _STRING_FIELDS, source)
     timeout = data.get("timeout")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
         raise ConfigError(source, "timeout_type")
@@ -212,19 +210,18 @@ def _check_types(data: dict[str, object], source: str) -> None:
     if oauth is not None:
         if not isinstance(oauth, dict):
             raise ConfigError(source, "oauth_type")
-        for key in _OAUTH_FIELDS:
-            if oauth.get(key) is not None and not isinstance(oauth[key], str):
-                raise ConfigError(source, "not_string", key=f"oauth.{key}")
+        _check_strings(oauth, _OAUTH_FIELDS, source, "oauth.")
 
 
-def settings_from_json(data: object, source: str) -> MailSettings:
-    """Validate a JSON object (config or export) into MailSettings or raise ConfigError.
+def _check_strings(data: dict, keys: tuple[str, ...], source: str, prefix: str = "") -> None:
+    """A ConfigError for the first of `keys` present, not null and not a string."""
+    for key in keys:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ConfigError(source, "not_string", key=prefix + key)
 
-    The extra CA file is the one field that can be left out (gone, unusable, or stored as a
-    relative path, which is never resolved against the current folder): the settings then carry
-    extra["ca_file_problem"], shown by ca_file_notice().
-    """
-    source = printable(source)
+
+def _checked_frame(data: object, source: str) -> dict[str, object]:
+    """`data` if it is a JSON object with a version this app reads, a server, and no password."""
     if not isinstance(data, dict):
         raise ConfigError(source, "not_object")
     version = data.get("version")
@@ -236,6 +233,18 @@ def settings_from_json(data: object, source: str) -> MailSettings:
         raise ConfigError(source, "no_server")
     if "password" in data:
         raise ConfigError(source, "password")
+    return data
+
+
+def settings_from_json(data: object, source: str) -> MailSettings:
+    """Validate a JSON object (config or export) into MailSettings or raise ConfigError.
+
+    The extra CA file is the one field that can be left out (gone, unusable, or stored as a
+    relative path, which is never resolved against the current folder): the settings then carry
+    extra["ca_file_problem"], shown by ca_file_notice().
+    """
+    source = printable(source)
+    data = _checked_frame(data, source)
     _check_types(data, source)
     values = {k: data[k] for k in _KEYS if k in data}
     ca_file = str(values.get("ca_file") or "").strip()
