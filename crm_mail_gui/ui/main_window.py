@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from crm_mail_gui.core.delivery import Outcome
     from crm_mail_gui.core.errors import DeliveryError, Failure
     from crm_mail_gui.core.oauth import Client, Tokens
+    from crm_mail_gui.core.save import Plan
     from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.form import SettingsForm
     from crm_mail_gui.ui.store_queries import StoreQueries
@@ -458,7 +459,7 @@ class MainWindow(QMainWindow):
         self.form.set_running(True, settings)
         self.job.start()
 
-    def _secret(self, plan) -> Callable[[], str | None]:
+    def _secret(self, plan: Plan) -> Callable[[], str | None]:
         """What AUTH needs, as a call for the worker's thread (never the GUI thread's)."""
         return plan.secret_source(self.store)  # holds the store, not the window
 
