@@ -443,7 +443,7 @@ def test_module_entry_point(tmp_path: Path) -> None:
     ],
 )
 def test_window_launch_parses_like_the_full_parser(words: list[str]) -> None:
-    """Opening the window skips the commands' parsers, with the same result."""
+    """Opening the window with options parses them like any command line."""
     full = vars(build_parser().parse_args(words))
     assert vars(parse_arguments(words)) == {"command": None, **full}
 

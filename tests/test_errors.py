@@ -9,9 +9,6 @@ import pytest
 from crm_mail_gui.core.errors import (
     EXIT_CODES,
     HINT_RULES,
-    HINTS,
-    KIND_MESSAGES,
-    STEP_NAMES,
     DeliveryError,
     Failure,
     Kind,
@@ -19,6 +16,9 @@ from crm_mail_gui.core.errors import (
     enhanced_status,
     rule_for,
 )
+from crm_mail_gui.core.messages.errors import HINT as HINTS
+from crm_mail_gui.core.messages.errors import KIND as KIND_MESSAGES
+from crm_mail_gui.core.messages.errors import STEP as STEP_NAMES
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -129,7 +129,9 @@ def test_rule_for(code: int, text: str, step: str, hint: str, fix: str | None) -
     rule = rule_for(code, text, step)
     assert rule is not None
     assert rule.hint == hint
-    assert rule.fix == fix
+    # "tls_587" is an instruction to the engine (suggest STARTTLS on 587), not a UI action
+    assert rule.fix == (None if fix == "tls_587" else fix)
+    assert rule.starttls_port == (587 if fix == "tls_587" else None)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from crm_mail_gui.core.delivery import Outcome, PartialDelivery, deliver
 from crm_mail_gui.core.errors import (
     DeliveryError,
     Failure,
+    Fix,
     Kind,
     Step,
     credential_store_failure,
@@ -76,5 +77,5 @@ def sign_in_failure(error: OAuthError) -> Failure:
         detail=printable(error.detail or error.kind, 300),
         hint_key="oauth_sign_in",
         params={"detail": printable(error.message(), 300)},
-        fix="sign_in",
+        fix=Fix.SIGN_IN,
     )

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from crm_mail_gui.core import i18n
 from crm_mail_gui.core.printable import printable
 
 if TYPE_CHECKING:
@@ -28,19 +29,8 @@ DETAIL_LIMIT = 160
 _waiting_notice: Callable[[], None] | None = None
 _stuck: list[tuple[int, threading.Event]] = []  # (id of the store, call): missed the deadline
 
-_BACKEND_NAMES = {
-    "WinVaultKeyring": {"ja": "Windows 資格情報マネージャー", "en": "Windows Credential Manager"},
-    "Keyring:macOS": {"ja": "macOS キーチェーン", "en": "macOS Keychain"},
-    "SecretService": {
-        "ja": "Secret Service(GNOME キーリング等)",
-        "en": "Secret Service (GNOME Keyring and others)",
-    },
-    "KWallet": {"ja": "KWallet", "en": "KWallet"},
-    "MemoryKeyring": {
-        "ja": "メモリ内の一時ストア(テスト用)",
-        "en": "an in-memory store (for tests)",
-    },
-}
+_BACKEND_NAMES = ("WinVaultKeyring", "Keyring:macOS", "SecretService", "KWallet", "MemoryKeyring")
+"""Backends with a name an administrator recognises (catalogue: credentials.backend.<name>)."""
 
 
 class CredentialStoreUnavailable(RuntimeError):
@@ -201,15 +191,15 @@ def describe_backend(lang: str = "en") -> str:
     """A name an administrator recognises for where the password is kept."""
     backend = _current()
     if not is_usable(backend):
-        return "なし" if lang == "ja" else "none"
+        return i18n.text("credentials.none", lang)
     cls = type(backend)
     for key in (cls.__name__, f"{cls.__name__}:{cls.__module__.rsplit('.', 1)[-1]}"):
         if key in _BACKEND_NAMES:
-            return _BACKEND_NAMES[key][lang]
+            return i18n.text(f"credentials.backend.{key}", lang)
     if cls.__module__.endswith("macOS"):
-        return _BACKEND_NAMES["Keyring:macOS"][lang]
+        return i18n.text("credentials.backend.Keyring:macOS", lang)
     if cls.__module__.endswith("Windows"):
-        return _BACKEND_NAMES["WinVaultKeyring"][lang]
+        return i18n.text("credentials.backend.WinVaultKeyring", lang)
     return getattr(backend, "name", cls.__name__)
 
 

@@ -30,7 +30,7 @@ from crm_mail_gui.core.connection import (
     UploadStalled,
     resolve,
 )
-from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step, rule_for
+from crm_mail_gui.core.errors import DeliveryError, Failure, Fix, Kind, Step, rule_for
 from crm_mail_gui.core.message import (
     Envelope,
     MessageInvalid,
@@ -167,8 +167,9 @@ class _Session:
         fix = extra.pop("fix", None)
         if rule:
             hint, fix = rule.hint, rule.fix or fix
-        if fix == "tls_587" and "suggested_server" not in extra:
-            extra["suggested_server"] = f"tls://{self.settings.server.host_for_url}:587"
+            if rule.starttls_port and "suggested_server" not in extra:
+                host = self.settings.server.host_for_url
+                extra["suggested_server"] = f"tls://{host}:{rule.starttls_port}"
         failure = Failure(
             kind=kind,
             step=self.step,
@@ -193,7 +194,7 @@ class _Session:
         if settings.auth and not self.password:
             self.step = Step.AUTH
             raise self.fail(Kind.PASSWORD_MISSING, hint="password_missing", fields=("password",))
-        if settings.auth and not settings.server.encrypted and not settings.allow_unencrypted_auth:
+        if settings.needs_unencrypted_consent:
             self.step = Step.AUTH
             raise self.fail(Kind.UNENCRYPTED_AUTH, hint="unencrypted_auth", fields=("server",))
         try:
@@ -476,7 +477,7 @@ class _Session:
             reply = self.command("")  # an empty line ends the exchange; the server then says why
         if reply.code != 235:
             raise self.fail(
-                Kind.AUTH_FAILED, reply, hint="oauth_token_rejected", detail=detail, fix="sign_in"
+                Kind.AUTH_FAILED, reply, hint="oauth_token_rejected", detail=detail, fix=Fix.SIGN_IN
             )
 
     def _record_headers(self, data: bytes) -> None:
@@ -507,28 +508,11 @@ class _Session:
         if isinstance(error, UnexpectedData):
             return self._unexpected_data(error)
         if isinstance(error, ssl.SSLError) and self.step in (Step.TLS, Step.STARTTLS):
-            reason = error.reason or str(error)
-            if reason == "WRONG_VERSION_NUMBER" or "wrong version number" in str(error):
-                if self.step is Step.STARTTLS:  # the 220 was followed by plain text
-                    return self._injection("unencrypted data instead of the TLS handshake")
-                return self._plain_port()
-            return self.fail(
-                Kind.TLS_HANDSHAKE_FAILED, hint="tls_generic", detail=reason, fields=("server",)
-            )
+            return self._handshake_failure(error)
         if isinstance(error, socket.gaierror | UnicodeError):
             return self.fail(Kind.HOST_NOT_FOUND, hint="check_spelling", fields=("server",))
         if isinstance(error, Dropped | ssl.SSLEOFError | ConnectionResetError | BrokenPipeError):
-            last = self.conn.last_reply
-            if last is not None and last.code >= 400:  # the server said why before hanging up
-                return self._refusal(last)
-            if self.step in (Step.TLS, Step.STARTTLS):
-                return self.fail(
-                    Kind.TLS_HANDSHAKE_FAILED,
-                    hint="tls_generic",
-                    detail="connection closed during the TLS handshake",
-                    fields=("server",),
-                )
-            return self.fail(Kind.CONNECTION_DROPPED, hint="dropped")
+            return self._dropped_failure()
         if isinstance(error, ProtocolError):
             return self.fail(
                 Kind.SERVER_REFUSED,
@@ -536,18 +520,47 @@ class _Session:
                 detail=f"not an SMTP reply: {error}",
                 fields=("server",),
             )
+        if isinstance(error, OSError):
+            return self._socket_failure(error)
+        return error
+
+    def _handshake_failure(self, error: ssl.SSLError) -> DeliveryError:
+        """A TLS handshake that failed; plain text instead of TLS has its own failure."""
+        reason = error.reason or str(error)
+        if reason == "WRONG_VERSION_NUMBER" or "wrong version number" in str(error):
+            if self.step is Step.STARTTLS:  # the 220 was followed by plain text
+                return self._injection("unencrypted data instead of the TLS handshake")
+            return self._plain_port()
+        return self.fail(
+            Kind.TLS_HANDSHAKE_FAILED, hint="tls_generic", detail=reason, fields=("server",)
+        )
+
+    def _dropped_failure(self) -> DeliveryError:
+        """The server hung up: its last negative reply, a failed handshake, or a drop."""
+        last = self.conn.last_reply
+        if last is not None and last.code >= 400:  # the server said why before hanging up
+            return self._refusal(last)
+        if self.step in (Step.TLS, Step.STARTTLS):
+            return self.fail(
+                Kind.TLS_HANDSHAKE_FAILED,
+                hint="tls_generic",
+                detail="connection closed during the TLS handshake",
+                fields=("server",),
+            )
+        return self.fail(Kind.CONNECTION_DROPPED, hint="dropped")
+
+    def _socket_failure(self, error: OSError) -> DeliveryError:
+        """Any other socket error: refused, unreachable, or dropped."""
         if isinstance(error, ConnectionRefusedError):
             return self.fail(Kind.CONNECTION_REFUSED, hint="check_port", fields=("server",))
-        if isinstance(error, OSError) and error.errno in (
+        if error.errno in (
             errno.ENETUNREACH,
             errno.EHOSTUNREACH,
             errno.EHOSTDOWN,
             errno.EADDRNOTAVAIL,
         ):
             return self.fail(Kind.UNREACHABLE, hint="check_network", detail=error.strerror)
-        if isinstance(error, OSError):
-            return self.fail(Kind.CONNECTION_DROPPED, hint="dropped", detail=str(error))
-        return error
+        return self.fail(Kind.CONNECTION_DROPPED, hint="dropped", detail=str(error))
 
     def _refusal(self, reply: Reply) -> DeliveryError:
         """A negative reply after which the server closed: that reply is the failure."""
@@ -565,7 +578,6 @@ class _Session:
             detail="wrong version number",
             params={"suggested": suggestion},
             suggested_server=suggestion,
-            fix="switch_server",
             fields=("server",),
         )
 
@@ -600,7 +612,6 @@ class _Session:
                 hint="maybe_implicit_tls",
                 params={**params, "port": str(port)},
                 suggested_server=f"ssl://{server.host_for_url}:{port}",
-                fix="switch_server",
                 fields=("server",),
             )
         self.transcript.event(f"Timed out after {self.settings.timeout:g} s")
@@ -623,7 +634,6 @@ class _Session:
             detail=detail,
             params={"names": ", ".join(names)},
             suggested_server=suggestion,
-            fix="switch_server" if suggestion else None,
             fields=("server",),
         )
 

@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core import i18n
+from crm_mail_gui.core.exit_codes import ExitCode
 from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.transcript import Transcript
 
@@ -56,331 +57,40 @@ class Kind(StrEnum):
     PROTOCOL_VIOLATION = "protocol_violation"
 
 
-# Exit codes of the command line, per DESIGN.md.
-EXIT_CODES = {
-    Kind.INVALID_INPUT: 2,
-    Kind.PASSWORD_MISSING: 2,
-    Kind.UNENCRYPTED_AUTH: 2,
-    Kind.HOST_NOT_FOUND: 3,
-    Kind.CONNECTION_REFUSED: 3,
-    Kind.UNREACHABLE: 3,
-    Kind.TLS_HANDSHAKE_FAILED: 3,
-    Kind.CERT_UNTRUSTED: 3,
-    Kind.CERT_HOSTNAME_MISMATCH: 3,
-    Kind.STARTTLS_NOT_OFFERED: 3,
-    Kind.CONNECTION_DROPPED: 3,
-    Kind.PROTOCOL_VIOLATION: 3,
-    Kind.AUTH_FAILED: 4,
-    Kind.AUTH_NOT_OFFERED: 4,
-    Kind.SIGN_IN_REQUIRED: 4,
-    Kind.SERVER_REFUSED: 5,
-    Kind.SENDER_REFUSED: 5,
-    Kind.RECIPIENT_REFUSED: 5,
-    Kind.MESSAGE_REFUSED: 5,
-    Kind.PARTIALLY_DELIVERED: 5,
-    Kind.TIMED_OUT: 6,
-    Kind.CREDENTIAL_STORE_UNAVAILABLE: 7,
-    Kind.UNEXPECTED: 1,
+_E = ExitCode
+# Exit codes of the command line per failure kind (DESIGN.md); Kind.CANCELLED has none.
+EXIT_CODES: dict[Kind, ExitCode] = {
+    Kind.INVALID_INPUT: _E.INVALID,
+    Kind.PASSWORD_MISSING: _E.INVALID,
+    Kind.UNENCRYPTED_AUTH: _E.INVALID,
+    Kind.HOST_NOT_FOUND: _E.NETWORK,
+    Kind.CONNECTION_REFUSED: _E.NETWORK,
+    Kind.UNREACHABLE: _E.NETWORK,
+    Kind.TLS_HANDSHAKE_FAILED: _E.NETWORK,
+    Kind.CERT_UNTRUSTED: _E.NETWORK,
+    Kind.CERT_HOSTNAME_MISMATCH: _E.NETWORK,
+    Kind.STARTTLS_NOT_OFFERED: _E.NETWORK,
+    Kind.CONNECTION_DROPPED: _E.NETWORK,
+    Kind.PROTOCOL_VIOLATION: _E.NETWORK,
+    Kind.AUTH_FAILED: _E.AUTH,
+    Kind.AUTH_NOT_OFFERED: _E.AUTH,
+    Kind.SIGN_IN_REQUIRED: _E.AUTH,
+    Kind.SERVER_REFUSED: _E.REFUSED,
+    Kind.SENDER_REFUSED: _E.REFUSED,
+    Kind.RECIPIENT_REFUSED: _E.REFUSED,
+    Kind.MESSAGE_REFUSED: _E.REFUSED,
+    Kind.PARTIALLY_DELIVERED: _E.REFUSED,
+    Kind.TIMED_OUT: _E.TIMED_OUT,
+    Kind.CREDENTIAL_STORE_UNAVAILABLE: _E.STORE,
+    Kind.UNEXPECTED: _E.OTHER,
 }
 
-STEP_NAMES: dict[str, dict[str, str]] = {
-    "resolve": {"ja": "名前解決", "en": "name lookup"},
-    "connect": {"ja": "接続", "en": "connect"},
-    "tls": {"ja": "TLS", "en": "TLS"},
-    "ehlo": {"ja": "EHLO", "en": "EHLO"},
-    "starttls": {"ja": "STARTTLS", "en": "STARTTLS"},
-    "auth": {"ja": "認証", "en": "authentication"},
-    "mail": {"ja": "差出人(MAIL FROM)", "en": "sender (MAIL FROM)"},
-    "rcpt": {"ja": "宛先(RCPT TO)", "en": "recipient (RCPT TO)"},
-    "data": {"ja": "本文送信(DATA)", "en": "message (DATA)"},
-    "quit": {"ja": "終了(QUIT)", "en": "QUIT"},
-}
 
-KIND_MESSAGES: dict[str, dict[str, str]] = {
-    "invalid_input": {"ja": "入力内容に誤りがあります。", "en": "The input is not valid."},
-    "host_not_found": {
-        "ja": "サーバ「{host}」が見つかりません。",
-        "en": "The server “{host}” was not found.",
-    },
-    "connection_refused": {
-        "ja": "サーバ {host} のポート {port} に接続できません(接続を拒否されました)。",
-        "en": "The server {host} refused the connection on port {port}.",
-    },
-    "unreachable": {
-        "ja": "サーバ {host} に到達できません。",
-        "en": "The server {host} cannot be reached.",
-    },
-    "timed_out": {
-        "ja": "{step}の段階で {seconds} 秒待っても応答がありませんでした。",
-        "en": "No answer within {seconds} s at the {step} step.",
-    },
-    "tls_handshake_failed": {
-        "ja": "暗号化(TLS)の開始に失敗しました。",
-        "en": "The encrypted (TLS) connection could not be established.",
-    },
-    "cert_untrusted": {
-        "ja": "サーバの証明書が信頼できません。",
-        "en": "The server's certificate is not trusted.",
-    },
-    "cert_hostname_mismatch": {
-        "ja": "サーバの証明書は「{host}」用ではありません。",
-        "en": "The server's certificate is not valid for “{host}”.",
-    },
-    "starttls_not_offered": {
-        "ja": "サーバが STARTTLS に対応していません。暗号化せずに続行することはしません。",
-        "en": "The server does not offer STARTTLS. The app will not continue unencrypted.",
-    },
-    "auth_not_offered": {
-        "ja": "サーバが SMTP 認証(AUTH)に対応していません。",
-        "en": "The server does not offer SMTP authentication (AUTH).",
-    },
-    "auth_failed": {
-        "ja": "認証に失敗しました(ユーザ名またはパスワードが受け付けられませんでした)。",
-        "en": "Authentication failed: the user name or password was not accepted.",
-    },
-    "unencrypted_auth": {
-        "ja": "暗号化されていない接続ではパスワードを送信しません。",
-        "en": "The password will not be sent over an unencrypted connection.",
-    },
-    "server_refused": {
-        "ja": "サーバが接続を受け付けませんでした。",
-        "en": "The server did not accept the session.",
-    },
-    "sender_refused": {
-        "ja": "差出人アドレスがサーバに拒否されました。",
-        "en": "The server refused the From address.",
-    },
-    "recipient_refused": {
-        "ja": "宛先アドレスがサーバに拒否されました。",
-        "en": "The server refused the recipient address.",
-    },
-    "message_refused": {
-        "ja": "メール本文がサーバに拒否されました。",
-        "en": "The server refused the message.",
-    },
-    "connection_dropped": {
-        "ja": "{step}の途中でサーバが接続を切断しました。",
-        "en": "The server closed the connection during the {step} step.",
-    },
-    "cancelled": {"ja": "テストを中止しました。", "en": "The test was cancelled."},
-    "credential_store_unavailable": {
-        "ja": "パスワードを保管する資格情報ストアが使えません({backend})。",
-        "en": "No credential store is available to keep the password ({backend}).",
-    },
-    "sign_in_required": {
-        "ja": "OAuth2 のサインインが必要です。",
-        "en": "An OAuth2 sign-in is needed.",
-    },
-    "password_missing": {
-        "ja": "パスワードが入力されておらず、保存されたパスワードもありません。",
-        "en": "No password was entered and none is stored.",
-    },
-    "partially_delivered": {
-        "ja": "メールは {total} 件中 {accepted} 件の宛先にだけ送信されました。"
-        "{refused} 件の宛先はサーバに拒否されました。",
-        "en": "The message went to only {accepted} of {total} recipients; "
-        "the server refused {refused}.",
-    },
-    "unexpected": {
-        "ja": "{step}の段階で予期しないエラーが発生しました。",
-        "en": "An unexpected error occurred at the {step} step.",
-    },
-    "protocol_violation": {
-        "ja": "{step}の段階でサーバが SMTP の手順に反するデータを送ってきたため、安全のため中止しました。",
-        "en": "The server broke the SMTP protocol at the {step} step; the app stopped for safety.",
-    },
-}
+class Fix(StrEnum):
+    """An action a front end may offer for a failure (a suggested server is Failure's own field)."""
 
-HINTS: dict[str, dict[str, str]] = {
-    "check_spelling": {
-        "ja": "サーバ名のつづりを確認してください。社内ネットワークやプロキシの制限がないかも確認してください。",
-        "en": "Check the spelling of the server name, and whether the network blocks the lookup.",
-    },
-    "check_port": {
-        "ja": "ポート番号を確認してください(SSL は 465、STARTTLS は 587)。"
-        "ファイアウォールで送信ポートが塞がれていないかも確認してください。",
-        "en": "Check the port (465 for SSL, 587 for STARTTLS) and that no firewall blocks it.",
-    },
-    "check_network": {
-        "ja": "この PC のネットワーク接続と、ファイアウォール・プロキシの設定を確認してください。",
-        "en": "Check this PC's network connection and any firewall or proxy.",
-    },
-    "wrong_version": {
-        "ja": "このポートは暗号化なしで始まり、STARTTLS で暗号化するようです。{suggested} を使ってください。",
-        "en": "This port starts unencrypted and then switches to TLS with STARTTLS: use {suggested}.",
-    },
-    "starttls_injection": {
-        "ja": "サーバは STARTTLS に 220 で応答しましたが、暗号化が始まる前に暗号化されていないデータが届きました。"
-        "通信経路上の改ざん(STARTTLS インジェクション)か、サーバの不具合です。パスワードは送信していません。"
-        "別のネットワークから試すか、プロバイダに連絡してください。"
-        "プロバイダが SSL/TLS(通常ポート 465)を提供していれば、そちらの方が安全です。",
-        "en": "The server answered STARTTLS with 220, but unencrypted data arrived before encryption "
-        "began: someone on the network tampering with the session (STARTTLS injection) or a "
-        "broken server. No password was sent. Try from another network or contact the provider; "
-        "if the provider offers implicit TLS (usually port 465), it is the safer choice.",
-    },
-    "unexpected_data": {
-        "ja": "サーバが、こちらのコマンドを待たずに応答を送ってきました。応答の対応が崩れるため中止しました。"
-        "サーバ名とポートを確認し、続く場合はプロバイダに連絡してください。",
-        "en": "The server sent replies before it was asked, so replies could no longer be matched "
-        "to commands. Check the server name and port, and contact the provider if it goes on.",
-    },
-    "maybe_implicit_tls": {
-        "ja": "ポート {port} は最初から SSL/TLS で話すサーバかもしれません。ssl://{host}:{port} を試してください。",
-        "en": "Port {port} may expect TLS from the first byte: try ssl://{host}:{port}.",
-    },
-    "timeout_generic": {
-        "ja": "サーバが混雑しているか、途中で通信が遮断されています。しばらくしてから再度お試しください。",
-        "en": "The server is busy or something on the way drops the traffic. Try again later.",
-    },
-    "tls_generic": {
-        "ja": "サーバが TLS 1.2 以上に対応しているか、プロトコル(ssl:// / tls://)とポートの組み合わせを確認してください。",
-        "en": "Check that the server supports TLS 1.2 or later and that ssl:// or tls:// matches the port.",
-    },
-    "cert_untrusted": {
-        "ja": "社内サーバの自己署名証明書の場合は、その CA 証明書ファイルを「追加の CA ファイル」に指定してください。",
-        "en": "For an in-house server with its own CA, name that CA file as the extra CA file.",
-    },
-    "cert_names": {
-        "ja": "証明書が有効な名前: {names}。サーバ名をこの名前に変えてください。",
-        "en": "The certificate is valid for: {names}. Use one of these names as the server.",
-    },
-    "cert_names_unknown": {
-        "ja": "プロバイダが案内している正式なサーバ名を使ってください。",
-        "en": "Use the server name your provider documents.",
-    },
-    "starttls_missing": {
-        "ja": "サーバまたは途中の機器が STARTTLS を提供していません。ssl://{host}:465 を試すか、プロバイダに確認してください。",
-        "en": "The server (or something in between) does not offer STARTTLS. Try ssl://{host}:465 or ask the provider.",
-    },
-    "auth_not_offered": {
-        "ja": "認証が不要なサーバなら「認証を行う」を外してください。暗号化後にだけ認証を提供するサーバなら tls:// を使ってください。",
-        "en": "If the server needs no login, untick “Requires authentication”; if it offers AUTH only after encryption, use tls://.",
-    },
-    "auth_generic": {
-        "ja": "ユーザ名(通常はメールアドレス全体)とパスワードを確認してください。2 段階認証を使っている場合はアプリパスワードが必要です。",
-        "en": "Check the user name (usually the full address) and the password. With 2-step verification you need an app password.",
-    },
-    "gmail_app_password": {
-        "ja": "Google アカウントで 2 段階認証が有効です。Google アカウントのセキュリティ設定で「アプリパスワード」を作成し、パスワード欄に入力してください。",
-        "en": "2-Step Verification is on: create an app password in the Google account's security page and enter it as the password.",
-    },
-    "gmail_bad_credentials": {
-        "ja": "パスワードまたはアプリパスワードを入力し直してください。アプリパスワードは空白なしの 16 文字です。",
-        "en": "Re-enter the password or app password; app passwords are 16 letters without spaces.",
-    },
-    "ms_smtp_auth_disabled": {
-        "ja": "Microsoft 365 の管理者が、テナントとメールボックスで SMTP AUTH を有効にする必要があります(または OAuth2 を使ってください)。",
-        "en": "A Microsoft 365 admin must enable SMTP AUTH for the tenant and the mailbox (or use OAuth2).",
-    },
-    "ms_security_defaults": {
-        "ja": "Microsoft Entra の「セキュリティの既定値」が SMTP AUTH をブロックしています。無効にするか OAuth2 を使ってください。",
-        "en": "Microsoft Entra security defaults block SMTP AUTH: turn them off or use OAuth2.",
-    },
-    "ms_bad_password": {
-        "ja": "パスワードを確認してください。Microsoft 365 では基本認証(パスワード)が 2026 年 12 月末から既定で無効になります。",
-        "en": "Check the password. Microsoft 365 switches basic (password) authentication off by default from the end of December 2026.",
-    },
-    "ms_basic_auth_retired": {
-        "ja": "このテナントでは基本認証(パスワード)が使えません。OAuth2 で認証してください。",
-        "en": "Basic (password) authentication is retired for this tenant: use OAuth2.",
-    },
-    "starttls_first": {
-        "ja": "サーバは先に STARTTLS を求めています。サーバ名を tls://{host}:587 にしてください。",
-        "en": "The server requires STARTTLS first: use tls://{host}:587.",
-    },
-    "auth_required": {
-        "ja": "サーバは認証を求めています。「認証を行う」にチェックを入れてください。",
-        "en": "The server requires a login: tick “Requires authentication”.",
-    },
-    "send_as_denied": {
-        "ja": "差出人をログインしたメールボックスのアドレスにするか、そのアドレスの「送信者として送信」権限を付与してください。",
-        "en": "Set From to the login mailbox's address, or grant Send-As rights for this address.",
-    },
-    "sender_generic": {
-        "ja": "差出人アドレスがこのアカウントで使えるか確認してください(通常はユーザ名と同じアドレス)。",
-        "en": "Check that this account may send as the From address (usually the same as the user name).",
-    },
-    "recipient_generic": {
-        "ja": "テストメールの送信先アドレスを確認してください。",
-        "en": "Check the test recipient address.",
-    },
-    "message_generic": {
-        "ja": "サーバのメッセージを確認し、プロバイダの送信制限(迷惑メール判定・送信数)を確認してください。",
-        "en": "Read the server's reply and check the provider's sending limits and filters.",
-    },
-    "tls_old": {
-        "ja": "サーバは TLS 1.2 以上を求めています。",
-        "en": "The server requires TLS 1.2 or later.",
-    },
-    "dropped": {
-        "ja": "サーバがセッションを打ち切りました。サーバ名・ポート・暗号化方式を確認し、しばらくしてから再度お試しください。",
-        "en": "The server ended the session. Check server, port and encryption, then try again later.",
-    },
-    "unencrypted_auth": {
-        "ja": "ssl:// または tls:// を使ってください。暗号化なしで送る場合は、警告を確認したうえで明示的に許可してください。",
-        "en": "Use ssl:// or tls://. To send unencrypted anyway, accept the warning explicitly.",
-    },
-    "credential_store": {
-        "ja": "OS の資格情報ストア(Windows 資格情報マネージャー、macOS キーチェーン、Secret Service)を使えるようにしてください。",
-        "en": "Make an OS credential store available (Windows Credential Manager, macOS Keychain, Secret Service).",
-    },
-    "oauth_token_rejected": {
-        "ja": "サーバがアクセストークンを受け付けませんでした。もう一度サインインし、アプリ登録の権限(SMTP.Send / https://mail.google.com/)と、メールボックスで SMTP AUTH が有効かを確認してください。",
-        "en": "The server did not accept the access token. Sign in again, and check the app registration's permission (SMTP.Send / https://mail.google.com/) and that SMTP AUTH is enabled for the mailbox.",
-    },
-    "xoauth2_not_offered": {
-        "ja": "このサーバは OAuth2(XOAUTH2)認証に対応していません。パスワード認証を使うか、サーバ名を確認してください。",
-        "en": "This server does not offer OAuth2 (XOAUTH2). Use password authentication or check the server name.",
-    },
-    "oauth_sign_in": {
-        "ja": "{detail}",
-        "en": "{detail}",
-    },
-    "password_missing": {
-        "ja": "パスワードを入力してください。",
-        "en": "Enter the password.",
-    },
-    "server_refused": {
-        "ja": "サーバのメッセージを確認し、時間をおいて再度お試しください。",
-        "en": "Read the server's reply and try again later.",
-    },
-    "message_invalid": {
-        "ja": "このメールはこのままでは送信できません: {problem}",
-        "en": "This message cannot be sent as it is: {problem}",
-    },
-    "smtputf8_missing": {
-        "ja": "宛先または差出人に日本語などの非 ASCII 文字を含むアドレス({address})がありますが、"
-        "サーバが国際化メール(SMTPUTF8)に対応していません。何も送信していません。"
-        "ASCII だけのアドレスを使ってください。",
-        "en": "An address contains non-ASCII characters ({address}), but the server does not "
-        "offer internationalised mail (SMTPUTF8). Nothing was sent. Use an ASCII-only address.",
-    },
-    "eight_bit_missing": {
-        "ja": "メールに 8 ビットのデータ(エンコードされていないヘッダなど)が含まれていますが、"
-        "サーバが 8BITMIME に対応していません。何も送信していません。"
-        "本文を base64 か quoted-printable にし、ヘッダを RFC 2047 でエンコードしてください。",
-        "en": "The message contains 8-bit data (such as unencoded headers), but the server does "
-        "not offer 8BITMIME. Nothing was sent. Encode the body as base64 or quoted-printable "
-        "and the headers per RFC 2047.",
-    },
-    "upload_stalled": {
-        "ja": "サーバが {seconds} 秒間メール本文を受け取らなくなりました"
-        "(送信済み {sent} / {total} バイト)。サーバや途中の回線の状態を確認してください。",
-        "en": "The server took no part of the message for {seconds} s "
-        "({sent} of {total} bytes sent). Check the server and the network in between.",
-    },
-    "partial_temporary": {
-        "ja": "一時的に拒否された宛先(4xx)は後で再送できます: {temporary}。"
-        "恒久的に拒否された宛先(5xx): {permanent}。受け付けられた宛先には再送しないでください。",
-        "en": "Temporarily refused recipients (4xx) can be retried later: {temporary}. "
-        "Permanently refused (5xx): {permanent}. Do not resend to the accepted recipients.",
-    },
-    "unexpected": {
-        "ja": "{detail}。ログと通信記録を添えて開発元に報告してください。",
-        "en": "{detail}. Please report this with the log and the transcript.",
-    },
-}
+    OAUTH2 = "oauth2"  # switch the form to OAuth2 sign-in (Microsoft 365 without basic auth)
+    SIGN_IN = "sign_in"  # sign in with the provider again
 
 
 @dataclass(frozen=True)
@@ -392,21 +102,28 @@ class HintRule:
     status: str | None = None
     phrase: str | None = None
     steps: tuple[str, ...] = ()
-    fix: str | None = None  # "oauth2", "tls_587", … : an action the UI may offer
+    fix: Fix | None = None  # an action the UI may offer
+    starttls_port: int | None = None  # for the engine: suggest tls://host:<port> instead
 
 
 # First match wins; order from specific to general.
 HINT_RULES: tuple[HintRule, ...] = (
     HintRule("gmail_app_password", code=534, status="5.7.9"),
-    HintRule("ms_smtp_auth_disabled", code=535, status="5.7.139", phrase="disabled", fix="oauth2"),
     HintRule(
-        "ms_security_defaults", code=535, status="5.7.139", phrase="security defaults", fix="oauth2"
+        "ms_smtp_auth_disabled", code=535, status="5.7.139", phrase="disabled", fix=Fix.OAUTH2
     ),
-    HintRule("ms_smtp_auth_disabled", code=535, status="5.7.139", fix="oauth2"),
-    HintRule("ms_basic_auth_retired", code=550, status="5.7.30", fix="oauth2"),
-    HintRule("ms_bad_password", code=535, status="5.7.3", fix="oauth2"),
+    HintRule(
+        "ms_security_defaults",
+        code=535,
+        status="5.7.139",
+        phrase="security defaults",
+        fix=Fix.OAUTH2,
+    ),
+    HintRule("ms_smtp_auth_disabled", code=535, status="5.7.139", fix=Fix.OAUTH2),
+    HintRule("ms_basic_auth_retired", code=550, status="5.7.30", fix=Fix.OAUTH2),
+    HintRule("ms_bad_password", code=535, status="5.7.3", fix=Fix.OAUTH2),
     HintRule("gmail_bad_credentials", code=535, status="5.7.8"),
-    HintRule("starttls_first", code=530, phrase="STARTTLS", fix="tls_587"),
+    HintRule("starttls_first", code=530, phrase="STARTTLS", starttls_port=587),
     HintRule("auth_required", code=530, status="5.7.57"),
     HintRule("auth_required", code=530, steps=("mail", "rcpt")),
     HintRule("send_as_denied", status="5.7.60"),
@@ -452,7 +169,7 @@ class Failure:
     hint_key: str | None = None
     params: dict[str, str] = field(default_factory=dict)
     suggested_server: str | None = None
-    fix: str | None = None
+    fix: Fix | None = None
     fields: tuple[str, ...] = ()
 
     def sanitised(self, redact: Callable[[str], str] | None = None) -> Failure:
@@ -478,18 +195,18 @@ class Failure:
 
     def step_name(self, lang: str | None = None) -> str:
         """The localised name of the failed step."""
-        return tr(STEP_NAMES, self.step.value, lang)
+        return i18n.text(f"errors.step.{self.step.value}", lang)
 
     def message(self, lang: str | None = None) -> str:
         """The localised one-sentence message."""
         params = {"step": self.step_name(lang), **self.params}
-        return printable(tr(KIND_MESSAGES, self.kind.value, lang, **params))
+        return printable(i18n.text(f"errors.kind.{self.kind.value}", lang, **params))
 
     def hint(self, lang: str | None = None) -> str:
         """The localised hint (empty when there is none)."""
         if not self.hint_key:
             return ""
-        return printable(tr(HINTS, self.hint_key, lang, **self.params))
+        return printable(i18n.text(f"errors.hint.{self.hint_key}", lang, **self.params))
 
     def server_reply(self) -> str:
         """The server's reply as `code text`, or empty."""
@@ -498,25 +215,23 @@ class Failure:
         return printable(f"{self.code} {self.reply or ''}".strip())
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         """The command line's exit code for this failure."""
-        return EXIT_CODES.get(self.kind, 1)
+        return EXIT_CODES.get(self.kind, ExitCode.OTHER)
 
     def describe(self, lang: str | None = None) -> str:
         """Message, step, reply and hint as plain text lines (for the command line and logs)."""
-        ja = (lang or "") == "ja"
+        rows = [
+            ("step", self.step_name(lang)),
+            ("reply", self.server_reply()),
+            ("detail", printable(self.detail or "")),
+            ("hint", self.hint(lang)),
+            ("suggested", printable(self.suggested_server or "")),
+        ]
         lines = [self.message(lang)]
-        lines.append(("段階: " if ja else "Step: ") + self.step_name(lang))
-        if self.server_reply():
-            lines.append(("サーバの応答: " if ja else "Server reply: ") + self.server_reply())
-        if self.detail:
-            lines.append(("詳細: " if ja else "Detail: ") + printable(self.detail))
-        hint = self.hint(lang)
-        if hint:
-            lines.append(("対処: " if ja else "Hint: ") + hint)
-        if self.suggested_server:
-            suggested = printable(self.suggested_server)
-            lines.append(("提案: " if ja else "Suggested server: ") + suggested)
+        lines += [
+            i18n.text(f"errors.label.{name}", lang, value=value) for name, value in rows if value
+        ]
         return "\n".join(lines)
 
 

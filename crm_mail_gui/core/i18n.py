@@ -1,4 +1,4 @@
-"""Language choice and the Japanese/English message catalogue of the Qt-free core."""
+"""Language choice and text lookup: the one module that compares languages."""
 
 from __future__ import annotations
 
@@ -46,9 +46,26 @@ class _KeepMissing(dict):
 
 
 def tr(
-    catalogue: dict[str, dict[str, str]], key: str, lang: str | None = None, **params: object
+    catalogue: dict[str, dict[str, str]], key: str, lang: str | None = None, /, **params: object
 ) -> str:
     """Look `key` up in a {key: {lang: text}} catalogue and fill in `params`."""
     entry = catalogue[key]
     text = entry.get(lang or current_language()) or entry["en"]
     return text.format_map(_KeepMissing(params)) if params else text
+
+
+def text(key: str, lang: str | None = None, /, **params: object) -> str:
+    """The catalogue text of `key` ("<area>.<name>", see core.messages) with `params` filled in.
+
+    A parameter with a `message(lang)` method (a FieldError, a store Reason) is rendered in the
+    same language, so a text never mixes two.
+    """
+    from crm_mail_gui.core import messages
+
+    area, _, name = key.partition(".")
+    lang = lang or current_language()
+    rendered = {
+        param: value.message(lang) if callable(getattr(value, "message", None)) else value
+        for param, value in params.items()
+    }
+    return tr(messages.area_texts(area), name, lang, **rendered)

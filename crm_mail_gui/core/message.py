@@ -13,29 +13,13 @@ from email.message import EmailMessage, Message
 from email.utils import format_datetime, getaddresses, make_msgid
 
 from crm_mail_gui import __version__
-from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core import i18n
 from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.settings import FieldError, MailSettings, check_address
 
 SUBJECT = "【CRM】送信メールサーバー テスト / CRM outgoing mail server test"
 RECIPIENT_HEADERS = ("To", "Cc", "Bcc")
 _FOLD = re.compile(r"\r\n(?=[ \t])")
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "in_header": {
-        "ja": "{header} ヘッダのアドレス「{address}」: {reason}",
-        "en": "The address “{address}” in the {header} header: {reason}",
-    },
-    "unreadable": {
-        "ja": "{header} ヘッダを安全に読めません(改行やエンコードされた文字列を含むアドレス)。",
-        "en": "The {header} header cannot be read safely (an address with a line break or an "
-        "encoded word).",
-    },
-    "mismatch": {
-        "ja": "{header} ヘッダのアドレスが送信先(エンベロープ)と一致しません。",
-        "en": "The addresses in the {header} header do not match the envelope.",
-    },
-}
 
 
 class HeaderAddressError(FieldError):
@@ -54,9 +38,8 @@ class HeaderAddressError(FieldError):
     def message(self, lang: str | None = None) -> str:
         """The localised explanation, naming the header (and the address and why)."""
         reason = self.reason.message(lang) if self.reason else ""
-        return tr(
-            MESSAGES,
-            self.message_key,
+        return i18n.text(
+            f"message.{self.message_key}",
             lang,
             header=self.header,
             address=self.address,
@@ -65,12 +48,7 @@ class HeaderAddressError(FieldError):
 
 
 def _security_text(settings: MailSettings, lang: str) -> str:
-    labels = {
-        "ssl": ("SSL/TLS(最初から暗号化)", "SSL/TLS (encrypted from the start)"),
-        "tls": ("STARTTLS(暗号化に切り替え)", "STARTTLS (upgraded to encryption)"),
-        "plain": ("暗号化なし", "none (unencrypted)"),
-    }[settings.server.security.value]
-    return labels[0] if lang == "ja" else labels[1]
+    return i18n.text(f"message.security.{settings.server.security.value}", lang)
 
 
 def build_test_message(settings: MailSettings, when: datetime | None = None) -> EmailMessage:

@@ -3,21 +3,20 @@
 Standard library only (urllib, http.server): the flows are a few form posts, so neither msal nor
 authlib (each pulling in cryptography and more, several MB in the frozen build) is needed.
 The refresh token lives in the credential store; access tokens live in memory only.
+The registration, tokens and errors are in oauth_client, the HTTPS posts in oauth_http, the
+redirect listener in oauth_loopback; this module holds the flows and the token store.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import hashlib
-import http.client
 import json
 import math
 import re
 import secrets
 import socket
-import ssl
 import threading
 import time
 import urllib.error
@@ -25,21 +24,21 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
-from crm_mail_gui.core import credentials, tls
+from crm_mail_gui.core import credentials
 from crm_mail_gui.core.connection import CancelToken
-from crm_mail_gui.core.i18n import tr
-from crm_mail_gui.core.oauth_providers import Provider, load_providers
+from crm_mail_gui.core.oauth_client import MAX_DETAIL, Client, OAuthError, Tokens
+from crm_mail_gui.core.oauth_client import REFRESH_MARGIN as REFRESH_MARGIN  # re-exported
+from crm_mail_gui.core.oauth_http import post
+from crm_mail_gui.core.oauth_loopback import POLL_TICK, LoopbackReceiver
+from crm_mail_gui.core.oauth_providers import load_providers
 from crm_mail_gui.core.printable import printable
 
 if TYPE_CHECKING:
     from crm_mail_gui.core.settings import MailSettings
 
-REFRESH_MARGIN = 120.0  # refresh an access token this many seconds before it expires
 SIGN_IN_TIMEOUT = 300.0
-MAX_ANSWER_BYTES = 1 << 20  # an OAuth answer is a few KB; anything above 1 MiB is refused
 # Device-code polling (RFC 8628 3.2, 3.5). Read at call time, so that tests can lower them.
 DEFAULT_POLL_INTERVAL = 5.0  # when the server names no interval
 MIN_POLL_INTERVAL = 5.0  # never poll faster than this, whatever the server says
@@ -49,143 +48,8 @@ DEFAULT_DEVICE_LIFETIME = 900.0
 MAX_DEVICE_LIFETIME = 3600.0
 DEFAULT_TOKEN_LIFETIME = 3600.0
 MAX_TOKEN_LIFETIME = 86400.0  # a longer claimed lifetime is cut: the token is refreshed earlier
-MAX_DETAIL = 300  # characters of server text quoted in a message
-_POLL_TICK = 0.05  # how often a wait looks at its cancel token
 _TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")  # tokens are visible ASCII (RFC 6749 A.12, 6750 2.1)
 _SECONDS_TEXT = re.compile(r"[0-9]{1,9}")  # some servers send expires_in as a string of digits
-_LENGTH_TEXT = re.compile(r"[0-9]{1,12}")
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "sign_in_again": {
-        "ja": "サインインの有効期限が切れたか、取り消されました。もう一度サインインしてください。",
-        "en": "The sign-in has expired or was revoked. Please sign in again.",
-    },
-    "not_signed_in": {
-        "ja": "まだサインインしていません。「サインイン」を押してください。",
-        "en": "Not signed in yet. Click “Sign in”.",
-    },
-    "denied": {
-        "ja": "サインインが拒否されました({detail})。",
-        "en": "The sign-in was refused ({detail}).",
-    },
-    "state_mismatch": {
-        "ja": (
-            "{seconds} 秒以内にこのサインインへの応答が届きませんでした。"
-            "届いた応答はこの要求と一致しない(state が違う)ため、安全のため無視しました。"
-        ),
-        "en": (
-            "No sign-in answer for this request arrived within {seconds} s. Answers that did not "
-            "match it (state differs) arrived and were ignored, for safety."
-        ),
-    },
-    "invalid_client": {
-        "ja": "アプリの登録(クライアント ID / シークレット)が受け付けられませんでした: {detail}",
-        "en": "The app registration (client ID / secret) was not accepted: {detail}",
-    },
-    "server_error": {
-        "ja": "認可サーバがエラーを返しました: {detail}",
-        "en": "The authorization server answered with an error: {detail}",
-    },
-    "network": {
-        "ja": "認可サーバに接続できません: {detail}",
-        "en": "Cannot reach the authorization server: {detail}",
-    },
-    "invalid_answer": {
-        "ja": "認可サーバには接続できましたが、不正な応答が返りました: {detail}",
-        "en": "The authorization server was reached but sent an invalid answer: {detail}",
-    },
-    "slow_answer": {
-        "ja": "認可サーバには接続できましたが、応答が {seconds} 秒以内に終わりませんでした。",
-        "en": "The authorization server was reached but did not finish its answer within "
-        "{seconds} s.",
-    },
-    "cancelled": {"ja": "サインインを中止しました。", "en": "The sign-in was cancelled."},
-    "timeout": {
-        "ja": "ブラウザでのサインインが {seconds} 秒以内に完了しませんでした。",
-        "en": "The sign-in in the browser did not finish within {seconds} s.",
-    },
-    "expired_code": {
-        "ja": "デバイスコードの有効期限が切れました。もう一度お試しください。",
-        "en": "The device code expired. Please try again.",
-    },
-    "no_device_flow": {
-        "ja": "このプロバイダはデバイスコードでのサインインに対応していません。",
-        "en": "This provider does not offer sign-in with a device code.",
-    },
-}
-DONE_PAGE = (
-    "<!doctype html><meta charset='utf-8'><title>crm-mail-gui</title>"
-    "<body style='font-family:sans-serif;margin:3em'><h2>{title}</h2><p>{text}</p></body>"
-)
-
-
-class OAuthError(Exception):
-    """A sign-in or token problem an administrator can act on; `message(lang)` explains it."""
-
-    def __init__(self, kind: str, detail: str = "", **params: object) -> None:
-        self.kind = kind
-        detail = printable(detail, 2 * MAX_DETAIL)  # server text: never an escape sequence
-        self.detail = detail
-        self.params = {
-            "detail": detail,
-            **{k: printable(v, MAX_DETAIL) if isinstance(v, str) else v for k, v in params.items()},
-        }
-        super().__init__(f"{kind}: {detail}" if detail else kind)
-
-    @property
-    def needs_sign_in(self) -> bool:
-        """True when only signing in again helps."""
-        return self.kind in ("sign_in_again", "not_signed_in")
-
-    def message(self, lang: str | None = None) -> str:
-        """The localised explanation."""
-        return tr(MESSAGES, self.kind, lang, **self.params)
-
-
-@dataclass(frozen=True)
-class Client:
-    """The admin's own app registration at a provider, plus where its endpoints live."""
-
-    provider: Provider
-    client_id: str
-    tenant: str = ""
-    client_secret: str | None = None
-    authority: str | None = None  # e.g. a sovereign cloud, or a local test server
-    ca_file: str | None = None
-    timeout: float = 20.0
-
-    def endpoint(self, name: str) -> str:
-        """The URL of "authorize", "token", "device_code" or "revoke"."""
-        url = getattr(self.provider, name)
-        if not url:
-            raise OAuthError("no_device_flow" if name == "device_code" else "server_error", name)
-        url = url.replace(
-            "{tenant}", urllib.parse.quote(self.tenant or self.provider.default_tenant)
-        )
-        if self.authority:
-            parts = urllib.parse.urlsplit(url)
-            base = urllib.parse.urlsplit(self.authority)
-            url = urllib.parse.urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
-        return url
-
-    @property
-    def scope(self) -> str:
-        """The space-separated scopes to ask for."""
-        return " ".join(self.provider.scopes)
-
-
-@dataclass
-class Tokens:
-    """What a token endpoint returned: the access token (memory only) and the refresh token."""
-
-    access_token: str
-    expires_at: float
-    refresh_token: str | None = None
-    account: str = ""
-
-    def fresh(self, margin: float = REFRESH_MARGIN) -> bool:
-        """True while the access token stays valid for at least `margin` seconds."""
-        return time.time() + margin < self.expires_at
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -210,169 +74,6 @@ def account_from_id_token(id_token: object) -> str:
         if isinstance(claims.get(key), str):
             return printable(claims[key], 254)
     return ""
-
-
-# -- HTTP ----------------------------------------------------------------------------------
-class _Watchdog:
-    """Bounds the total time of one HTTP exchange: when it is up, the sockets are shut down.
-
-    urllib's timeout applies to each `recv` alone, so a server dribbling a byte at a time (in the
-    TLS handshake, the headers or the body) would never time out. The watchdog keeps a duplicate
-    of every socket the exchange opens and shuts it down at the deadline, which ends any read.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.expired = False
-        self._closed = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Watchdog:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
-        with self._lock:
-            self._closed = True
-            for sock in self._sockets:
-                sock.close()
-            self._sockets.clear()
-
-    def watch(self, sock: socket.socket) -> None:
-        """Keep a duplicate of `sock` to shut down at the deadline (at once if it has passed)."""
-        copy = sock.dup()
-        with self._lock:
-            if self._closed:
-                copy.close()
-                return
-            self._sockets.append(copy)
-            if self.expired:
-                self._shut(copy)
-
-    def _expire(self) -> None:
-        with self._lock:  # under the lock: a socket is never shut after __exit__ closed it
-            self.expired = True
-            for sock in self._sockets:
-                self._shut(sock)
-
-    @staticmethod
-    def _shut(sock: socket.socket) -> None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
-
-
-class _WatchedHTTPSConnection(http.client.HTTPSConnection):
-    """An HTTPS connection that hands every socket it opens to a watchdog."""
-
-    def __init__(self, *args: object, watchdog: _Watchdog, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        create = self._create_connection  # type: ignore[has-type]
-
-        def create_watched(*a: object, **k: object) -> socket.socket:
-            sock = create(*a, **k)
-            watchdog.watch(sock)
-            return sock
-
-        self._create_connection = create_watched
-
-
-class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
-    """urllib's HTTPS handler (proxies still apply) with watched connections."""
-
-    def __init__(self, context: ssl.SSLContext, watchdog: _Watchdog) -> None:
-        super().__init__(context=context)
-        self._watchdog = watchdog
-
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        """Open `req` on a connection whose sockets the watchdog can end."""
-        connection = functools.partial(_WatchedHTTPSConnection, watchdog=self._watchdog)
-        return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Token endpoints never redirect: a 3xx is an answer (an error), not a place to go."""
-
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        """Follow nothing (urllib then raises HTTPError with the 3xx)."""
-        return None
-
-
-def _read_answer(response: http.client.HTTPResponse | urllib.error.HTTPError) -> bytes:
-    """The body, at most MAX_ANSWER_BYTES (the watchdog bounds the time it takes)."""
-    body = response.read(MAX_ANSWER_BYTES + 1)
-    if len(body) > MAX_ANSWER_BYTES:
-        raise OAuthError("invalid_answer", f"the answer is larger than {MAX_ANSWER_BYTES} bytes")
-    declared = (response.headers.get("Content-Length") or "").strip()
-    chunked = "chunked" in (response.headers.get("Transfer-Encoding") or "").lower()
-    if not chunked and _LENGTH_TEXT.fullmatch(declared) and int(declared) != len(body):
-        # read(n) returns what came before the server closed: half an answer is no answer
-        raise OAuthError(
-            "invalid_answer", f"the answer ended after {len(body)} of {declared} bytes"
-        )
-    return body
-
-
-def _json_object(body: bytes) -> dict:
-    """A JSON object from an answer body, or invalid_answer (never a crash, whatever the JSON)."""
-    try:
-        data = json.loads(body.decode("utf-8") or "{}")
-    except (ValueError, UnicodeDecodeError, RecursionError):  # 5000-digit ints, deep nesting
-        start = body[:60].decode("utf-8", "replace")
-        raise OAuthError("invalid_answer", f"not JSON: {start}") from None
-    if not isinstance(data, dict):
-        raise OAuthError("invalid_answer", f"a JSON {type(data).__name__}, not an object")
-    return data
-
-
-def _exchange(client: Client, request: urllib.request.Request) -> tuple[int, bytes]:
-    """Send `request`; the status and the body, within client.timeout in total."""
-    with _Watchdog(client.timeout) as watchdog:
-        handler = _WatchedHTTPSHandler(tls.client_context(client.ca_file), watchdog)
-        opener = urllib.request.build_opener(handler, _NoRedirect())
-        try:
-            try:
-                with opener.open(request, timeout=client.timeout) as response:
-                    status, body = response.status, _read_answer(response)
-            except urllib.error.HTTPError as error:
-                with error:
-                    status, body = error.code, _read_answer(error)
-        except (http.client.HTTPException, urllib.error.URLError, OSError, ValueError) as error:
-            if watchdog.expired or isinstance(error, TimeoutError):
-                raise OAuthError("slow_answer", seconds=f"{client.timeout:g}") from None
-            if isinstance(error, http.client.HTTPException):  # reached; the answer is not HTTP
-                text = str(error) or type(error).__name__
-                raise OAuthError("invalid_answer", f"{type(error).__name__}: {text}") from None
-            reason = getattr(error, "reason", error)
-            raise OAuthError("network", str(reason)) from None
-        if watchdog.expired:  # a body without a length ends where the watchdog cut it
-            raise OAuthError("slow_answer", seconds=f"{client.timeout:g}")
-    return status, body
-
-
-def _post(client: Client, url: str, form: dict[str, str]) -> dict:
-    """POST a form to an endpoint; its JSON object (an OAuth error answer is returned too)."""
-    if not url.lower().startswith("https://"):
-        raise OAuthError("network", f"not an https URL: {url}")
-    request = urllib.request.Request(
-        url,
-        data=urllib.parse.urlencode(form).encode("ascii"),
-        method="POST",
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
-    )
-    status, body = _exchange(client, request)
-    if 200 <= status < 300:
-        return _json_object(body)
-    try:
-        data = _json_object(body)
-    except OAuthError:
-        data = {}
-    if "error" not in data:
-        raise OAuthError("server_error", f"HTTP {status}")
-    return data
 
 
 # -- answers -------------------------------------------------------------------------------
@@ -466,7 +167,7 @@ def exchange_code(client: Client, code: str, verifier: str, redirect_uri: str) -
         "code_verifier": verifier,
         "scope": client.scope,
     }
-    return _tokens(client, _post(client, client.endpoint("token"), form))
+    return _tokens(client, post(client, client.endpoint("token"), form))
 
 
 def refresh(client: Client, refresh_token: str) -> Tokens:
@@ -477,7 +178,7 @@ def refresh(client: Client, refresh_token: str) -> Tokens:
         "refresh_token": refresh_token,
         "scope": client.scope,
     }
-    return _tokens(client, _post(client, client.endpoint("token"), form), refresh_token)
+    return _tokens(client, post(client, client.endpoint("token"), form), refresh_token)
 
 
 def revoke(client: Client, token: str) -> None:
@@ -485,118 +186,10 @@ def revoke(client: Client, token: str) -> None:
     if not client.provider.revoke:
         return
     with contextlib.suppress(OAuthError):
-        _post(client, client.endpoint("revoke"), {"token": token})
+        post(client, client.endpoint("revoke"), {"token": token})
 
 
 # -- authorization code flow with a loopback redirect (RFC 8252) ---------------------------
-class _LoopbackServer(ThreadingHTTPServer):
-    """One thread per connection, so that an idle or slow local client holds up nothing."""
-
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Quiet: a client that went away (or sent garbage) is no concern of the sign-in."""
-
-
-class LoopbackReceiver:
-    """An HTTP listener on 127.0.0.1 and a random port that waits for the redirect of one sign-in.
-
-    Any local process can send it requests: only a GET of "/" carrying this sign-in's `state`
-    (and a code or an error) counts. Everything else gets a harmless answer and is ignored, so
-    that a forged or stray request can neither abort the sign-in nor stand in for the real one.
-    """
-
-    def __init__(self, state: str, lang: str = "en") -> None:
-        self.lang = lang
-        self.result: dict[str, str] | None = None
-        self.ignored = 0  # requests with a wrong or missing state, or without code and error
-        self._state = state.encode("utf-8")
-        self._lock = threading.Lock()
-        self._done = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            timeout = 5.0  # a connection that sends nothing ends; it never holds up the redirect
-
-            def do_GET(self) -> None:
-                status, page = receiver._answer(self.path)
-                body = page.encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                """No console output (windowed builds have none)."""
-
-        self.server = _LoopbackServer(("127.0.0.1", 0), Handler)
-        self.server.timeout = 0.1
-        self.port = self.server.server_address[1]
-        self.redirect_uri = f"http://127.0.0.1:{self.port}/"
-        self._thread = threading.Thread(target=self._serve, name="oauth-redirect", daemon=True)
-        self._stop = threading.Event()
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            self.server.handle_request()
-
-    def _answer(self, path: str) -> tuple[int, str]:
-        """The status and page for one request; records the redirect if it is this sign-in's."""
-        parts = urllib.parse.urlsplit(path)
-        if parts.path != "/":  # favicon.ico, probes: not ours
-            return 404, DONE_PAGE.format(title="404", text="Not found.")
-        pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-        query = dict(pairs)
-        state = query.get("state", "").encode("utf-8")
-        ours = len(pairs) == len(query) and secrets.compare_digest(state, self._state)
-        ja = self.lang == "ja"
-        if not ours or ("code" not in query and "error" not in query):
-            with self._lock:
-                self.ignored += 1
-            text = (
-                "この応答は実行中のサインインのものではないため、無視しました。"
-                if ja
-                else "This answer does not belong to the sign-in in progress; it was ignored."
-            )
-            return 400, DONE_PAGE.format(title="crm-mail-gui", text=text)
-        ok = "code" in query
-        title = (
-            ("サインインが完了しました" if ok else "サインインできませんでした")
-            if ja
-            else ("Signed in" if ok else "Sign-in failed")
-        )
-        text = (
-            "crm-mail-gui の画面に戻ってください。このタブは閉じてかまいません。"
-            if ja
-            else "Return to crm-mail-gui; you may close this tab."
-        )
-        with self._lock:
-            if self.result is None:
-                self.result = query
-                self._done.set()
-        return 200, DONE_PAGE.format(title=title, text=text)
-
-    def wait(self, cancel: CancelToken, timeout: float) -> dict[str, str]:
-        """Wait for this sign-in's redirect (polls so that cancel works within 0.1 s)."""
-        deadline = time.monotonic() + timeout
-        while not self._done.wait(_POLL_TICK):
-            if cancel.cancelled:
-                raise OAuthError("cancelled")
-            if time.monotonic() > deadline:
-                kind = "state_mismatch" if self.ignored else "timeout"
-                raise OAuthError(kind, seconds=f"{timeout:g}")
-        assert self.result is not None
-        return self.result
-
-    def close(self) -> None:
-        """Stop listening."""
-        self._stop.set()
-        self._thread.join(1.0)
-        self.server.server_close()
-
-
 def authorization_url(
     client: Client, redirect_uri: str, state: str, challenge: str, login_hint: str = ""
 ) -> str:
@@ -693,7 +286,7 @@ def _https_url(value: object) -> str:
 
 def start_device_flow(client: Client) -> DeviceCode:
     """Ask for a device code (Microsoft); every field is checked before it is shown or used."""
-    data = _post(
+    data = post(
         client, client.endpoint("device_code"), {**_client_form(client), "scope": client.scope}
     )
     _raise_for_error(data)
@@ -722,7 +315,7 @@ def _sleep_until(moment: float, cancel: CancelToken) -> None:
         left = moment - time.monotonic()
         if left <= 0:
             return
-        time.sleep(min(left, _POLL_TICK))
+        time.sleep(min(left, POLL_TICK))
 
 
 def poll_device_flow(
@@ -745,7 +338,7 @@ def poll_device_flow(
         if wake > device.expires_at:
             raise OAuthError("expired_code")
         _sleep_until(wake, cancel)
-        data = _post(client, client.endpoint("token"), form)
+        data = post(client, client.endpoint("token"), form)
         error = data.get("error")
         if error == "authorization_pending":
             continue

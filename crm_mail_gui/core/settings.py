@@ -9,6 +9,7 @@ import unicodedata
 from email import errors as email_errors
 from email import policy
 
+from crm_mail_gui.core import i18n
 from crm_mail_gui.core.address import (
     JOINERS,
     AddressError,
@@ -16,7 +17,7 @@ from crm_mail_gui.core.address import (
     ascii_domain,
     parse_server,
 )
-from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core.fields import FORM_FIELDS
 from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.records import asdict, field, record, replace
 from crm_mail_gui.core.safe_read import FileRefused, format_size, read_regular_file
@@ -26,7 +27,7 @@ MIN_TIMEOUT, MAX_TIMEOUT = 1.0, 300.0
 MAX_USER_LENGTH = 256
 MAX_ADDRESS_LENGTH = 254
 MAX_CA_FILE_BYTES = 4 << 20  # a full system CA bundle is about 0.2 MiB
-FIELDS = ("server", "user", "from", "auth", "to", "timeout", "ca_file")
+FIELDS = FORM_FIELDS  # the fields the user edits, from the one table in core.fields
 
 _ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _PEM_CERTIFICATE = re.compile(
@@ -34,116 +35,6 @@ _PEM_CERTIFICATE = re.compile(
 )
 _UTF8_ATOM = r"(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]|[^\x00-\x7f])+"  # RFC 6531: atext or non-ASCII
 _UTF8_ATEXT = re.compile(rf"^{_UTF8_ATOM}(?:\.{_UTF8_ATOM})*$")  # an SMTPUTF8 dot-atom
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "required": {"ja": "入力してください。", "en": "This field is required."},
-    "user_required": {
-        "ja": "「認証を行う」がオンのときはユーザ名が必要です。",
-        "en": "A user name is required when authentication is on.",
-    },
-    "control": {
-        "ja": "改行や制御文字は使えません。",
-        "en": "Line breaks and control characters are not allowed.",
-    },
-    "too_long": {
-        "ja": "長すぎます({limit} 文字まで)。",
-        "en": "Too long (at most {limit} characters).",
-    },
-    "address_display_name": {
-        "ja": "メールアドレスだけを入力してください(表示名や < > は使えません)。",
-        "en": "Enter the address only (no display name, no < >).",
-    },
-    "address_spaces": {
-        "ja": "メールアドレスに空白は使えません。",
-        "en": "An address cannot contain spaces.",
-    },
-    "address_no_at": {
-        "ja": "メールアドレスの形式ではありません(例: noreply@example.co.jp)。",
-        "en": "This is not a mail address (for example noreply@example.com).",
-    },
-    "address_local": {
-        "ja": "「@」より前の部分に使えない文字があります。",
-        "en": "The part before “@” contains characters that cannot be used.",
-    },
-    "address_local_non_ascii": {
-        "ja": "「@」より前の部分は半角英数字で入力してください。",
-        "en": "Use ASCII letters and digits before “@”.",
-    },
-    "address_domain": {
-        "ja": "「@」より後のドメイン名が正しくありません。",
-        "en": "The domain after “@” is not valid.",
-    },
-    "address_encoded_word": {
-        "ja": "メールアドレスに「=?」(エンコードされた文字列)は使えません。"
-        "メール中ではアドレスの読み方が変わってしまいます。",
-        "en": "An address cannot contain “=?” (an encoded word): mail programs would decode it "
-        "into a different address.",
-    },
-    "address_ambiguous": {
-        "ja": "このメールアドレスはメールソフトによって別のアドレスとして読まれる可能性があります。",
-        "en": "Mail programs could read this address as a different one.",
-    },
-    "timeout_number": {
-        "ja": "タイムアウトは秒数で入力してください。",
-        "en": "Enter the timeout in seconds.",
-    },
-    "timeout_range": {
-        "ja": "タイムアウトは {low:g}〜{high:g} 秒の範囲で指定してください。",
-        "en": "The timeout must be between {low:g} and {high:g} seconds.",
-    },
-    "ca_missing": {
-        "ja": "CA ファイル「{path}」が見つかりません。",
-        "en": "The CA file “{path}” does not exist.",
-    },
-    "ca_not_file": {
-        "ja": "CA ファイル「{path}」は通常のファイルではありません(フォルダ、パイプ、デバイスなど)。",
-        "en": "The CA file “{path}” is not a regular file (a folder, pipe or device).",
-    },
-    "ca_unreadable": {
-        "ja": "CA ファイル「{path}」を読み込めません({error})。",
-        "en": "The CA file “{path}” cannot be read ({error}).",
-    },
-    "ca_too_large": {
-        "ja": "CA ファイル「{path}」が大きすぎます({limit} まで)。",
-        "en": "The CA file “{path}” is too large (at most {limit}).",
-    },
-    "ca_not_pem": {
-        "ja": "CA ファイル「{path}」に PEM 形式の証明書(-----BEGIN CERTIFICATE-----)がありません。",
-        "en": "The CA file “{path}” contains no PEM certificate (-----BEGIN CERTIFICATE-----).",
-    },
-    "ca_bad_pem": {
-        "ja": "CA ファイル「{path}」の証明書を読み込めません({error})。",
-        "en": "The certificates in the CA file “{path}” cannot be loaded ({error}).",
-    },
-    "ca_relative": {
-        "ja": "CA ファイル「{path}」は相対パスで保存されています。フルパスで選び直してください。",
-        "en": "The CA file “{path}” was stored as a relative path; choose it again by its full path.",
-    },
-    "oauth_provider": {
-        "ja": "OAuth2 のプロバイダ「{value}」は使えません。",
-        "en": "Unknown OAuth2 provider “{value}”.",
-    },
-    "oauth_client_id": {
-        "ja": "OAuth2 のクライアント ID(アプリケーション ID)を入力してください。",
-        "en": "Enter the OAuth2 client ID (application ID).",
-    },
-    "oauth_tenant": {
-        "ja": "テナントは、テナント ID(GUID)かドメイン名、または organizations / common / consumers です。",
-        "en": "The tenant is a tenant ID (GUID), a domain, or organizations / common / consumers.",
-    },
-    "oauth_authority": {
-        "ja": "認可サーバの URL は https:// で始めてください。",
-        "en": "The authorization server URL must start with https://.",
-    },
-    "oauth_sign_in_first": {
-        "ja": "OAuth2 では、保存の前にプロバイダでサインインしてください。",
-        "en": "With OAuth2, sign in with the provider before saving.",
-    },
-    "placeholder": {
-        "ja": "「{placeholder}」の部分を契約中のサーバ名に置き換えてください。",
-        "en": "Replace “{placeholder}” with the server name of your contract.",
-    },
-}
 
 
 class FieldError(ValueError):
@@ -157,7 +48,7 @@ class FieldError(ValueError):
 
     def message(self, lang: str | None = None) -> str:
         """The localised explanation."""
-        return tr(MESSAGES, self.key, lang, **self.params)
+        return i18n.text(f"settings.{self.key}", lang, **self.params)
 
 
 class AddressFieldError(FieldError):
@@ -177,7 +68,11 @@ class SettingsInvalid(ValueError):
 
     def __init__(self, errors: dict[str, FieldError]) -> None:
         self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors.values()))
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str | None = None) -> str:
+        """Every field error as "field: why", in `lang`."""
+        return "; ".join(f"{e.field}: {e.message(lang)}" for e in self.errors.values())
 
 
 @record
@@ -208,6 +103,14 @@ class MailSettings:
     allow_unencrypted_auth: bool = False
     oauth: OAuthSettings | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def needs_unencrypted_consent(self) -> bool:
+        """True when AUTH would send the secret unencrypted and nobody has agreed to that.
+
+        The one rule: core.save asks the front ends for consent with it, the engine refuses.
+        """
+        return self.auth and not self.server.encrypted and not self.allow_unencrypted_auth
 
     @property
     def uses_oauth(self) -> bool:

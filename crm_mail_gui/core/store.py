@@ -15,10 +15,10 @@ from pathlib import Path, PurePath
 import platformdirs
 
 from crm_mail_gui import APP_NAME
-from crm_mail_gui.core import credentials
-from crm_mail_gui.core.i18n import tr
+from crm_mail_gui.core import credentials, i18n
+from crm_mail_gui.core.fields import STORED_KEYS
 from crm_mail_gui.core.printable import printable
-from crm_mail_gui.core.records import record
+from crm_mail_gui.core.records import field, record
 from crm_mail_gui.core.safe_read import FileRefused, format_size, read_regular_file
 from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
 
@@ -29,29 +29,36 @@ ENV_CONFIG_DIR = "CRM_MAIL_GUI_CONFIG_DIR"
 MAX_CONFIG_BYTES = 1 << 20  # settings.json is about 0.4 KiB; an import file the same
 MAX_INT_DIGITS = 20  # no field holds a longer integer; int() refuses 4,300 digits with ValueError
 _log = logging.getLogger("crm_mail_gui")
-_KEYS = (
-    "server",
-    "user",
-    "from",
-    "auth",
-    "to",
-    "timeout",
-    "ca_file",
-    "allow_unencrypted_auth",
-    "oauth",
-)
+_KEYS = STORED_KEYS
+
+
+class Reason(ValueError):
+    """Why a settings file cannot be used: a catalogue key ("config.<key>") and its parameters."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str | None = None) -> str:
+        """The reason in `lang` (default: the language in force)."""
+        return i18n.text(f"config.{self.key}", lang, **self.params)
 
 
 class ConfigError(RuntimeError):
-    """A config or export file that cannot be read or written; the message says which and why."""
+    """A config or export file that cannot be read or written; says which (source) and why.
 
+    str() is the English text (for logs); message(lang) the text for the user.
+    """
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "ca_ignored": {
-        "ja": "{problem} この CA ファイルは使わずに設定を読み込みました。",
-        "en": "{problem} The settings were read without it.",
-    },
-}
+    def __init__(self, source: str, key: str, /, **params: object) -> None:
+        self.source = source
+        self.reason = Reason(key, **params)
+        super().__init__(f"{source}: {self.reason.message('en')}")
+
+    def message(self, lang: str | None = None) -> str:
+        """File name and reason in `lang`."""
+        return f"{self.source}: {self.reason.message(lang)}"
 
 
 PORTABLE_DIR = "crm-mail-gui-config"
@@ -116,13 +123,13 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def _refuse_constant(name: str) -> object:
-    raise ValueError(f'"{name}" is not a JSON number')
+    raise Reason("not_a_number", name=name)
 
 
 def _parse_int(digits: str) -> int:
     count = len(digits.lstrip("-"))
     if count > MAX_INT_DIGITS:
-        raise ValueError(f"a number with {count} digits; at most {MAX_INT_DIGITS}")
+        raise Reason("long_number", count=count, limit=MAX_INT_DIGITS)
     return int(digits)
 
 
@@ -130,13 +137,13 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     data: dict[str, object] = {}
     for key, value in pairs:
         if key in data:
-            raise ValueError(f'the key "{printable(key, 40)}" appears twice')
+            raise Reason("duplicate_key", key=printable(key, 40))
         data[key] = value
     return data
 
 
 def parse_json_bytes(raw: bytes) -> object:
-    """Strict JSON from a file's bytes, or raise ValueError with a reason (no file name).
+    """Strict JSON from a file's bytes, or raise Reason (a ValueError; no file name).
 
     UTF-8 with or without a BOM; no NaN or Infinity, no duplicate keys, no integer longer than
     MAX_INT_DIGITS; nesting too deep for the parser is a reason like any other.
@@ -144,7 +151,7 @@ def parse_json_bytes(raw: bytes) -> object:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(f"not UTF-8 text (byte {error.start + 1} is not UTF-8)") from None
+        raise Reason("not_utf8", byte=error.start + 1) from None
     try:
         return json.loads(
             text,
@@ -153,11 +160,13 @@ def parse_json_bytes(raw: bytes) -> object:
             object_pairs_hook=_unique_keys,
         )
     except json.JSONDecodeError as error:
-        raise ValueError(f"not valid JSON (line {error.lineno})") from None
+        raise Reason("not_json", line=error.lineno) from None
     except RecursionError:
-        raise ValueError("not valid settings (nested too deeply)") from None
-    except ValueError as error:
-        raise ValueError(f"not valid settings ({error})") from None
+        raise Reason("too_deep") from None
+    except Reason as reason:
+        raise Reason("not_settings", why=reason) from None
+    except ValueError as error:  # int() and float() of a number json accepted
+        raise Reason("not_settings", why=printable(str(error), 100)) from None
 
 
 def read_json_file(path: Path) -> object:
@@ -172,17 +181,15 @@ def read_json_file(path: Path) -> object:
         raise
     except FileRefused as refused:
         if refused.reason == "too_large":
-            reason = f"larger than {format_size(MAX_CONFIG_BYTES)}, so not a settings file"
-        else:
-            reason = f"{refused.params['kind']}; only a regular file is read"
-        raise ConfigError(f"{name}: {reason}") from None
+            raise ConfigError(name, "too_large", limit=format_size(MAX_CONFIG_BYTES)) from None
+        raise ConfigError(name, "not_regular", kind=refused.params["kind"]) from None
     except OSError as error:
         detail = error.strerror or type(error).__name__
-        raise ConfigError(f"{name}: cannot be read ({printable(detail)})") from None
+        raise ConfigError(name, "unreadable", detail=printable(detail)) from None
     try:
         return parse_json_bytes(raw)
-    except ValueError as error:
-        raise ConfigError(f"{name}: {error}") from None
+    except Reason as reason:
+        raise ConfigError(name, reason.key, **reason.params) from None
 
 
 _STRING_FIELDS = ("user", "from", "to", "ca_file", "format")
@@ -192,22 +199,41 @@ _OAUTH_FIELDS = ("provider", "client_id", "tenant", "authority")
 
 def _check_types(data: dict[str, object], source: str) -> None:
     """Every known field of the wrong JSON type is a ConfigError, never a traceback later."""
-    for key in _BOOL_FIELDS:
-        if key in data and not isinstance(data[key], bool):
-            raise ConfigError(f'{source}: "{key}" must be true or false')
-    for key in _STRING_FIELDS:
-        if data.get(key) is not None and not isinstance(data[key], str):
-            raise ConfigError(f'{source}: "{key}" must be a string')
+    wrong_bool = [key for key in _BOOL_FIELDS if key in data and not isinstance(data[key], bool)]
+    if wrong_bool:
+        raise ConfigError(source, "not_bool", key=wrong_bool[0])
+    _check_strings(data, _STRING_FIELDS, source)
     timeout = data.get("timeout")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
-        raise ConfigError(f'{source}: "timeout" must be a number of seconds')
+        raise ConfigError(source, "timeout_type")
     oauth = data.get("oauth")
     if oauth is not None:
         if not isinstance(oauth, dict):
-            raise ConfigError(f'{source}: "oauth" must be an object')
-        for key in _OAUTH_FIELDS:
-            if oauth.get(key) is not None and not isinstance(oauth[key], str):
-                raise ConfigError(f'{source}: "oauth.{key}" must be a string')
+            raise ConfigError(source, "oauth_type")
+        _check_strings(oauth, _OAUTH_FIELDS, source, "oauth.")
+
+
+def _check_strings(data: dict, keys: tuple[str, ...], source: str, prefix: str = "") -> None:
+    """A ConfigError for the first of `keys` present, not null and not a string."""
+    for key in keys:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ConfigError(source, "not_string", key=prefix + key)
+
+
+def _checked_frame(data: object, source: str) -> dict[str, object]:
+    """`data` if it is a JSON object with a version this app reads, a server, and no password."""
+    if not isinstance(data, dict):
+        raise ConfigError(source, "not_object")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ConfigError(source, "version")
+    if version > CONFIG_VERSION:
+        raise ConfigError(source, "version_newer", version=version)
+    if not isinstance(data.get("server"), str):
+        raise ConfigError(source, "no_server")
+    if "password" in data:
+        raise ConfigError(source, "password")
+    return data
 
 
 def settings_from_json(data: object, source: str) -> MailSettings:
@@ -218,19 +244,7 @@ def settings_from_json(data: object, source: str) -> MailSettings:
     extra["ca_file_problem"], shown by ca_file_notice().
     """
     source = printable(source)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: not a JSON object")
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ConfigError(f'{source}: missing or invalid "version"')
-    if version > CONFIG_VERSION:
-        raise ConfigError(f"{source}: version {version} is newer than this app understands")
-    if not isinstance(data.get("server"), str):
-        raise ConfigError(f'{source}: missing "server"')
-    if "password" in data:
-        raise ConfigError(
-            f"{source}: contains a password; passwords belong in the credential store"
-        )
+    data = _checked_frame(data, source)
     _check_types(data, source)
     values = {k: data[k] for k in _KEYS if k in data}
     ca_file = str(values.get("ca_file") or "").strip()
@@ -242,19 +256,43 @@ def settings_from_json(data: object, source: str) -> MailSettings:
         settings = build_settings(values)
     except SettingsInvalid as error:
         if set(error.errors) != {"ca_file"}:
-            raise ConfigError(f"{source}: {error}") from None
+            raise ConfigError(source, "fields", errors=error) from None
         problem = error.errors["ca_file"]
         settings = build_settings({**values, "ca_file": None})
     if problem is None:
         return settings
     # Only the extra CA file is unusable: keep everything else and say so, rather than set it aside.
-    return settings.with_changes(extra={"ca_file_problem": problem.message()})
+    return settings.with_changes(extra={"ca_file_problem": (problem.key, dict(problem.params))})
 
 
-def ca_file_notice(settings: MailSettings) -> str | None:
-    """The notice for settings read without their extra CA file, or None."""
+def ca_file_notice(settings: MailSettings, lang: str | None = None) -> str | None:
+    """The notice for settings read without their extra CA file, or None; in `lang`."""
+    notice = _ca_file_notice(settings)
+    return notice.text(lang) if notice else None
+
+
+def _ca_file_notice(settings: MailSettings) -> Notice | None:
     problem = settings.extra.get("ca_file_problem")
-    return tr(MESSAGES, "ca_ignored", problem=problem) if problem else None
+    if not problem:
+        return None
+    key, params = problem
+    return Notice("store.ca_ignored", {"problem": FieldError("ca_file", key, **params)})
+
+
+@record(frozen=True)
+class Notice:
+    """A notice for the user: a catalogue key and parameters, rendered in the caller's language.
+
+    A parameter with a `message(lang)` method (a FieldError, a Reason) is rendered in that
+    language too (see i18n.text).
+    """
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        """The notice in `lang` (default: the language in force)."""
+        return i18n.text(self.key, lang, **self.params)
 
 
 def settings_to_json(settings: MailSettings, **extra: object) -> str:
@@ -272,8 +310,17 @@ class LoadResult:
     """What loading found: settings (or None on first run) and a notice about a set-aside file."""
 
     settings: MailSettings | None
-    notice: str | None = None
+    found: Notice | None = None
     set_aside: Path | None = None
+
+    @property
+    def notice(self) -> str | None:
+        """The notice in the language in force (None without one); see notice_text()."""
+        return self.notice_text()
+
+    def notice_text(self, lang: str | None = None) -> str | None:
+        """The notice about what was set aside or left out, in `lang`, or None."""
+        return self.found.text(lang) if self.found else None
 
 
 class Store:
@@ -290,10 +337,10 @@ class Store:
         except FileNotFoundError:
             return LoadResult(None)
         except ConfigError as error:
-            return self._set_aside(str(error).removeprefix(f"{printable(str(self.path))}: "))
-        return LoadResult(settings, ca_file_notice(settings))
+            return self._set_aside(error.reason)
+        return LoadResult(settings, _ca_file_notice(settings))
 
-    def _set_aside(self, reason: str) -> LoadResult:
+    def _set_aside(self, reason: Reason) -> LoadResult:
         name = printable(str(self.path))
         stamp = time.strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"{CONFIG_NAME}.corrupt-{stamp}")
@@ -301,11 +348,14 @@ class Store:
         while target.exists():
             counter += 1
             target = self.path.with_name(f"{CONFIG_NAME}.corrupt-{stamp}-{counter}")
+        params = {"name": name, "reason": reason}
         try:
             os.replace(self.path, target)
         except OSError:
-            return LoadResult(None, f"{name}: {reason}; it could not be renamed aside.")
-        return LoadResult(None, f"{name}: {reason}; it was renamed to {target.name}.", target)
+            return LoadResult(None, Notice("store.not_renamed", params))
+        return LoadResult(
+            None, Notice("store.set_aside", {**params, "target": target.name}), target
+        )
 
     def save(self, settings: MailSettings, password: str | None = None) -> None:
         """Store the settings and the password as one unit: after a failure, neither changed.
@@ -395,10 +445,10 @@ class Store:
         try:
             data = read_json_file(Path(source))
         except FileNotFoundError:
-            raise ConfigError(f"{printable(str(source))}: file not found") from None
+            raise ConfigError(printable(str(source)), "not_found") from None
         kind = data.get("format") if isinstance(data, dict) else None
         if isinstance(kind, str) and kind != EXPORT_FORMAT:
-            raise ConfigError(f"{printable(str(source))}: not a crm-mail-gui settings file")
+            raise ConfigError(printable(str(source)), "not_export")
         return settings_from_json(data, str(source))
 
 
@@ -406,7 +456,9 @@ __all__ = [
     "ConfigError",
     "FieldError",
     "LoadResult",
+    "Notice",
     "PendingWrite",
+    "Reason",
     "Store",
     "atomic_write_text",
     "ca_file_notice",

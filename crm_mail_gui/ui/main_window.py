@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from crm_mail_gui.core.delivery import Outcome
     from crm_mail_gui.core.errors import DeliveryError, Failure
     from crm_mail_gui.core.oauth import Client, Tokens
+    from crm_mail_gui.core.save import Plan
     from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.form import SettingsForm
     from crm_mail_gui.ui.store_queries import StoreQueries
@@ -219,7 +220,7 @@ class MainWindow(QMainWindow):
                 if loaded.set_aside or loaded.settings is None
                 else self.tr("Part of the stored settings could not be used.")
             )
-            self.infoBanner.show_message("warning", title, loaded.notice)
+            self.infoBanner.show_message("warning", title, loaded.notice_text(self.lang))
         self._credentials_known = not defer_credentials and self._store_state is not None
         if self.settings is None:
             self.edit()
@@ -419,21 +420,25 @@ class MainWindow(QMainWindow):
             settings = self.form.settings()
         except SettingsInvalid:
             return
+        from crm_mail_gui.core import save
+
         typed = self.form.passwordEdit.text() or None
+        plan = save.plan_for(settings, typed, check_only=check_only)
+        if plan.consent_needed:
+            if not self.confirm_unencrypted(self):
+                return
+            plan = plan.with_consent()
+        settings = plan.settings
         password: str | Callable[[], str | None] | None = typed
         if settings.auth:
-            password = self._secret(settings, typed)  # read on the worker's thread
-            if not settings.server.encrypted:
-                if not self.confirm_unencrypted(self):
-                    return
-                settings = settings.with_changes(allow_unencrypted_auth=True)
+            password = self._secret(plan)  # read on the worker's thread
         from crm_mail_gui.ui.worker import SendJob, SendWorker
 
         found: dict[str, StoreState] = {}  # filled by `after`, on the worker's thread
         store, lang = self.store, self.lang  # the worker's thread must not hold the window
 
         def after(_outcome: object) -> None:
-            store.save(settings, typed)
+            save.keep(plan, store)  # settings and password as one unit
             found["state"] = read_store_state(store, lang, settings)
 
         self._pending = (settings, typed, check_only, found)
@@ -454,15 +459,9 @@ class MainWindow(QMainWindow):
         self.form.set_running(True, settings)
         self.job.start()
 
-    def _secret(self, settings: MailSettings, typed: str | None) -> Callable[[], str | None]:
+    def _secret(self, plan: Plan) -> Callable[[], str | None]:
         """What AUTH needs, as a call for the worker's thread (never the GUI thread's)."""
-        store = self.store
-
-        def secret() -> str | None:
-            credentials.require_usable()  # Save stores the secret: no store, no test
-            return store.session_secret(settings, typed)
-
-        return secret
+        return plan.secret_source(self.store)  # holds the store, not the window
 
     # -- OAuth2 sign-in --------------------------------------------------------------------
     def start_sign_in(self, device: bool = False) -> None:
@@ -535,14 +534,12 @@ class MainWindow(QMainWindow):
         self.form.oauthPanel.set_waiting(False)
 
     def _signed_in(self, settings: MailSettings, client, tokens) -> None:
-        from crm_mail_gui.core import oauth
+        from crm_mail_gui.core import save
+
+        user = settings.user
 
         def keep() -> None:  # on a credential store thread
-            if client.client_secret:
-                credentials.set_secret(
-                    oauth.secret_key(client.provider.id, client.client_id), client.client_secret
-                )
-            oauth.store_tokens(client, settings.user, tokens)
+            save.keep_sign_in(client, user, tokens)
 
         def then(answer: object) -> None:
             self._end_sign_in()  # only now: until the tokens are kept, the sign-in goes on

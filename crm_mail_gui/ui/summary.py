@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_mail_gui.core.fields import SUMMARY_ROWS, summary_texts
 from crm_mail_gui.core.settings import MailSettings
 from crm_mail_gui.ui.fields import top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
@@ -38,16 +39,17 @@ class SummaryView(QFrame):
         self.form = QFormLayout()
         set_enum(self.form, "labelAlignment", "AlignRight|AlignVCenter")
         self.form.setVerticalSpacing(10)
-        rows = (
-            ("server", self.tr("Server name:")),
-            ("user", self.tr("User name:")),
-            ("password", self.tr("Password:")),
-            ("from", self.tr("From:")),
-            ("auth", self.tr("Requires authentication:")),
-            ("to", self.tr("Test recipient:")),
-            ("timeout", self.tr("Timeout per step:")),
-        )
-        for key, text in rows:
+        labels = {
+            "server": self.tr("Server name:"),
+            "user": self.tr("User name:"),
+            "password": self.tr("Password:"),
+            "from": self.tr("From:"),
+            "auth": self.tr("Requires authentication:"),
+            "to": self.tr("Test recipient:"),
+            "timeout": self.tr("Timeout per step:"),
+        }
+        for key in SUMMARY_ROWS:  # the rows and their order come from core.fields
+            text = labels[key]
             value = QLabel()
             value.setObjectName(f"summary_{key}")
             set_enum(value, "textFormat", "PlainText")  # a user name is not markup
@@ -73,15 +75,9 @@ class SummaryView(QFrame):
     def show_settings(self, settings: MailSettings, password_text: str, path_text: str) -> None:
         """Show these settings."""
         yes, no = self.tr("Yes"), self.tr("No")
-        self.values["server"].setText(settings.server.canonical())
-        if settings.server.display_host != settings.server.host:
-            self.values["server"].setText(
-                f"{settings.server.canonical()}  ({settings.server.display_host})"
-            )
-        self.values["user"].setText(settings.user or "—")
+        for key, value in summary_texts(settings).items():
+            self.values[key].setText(value)
         self.values["password"].setText(password_text if settings.auth else "—")
-        self.values["from"].setText(settings.from_addr)
         self.values["auth"].setText(yes if settings.auth else no)
-        self.values["to"].setText(settings.recipient or "—")
         self.values["timeout"].setText(self.tr("%1 s").replace("%1", f"{settings.timeout:g}"))
         self.path_label.setText(path_text)

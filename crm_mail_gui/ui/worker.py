@@ -10,7 +10,14 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from crm_mail_gui.core.connection import CancelToken
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable, safe_error_text
-from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step, credential_store_failure
+from crm_mail_gui.core.errors import (
+    DeliveryError,
+    Failure,
+    Fix,
+    Kind,
+    Step,
+    credential_store_failure,
+)
 from crm_mail_gui.core.oauth import OAuthError
 from crm_mail_gui.core.settings import MailSettings
 
@@ -110,7 +117,7 @@ class SendWorker(QObject):
                 detail=error.detail or error.kind,
                 hint_key="oauth_sign_in",
                 params={"detail": error.message()},
-                fix="sign_in",
+                fix=Fix.SIGN_IN,
             )
             return self.failed, DeliveryError(failure)
         except CredentialStoreUnavailable as error:  # e.g. a rotated refresh token not kept
