@@ -22,7 +22,7 @@ from gui_support import (
     wait_success,
     window_factory,
 )
-from PySide6.QtCore import Qt, QThread
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -377,7 +377,7 @@ def test_cancel_button_makes_form_editable_at_once(
     assert_nothing_stored(config_dir, memory_keyring)
 
     # The cancelled worker ends soon (its socket was closed), and nothing arrives later.
-    qtbot.waitUntil(lambda: window.finished_jobs == [], timeout=2000)
+    qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=2000)
     qtbot.wait(50)
     assert not child(window, "errorBanner").isVisible()
     assert_nothing_stored(config_dir, memory_keyring)
@@ -454,7 +454,7 @@ def test_unencrypted_auth_refused_makes_no_connection(
 
     assert confirm.calls == 1
     qtbot.wait(100)
-    assert window.job is None and window.finished_jobs == []
+    assert window.job is None and window.jobs.running == 0
     assert plain_server.messages == [] and plain_server.auth_attempts == []
     assert child(window, "saveButton", QPushButton).isVisible()
     assert window.stack.currentWidget() is window.form
@@ -811,7 +811,7 @@ def test_a_window_closed_at_once_starts_no_loader_thread(
     window.close()  # before the credential store loader was due
     qtbot.wait(1500)  # past the longest wait for the first exposure and the loader's slot
     assert window._store_loader is None
-    assert not [t for t in threading.enumerate() if t.name == "credential-store"]
+    assert window.jobs.running == 0
 
 
 def test_garbage_collection_paused_for_start_up_resumes_on_screen(
@@ -1093,16 +1093,14 @@ def test_close_during_running_test_returns_promptly(
     wait_running(qtbot, window)
     qtbot.waitUntil(lambda: server.connections == 1, timeout=2000)
     job = window.job
-    assert job is not None and job.running
-    thread: QThread = job.thread
+    assert job is not None and not job.done and window.jobs.running == 1
 
     started = time.monotonic()
     assert window.close()
     assert time.monotonic() - started < 2.0
     assert not window.isVisible()
     assert window.job is None
-    assert window.finished_jobs == []
-    assert thread.isFinished() and not thread.isRunning()
+    assert window.jobs.running == 0  # its thread has ended
     assert discard.calls == 0  # a running test is cancelled, not a question of unsaved edits
     assert_nothing_stored(config_dir, memory_keyring)
 

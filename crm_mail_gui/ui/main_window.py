@@ -16,20 +16,19 @@ from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
 from crm_mail_gui.ui.banner import Banner
 from crm_mail_gui.ui.fields import note_label
+from crm_mail_gui.ui.jobs import CallJob, Crashed, JobManager
 
 if TYPE_CHECKING:
-    import threading
-
     from PySide6.QtGui import QCloseEvent, QKeyEvent
 
     from crm_mail_gui.core.delivery import Outcome
     from crm_mail_gui.core.errors import DeliveryError, Failure
-    from crm_mail_gui.core.oauth import Client, Tokens
+    from crm_mail_gui.core.oauth import Client
     from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.form import SettingsForm
-    from crm_mail_gui.ui.store_queries import StoreQueries
+    from crm_mail_gui.ui.signin_worker import SignInJob
     from crm_mail_gui.ui.summary import SummaryView
-    from crm_mail_gui.ui.worker import Deliver, SendJob
+    from crm_mail_gui.ui.worker import Deliver, SendJob, SendResult
 
 
 @record
@@ -112,12 +111,11 @@ class MainWindow(QMainWindow):
         self.confirm_unencrypted = confirm_unencrypted or _ask("confirm_unencrypted")
         self.confirm_discard = confirm_discard or _ask("confirm_discard")
         self.settings: MailSettings | None = None
-        self.job: SendJob | None = None
-        self.finished_jobs: list[SendJob] = []
+        self.jobs = JobManager(self)  # every thread of this window: send, sign-in, the store
+        self.job: SendJob | None = None  # the test running now
         self.success_dialog: SuccessDialog | None = None
         self._pending: tuple[MailSettings, str | None, bool, dict[str, StoreState]] | None = None
-        self.sign_in_worker = None
-        self.sign_in_thread = None
+        self.sign_in_job: SignInJob | None = None
         self._sign_in_target: tuple[MailSettings, Client] | None = None
         self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
@@ -125,9 +123,8 @@ class MainWindow(QMainWindow):
         self._store_state: StoreState | None = None  # None until the loader thread has answered
         self._stored = False  # a password (or OAuth2 sign-in) is kept for self.settings
         self._expose_polls: int | None = None  # None until first shown
-        self._store_loader: threading.Thread | None = None
+        self._store_loader: CallJob | None = None
         self._shut_down = False
-        self._queries: StoreQueries | None = None  # built with the first question (after paint)
         self._build()
         self.reload(defer_credentials=True)
 
@@ -289,18 +286,16 @@ class MainWindow(QMainWindow):
         question: Callable[[], object],
         then: Callable[[object], None],
         name: str = "credential-store-query",
-    ) -> threading.Thread:
+    ) -> CallJob:
         """Ask the credential store off the GUI thread; `then(answer)` runs on the GUI thread.
 
         The answer is what `question` returned, or the exception it raised. Every question to
-        the store is asked so (or in the worker): a store that takes seconds freezes nothing.
-        `question` must not capture the window (see StoreQueries).
+        the store is asked so (or in the send job): a store that takes seconds freezes nothing.
+        `question` must not capture the window (see ui.jobs).
         """
-        if self._queries is None:
-            from crm_mail_gui.ui.store_queries import StoreQueries
-
-            self._queries = StoreQueries(self)
-        return self._queries.ask(question, then, name)
+        job = CallJob(question, name)
+        job.finished.connect(then)
+        return self.jobs.start(job)
 
     def _ask_whether_stored(self, settings: MailSettings) -> None:
         """Find out off the GUI thread whether a secret is kept for `settings`, then show it."""
@@ -427,7 +422,7 @@ class MainWindow(QMainWindow):
                 if not self.confirm_unencrypted(self):
                     return
                 settings = settings.with_changes(allow_unencrypted_auth=True)
-        from crm_mail_gui.ui.worker import SendJob, SendWorker
+        from crm_mail_gui.ui.worker import SendJob
 
         found: dict[str, StoreState] = {}  # filled by `after`, on the worker's thread
         store, lang = self.store, self.lang  # the worker's thread must not hold the window
@@ -437,22 +432,18 @@ class MainWindow(QMainWindow):
             found["state"] = read_store_state(store, lang, settings)
 
         self._pending = (settings, typed, check_only, found)
-        worker = SendWorker(
+        job = SendJob(
             settings,
             password,
             check_only=check_only,
             deliver_fn=self.deliver_fn,
             after=None if check_only else after,
         )
-        worker.progress.connect(self.form.stepList.update_step)
-        worker.succeeded.connect(self._succeeded)
-        worker.failed.connect(self._failed)
-        worker.crashed.connect(self._crashed)
-        worker.notSaved.connect(self._not_saved)
-        self.job = SendJob(worker, self)
-        self.job.finished.connect(self._job_finished)
+        job.progress.connect(self._step_progress)
+        job.finished.connect(self._send_finished)
+        self.job = job
         self.form.set_running(True, settings)
-        self.job.start()
+        self.jobs.start(job)
 
     def _secret(self, settings: MailSettings, typed: str | None) -> Callable[[], str | None]:
         """What AUTH needs, as a call for the worker's thread (never the GUI thread's)."""
@@ -468,9 +459,9 @@ class MainWindow(QMainWindow):
     def start_sign_in(self, device: bool = False) -> None:
         """Sign in with the provider on a worker thread (browser with PKCE, or a device code)."""
         from crm_mail_gui.core import oauth
-        from crm_mail_gui.ui.signin_worker import SignInWorker, start_sign_in
+        from crm_mail_gui.ui.signin_worker import SignInJob
 
-        if self.sign_in_worker is not None:
+        if self.sign_in_job is not None:
             return
         self.errorBanner.clear()
         values = self.form.values()
@@ -490,32 +481,38 @@ class MainWindow(QMainWindow):
                 oauth.OAuthError("invalid_client", self.tr("client secret missing"))
             )
             return
-        worker = SignInWorker(client, str(values.get("user", "")), device, self.lang)
-        # Bound methods of this window, not lambdas or plain functions: PySide calls those in the
-        # worker's thread, and the handlers touch widgets and wait for that very thread.
-        worker.openUrl.connect(self._open_sign_in_url)
-        worker.deviceCode.connect(self._show_device_code)
-        worker.succeeded.connect(self._sign_in_succeeded)
-        worker.failed.connect(self._sign_in_failed)
+        job = SignInJob(client, str(values.get("user", "")), device, self.lang)
+        job.progress.connect(self._sign_in_progress)
+        job.finished.connect(self._sign_in_finished)
         self._sign_in_target = (settings, client)
-        self.sign_in_worker = worker
-        self.sign_in_thread = start_sign_in(worker, self)
+        self.sign_in_job = job
+        self.jobs.start(job)
         self.form.oauthPanel.set_waiting(True)
 
     def cancel_sign_in(self) -> None:
         """Stop waiting for the browser; the form stays as it was."""
-        if self.sign_in_worker is not None:
-            self.sign_in_worker.cancel_token.cancel()
+        if self.sign_in_job is not None:
+            self.sign_in_job.cancel_token.cancel()  # it ends with a "cancelled" error
 
-    def _open_sign_in_url(self, url: str) -> None:
-        """Open the authorization URL in the browser, on the GUI thread."""
-        self.open_url(url)
+    def _sign_in_progress(self, report: tuple) -> None:
+        """Open the authorization URL in the browser, or show the device code (GUI thread)."""
+        if report[0] == "open_url":
+            self.open_url(report[1])
+        else:
+            self._show_device_code(report[1], report[2])
 
-    def _sign_in_succeeded(self, tokens: Tokens) -> None:
-        """The worker's tokens, delivered on the GUI thread."""
-        target, self._sign_in_target = self._sign_in_target, None
-        if target is not None:
-            self._signed_in(*target, tokens)
+    def _sign_in_finished(self, result: object) -> None:
+        """The job's tokens or error, delivered on the GUI thread."""
+        from crm_mail_gui.core import oauth
+
+        if isinstance(result, oauth.Tokens):
+            target, self._sign_in_target = self._sign_in_target, None
+            if target is not None:
+                self._signed_in(*target, result)
+            return
+        if isinstance(result, Crashed):
+            result = oauth.OAuthError("server_error", result.text)
+        self._sign_in_failed(result)
 
     def _show_device_code(self, code: str, url: str) -> None:
         text = (
@@ -526,12 +523,10 @@ class MainWindow(QMainWindow):
         self.form.oauthPanel.set_waiting(True, text)
 
     def _end_sign_in(self) -> None:
-        self.sign_in_worker = None
+        if self.sign_in_job is not None:
+            self.jobs.cancel(self.sign_in_job)  # done already, or its results are not wanted
+        self.sign_in_job = None
         self._sign_in_target = None
-        if self.sign_in_thread is not None:
-            self.sign_in_thread.wait(2000)
-            self.sign_in_thread.deleteLater()
-            self.sign_in_thread = None
         self.form.oauthPanel.set_waiting(False)
 
     def _signed_in(self, settings: MailSettings, client, tokens) -> None:
@@ -572,9 +567,14 @@ class MainWindow(QMainWindow):
         except SettingsInvalid:
             return
         if settings.uses_oauth:
-            oauth.forget_tokens(
-                oauth.client_for(settings), settings.user, revoke_in_background=True
-            )
+            client = oauth.client_for(settings)
+
+            def then(answer: object) -> None:
+                if isinstance(answer, CredentialStoreUnavailable):
+                    self._show_store_failure(answer)
+
+            # on a job's thread: the credential store, then the revocation's HTTP request
+            self._ask_store(lambda: oauth.forget_tokens(client, settings.user), then, "sign-out")
         self.form.set_oauth_signed_in(False)
 
     def _refresh_oauth_state(self) -> None:
@@ -615,49 +615,39 @@ class MainWindow(QMainWindow):
         if self.job is None:
             return
         job, self.job = self.job, None
-        job.cancel()
-        self._park(job)
+        self.jobs.cancel(job)  # its thread ends soon; nothing it still reports arrives
         self._pending = None
         self.form.set_running(False)
         self.infoBanner.show_message(
             "warning", self.tr("The test was cancelled. Nothing was saved.")
         )
 
-    def _park(self, job: SendJob) -> None:
-        """Keep a cancelled job alive until its thread has ended."""
-        self.finished_jobs.append(job)
-        worker = job.worker
-        worker.succeeded.disconnect(self._succeeded)
-        worker.failed.disconnect(self._failed)
-        worker.crashed.disconnect(self._crashed)
-        worker.notSaved.disconnect(self._not_saved)
-        worker.progress.disconnect(self.form.stepList.update_step)
+    def _step_progress(self, report: tuple[str, str]) -> None:
+        self.form.stepList.update_step(*report)
 
-    def _job_finished(self) -> None:
-        for job in list(self.finished_jobs):
-            if not job.running:
-                self.finished_jobs.remove(job)
-                job.deleteLater()
+    def _send_finished(self, result: SendResult | Crashed) -> None:
+        """The one result of the current send job (the manager drops cancelled ones)."""
+        from crm_mail_gui.ui.worker import SendEnd
 
-    def _end_job(self) -> tuple[MailSettings, str | None, bool, dict[str, StoreState]] | None:
-        """Finish the current job; None when the result comes from another (cancelled) job.
-
-        A cancelled job's result may already be queued when its signals are disconnected, so
-        the sender is compared with the current worker.
-        """
-        if self.job is None or self.sender() is not self.job.worker:
-            return None
-        pending, self._pending = self._pending, None
-        if self.job is not None:
-            self.finished_jobs.append(self.job)
-            self.job = None
+        pending, self._pending, self.job = self._pending, None, None
         self.form.set_running(False)
-        return pending
+        if isinstance(result, Crashed):
+            self._crashed(result.text)
+        elif result.end is SendEnd.SUCCEEDED:
+            assert pending is not None
+            self._succeeded(result.value, pending)
+        elif result.end is SendEnd.FAILED:
+            self._failed(result.value)
+        elif result.end is SendEnd.NOT_SAVED:
+            self._not_saved(result.value)
+        else:
+            self._crashed(result.value)
 
-    def _succeeded(self, outcome: Outcome) -> None:
-        pending = self._end_job()
-        if pending is None:
-            return
+    def _succeeded(
+        self,
+        outcome: Outcome,
+        pending: tuple[MailSettings, str | None, bool, dict[str, StoreState]],
+    ) -> None:
         settings, _typed, check_only, found = pending
         self.form.stepList.finish(sent=not check_only)
         if check_only:
@@ -682,8 +672,6 @@ class MainWindow(QMainWindow):
 
     def _not_saved(self, text: str) -> None:
         """The test passed, but the settings file could not be written (the worker's `after`)."""
-        if self._end_job() is None:
-            return
         self.errorBanner.show_message("error", self.tr("The settings could not be saved."), text)
 
     def _outcome_text(self, outcome: Outcome) -> str:
@@ -696,8 +684,6 @@ class MainWindow(QMainWindow):
         return " · ".join(parts)
 
     def _failed(self, error: DeliveryError) -> None:
-        if self._end_job() is None:
-            return
         from crm_mail_gui.core.errors import Kind  # with the delivery engine, not at start-up
 
         if error.failure.kind is Kind.SIGN_IN_REQUIRED:
@@ -705,8 +691,6 @@ class MainWindow(QMainWindow):
         self._show_failure(error.failure, error.transcript)
 
     def _crashed(self, text: str) -> None:
-        if self._end_job() is None:
-            return
         self.errorBanner.show_message(
             "error",
             self.tr("The test stopped because of an unexpected error. Your input is kept."),
@@ -785,16 +769,8 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Cancel any test or sign-in and wait until every worker thread has ended."""
         self._shut_down = True
-        if self._queries is not None:
-            self._queries.close()
-        if self._store_loader is not None:
-            self._store_loader.join(5)
-        if self.sign_in_worker is not None:
-            self.sign_in_worker.cancel_token.cancel()
+        if self.sign_in_job is not None:
             self._end_sign_in()
         if self.job is not None:
             self.cancel_test()
-        for job in list(self.finished_jobs):
-            job.cancel()
-            job.wait(5000)
-        self.finished_jobs.clear()
+        self.jobs.shutdown(5000)
