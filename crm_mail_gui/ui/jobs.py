@@ -25,17 +25,22 @@ from __future__ import annotations
 import itertools
 import queue
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from crm_mail_gui.core.connection import CancelToken
 from crm_mail_gui.core.records import record
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QThreadPool
+
+    from crm_mail_gui.core.connection import CancelToken
 
 POLL_MS = 15  # how often the GUI thread collects reports while a job runs
 MAX_THREADS = 16  # a store that hangs keeps only its own thread; the others go on
 
 Report = Callable[[object], None]
-Task = Callable[[CancelToken, Report], object]
+Task = Callable[["CancelToken", Report], object]
 """What runs on a pool thread: (cancel token, report) -> the result (or it raises)."""
 Secret = Callable[[], "str | None"]
 """A secret handed to a task: read when called, on the task's thread."""
@@ -67,6 +72,8 @@ class Job(QObject):
     finished = Signal(object)
 
     def __init__(self, name: str) -> None:
+        from crm_mail_gui.core.connection import CancelToken  # imports ssl: not at start-up
+
         super().__init__()
         self.name = name
         self.cancel_token = CancelToken()
@@ -121,8 +128,7 @@ class JobManager(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool()
-        self._pool.setMaxThreadCount(MAX_THREADS)
+        self._pool: QThreadPool | None = None  # with the first job: after the first paint
         self._reports: queue.SimpleQueue[tuple[int, bool, object]] = queue.SimpleQueue()
         self._open: dict[int, Job] = {}  # jobs whose reports are wanted
         self._keys = itertools.count()
@@ -141,6 +147,11 @@ class JobManager(QObject):
         key = next(self._keys)
         self._open[key] = job
         self.running += 1
+        if self._pool is None:
+            from PySide6.QtCore import QThreadPool
+
+            self._pool = QThreadPool()
+            self._pool.setMaxThreadCount(MAX_THREADS)
         self._pool.start(_run(task, key, job.cancel_token, self._reports))
         self._timer.start()
         return job
@@ -158,7 +169,7 @@ class JobManager(QObject):
         for job in list(self._open.values()):
             self.cancel(job)
         self._timer.stop()
-        ended = self._pool.waitForDone(milliseconds)
+        ended = self._pool is None or self._pool.waitForDone(milliseconds)
         self._collect()  # counts the ended tasks; emits nothing any more
         return ended
 

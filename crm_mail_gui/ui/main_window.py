@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.records import record
-from crm_mail_gui.core.resources import resource_path
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
 from crm_mail_gui.ui.banner import Banner
 from crm_mail_gui.ui.fields import note_label
 from crm_mail_gui.ui.jobs import CallJob, Crashed, JobManager
+from crm_mail_gui.ui.startup import FirstExposure, schedule_idle_work
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -51,30 +51,11 @@ def read_store_state(store: Store, lang: str, settings: MailSettings | None) -> 
     )
 
 
-AFTER_PAINT_DELAY_MS = 100  # idle work starts this much after the window is first on screen
-EXPOSE_POLL_MS, EXPOSE_POLLS = 10, 100  # how the first exposure is awaited (at most ~1 s)
-
-
 def _open_in_browser(url: str) -> None:
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices
 
     QDesktopServices.openUrl(QUrl(url))
-
-
-def _build_qt_enums_and_icon() -> None:
-    """Idle work after the first paint: the application icon, PySide6's `Qt` enum classes.
-
-    Windows and macOS show the executable's or bundle's icon until then; building PySide6's
-    `Qt` enums (~50 ms, see ui.qt_props) now spares the first click or key press that wait.
-    """
-    from PySide6.QtCore import Qt  # noqa: F401  (importing it builds the enum classes)
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
-    icon = resource_path("icons", "app.png")
-    if icon.exists() and QApplication.windowIcon().isNull():
-        QApplication.setWindowIcon(QIcon(str(icon)))  # every window, dialogs included
 
 
 def _ask(name: str) -> Callable[[QWidget], bool]:
@@ -122,7 +103,7 @@ class MainWindow(QMainWindow):
         self._credentials_known = False
         self._store_state: StoreState | None = None  # None until the loader thread has answered
         self._stored = False  # a password (or OAuth2 sign-in) is kept for self.settings
-        self._expose_polls: int | None = None  # None until first shown
+        self._first_exposure = FirstExposure(self, self._on_screen)  # see ui.startup
         self._store_loader: CallJob | None = None
         self._shut_down = False
         self._build()
@@ -228,28 +209,18 @@ class MainWindow(QMainWindow):
     def setVisible(self, visible: bool) -> None:
         """The first time the window is shown, wait for its first paint, then the idle work.
 
-        (Not showEvent: see fields.note_label on event handlers before the first paint.)
+        (Not showEvent: no Python event handler before the first paint, see ui.startup.)
         """
         super().setVisible(visible)
-        if visible and self._expose_polls is None:
-            self._expose_polls = EXPOSE_POLLS
-            self._after_first_paint()
+        if visible:
+            self._first_exposure.start()
 
-    def _after_first_paint(self) -> None:
-        """Start the work kept off the first paint once the window is on screen (exposed)."""
+    def _on_screen(self) -> None:
+        """The window is on screen: start the work kept off the first paint (ui.startup)."""
         if self._shut_down:
             return
-        handle = self.windowHandle()
-        if (handle is None or not handle.isExposed()) and self._expose_polls:
-            self._expose_polls -= 1
-            QTimer.singleShot(EXPOSE_POLL_MS, self._after_first_paint)  # bound: dies with us
-            return
         self.onScreen.emit()
-        # Separate slots, so that input is handled in between (each about 50 ms at most), and
-        # apart from the loader thread, which would stretch them (it holds the GIL while importing).
-        QTimer.singleShot(AFTER_PAINT_DELAY_MS // 2, _build_qt_enums_and_icon)
-        QTimer.singleShot(AFTER_PAINT_DELAY_MS * 3 // 2, self._start_credential_store_loader)
-        QTimer.singleShot(AFTER_PAINT_DELAY_MS * 4, self._prepare_first_test)
+        schedule_idle_work(self, self._start_credential_store_loader, self._prepare_first_test)
 
     def _prepare_first_test(self) -> None:
         """Idle work after the first paint: what the first Save needs, so the click is quick.
@@ -769,6 +740,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Cancel any test or sign-in and wait until every worker thread has ended."""
         self._shut_down = True
+        self._first_exposure.cancelled = True
         if self.sign_in_job is not None:
             self._end_sign_in()
         if self.job is not None:
