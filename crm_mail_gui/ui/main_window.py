@@ -13,7 +13,7 @@ from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.records import record
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
-from crm_mail_gui.ui.banner import Banner
+from crm_mail_gui.ui.banner import Banner, BannerKind
 from crm_mail_gui.ui.fields import note_label
 from crm_mail_gui.ui.jobs import CallJob, Crashed, JobManager
 from crm_mail_gui.ui.startup import FirstExposure, schedule_idle_work
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
                 if loaded.set_aside or loaded.settings is None
                 else self.tr("Part of the stored settings could not be used.")
             )
-            self.infoBanner.show_message("warning", title, loaded.notice)
+            self.infoBanner.show_message(BannerKind.WARNING, title, loaded.notice)
         self._credentials_known = not defer_credentials and self._store_state is not None
         if self.settings is None:
             self.edit()
@@ -574,7 +574,7 @@ class MainWindow(QMainWindow):
     def _show_oauth_error(self, error) -> None:
         needs = getattr(error, "needs_sign_in", False)
         self.errorBanner.show_message(
-            "error",
+            BannerKind.ERROR,
             error.message(self.lang),
             self.tr("Sign in with the provider again; nothing else was changed.") if needs else "",
             action="sign_in" if needs else "",
@@ -590,7 +590,7 @@ class MainWindow(QMainWindow):
         self._pending = None
         self.form.set_running(False)
         self.infoBanner.show_message(
-            "warning", self.tr("The test was cancelled. Nothing was saved.")
+            BannerKind.WARNING, self.tr("The test was cancelled. Nothing was saved.")
         )
 
     def _step_progress(self, report: tuple[str, str]) -> None:
@@ -623,7 +623,7 @@ class MainWindow(QMainWindow):
         self.form.stepList.finish(sent=not check_only)
         if check_only:
             self.infoBanner.show_message(
-                "success",
+                BannerKind.SUCCESS,
                 self.tr("Connection check passed: no mail was sent, nothing was saved."),
                 self._outcome_text(outcome),
                 transcript="\n".join(outcome.transcript),
@@ -643,7 +643,9 @@ class MainWindow(QMainWindow):
 
     def _not_saved(self, text: str) -> None:
         """The test passed, but the settings file could not be written (the worker's `after`)."""
-        self.errorBanner.show_message("error", self.tr("The settings could not be saved."), text)
+        self.errorBanner.show_message(
+            BannerKind.ERROR, self.tr("The settings could not be saved."), text
+        )
 
     def _outcome_text(self, outcome: Outcome) -> str:
         parts = []
@@ -663,7 +665,7 @@ class MainWindow(QMainWindow):
 
     def _crashed(self, text: str) -> None:
         self.errorBanner.show_message(
-            "error",
+            BannerKind.ERROR,
             self.tr("The test stopped because of an unexpected error. Your input is kept."),
             text,
         )
@@ -676,30 +678,22 @@ class MainWindow(QMainWindow):
         self._show_failure(store_failure(error), transcript or [])
 
     def _show_failure(self, failure: Failure, transcript: list[str]) -> None:
-        lang = self.lang
-        lines = [self.tr("Step: %1").replace("%1", failure.step_name(lang))]
-        if failure.server_reply():
-            lines.append(self.tr("Server reply: %1").replace("%1", failure.server_reply()))
-        if failure.detail:
-            lines.append(self.tr("Detail: %1").replace("%1", failure.detail))
-        hint = failure.hint(lang)
-        if hint:
-            lines.append(self.tr("What to do: %1").replace("%1", hint))
-        action, action_text = "", ""
-        if failure.suggested_server:
-            action = "server:" + failure.suggested_server
-            action_text = self.tr("Use %1").replace("%1", failure.suggested_server)
-        elif failure.fix == "oauth2" and self.form.oauth_provider() is not None:
-            action, action_text = "oauth2", self.tr("Switch to OAuth2")
-        elif failure.fix == "sign_in" and self.form.uses_oauth():
-            action, action_text = "sign_in", self.tr("Sign in again")
+        from crm_mail_gui.ui.failure_view import failure_banner
+
+        shown = failure_banner(
+            failure,
+            transcript,
+            self.lang,
+            oauth_available=self.form.oauth_provider() is not None,
+            uses_oauth=self.form.uses_oauth(),
+        )
         self.errorBanner.show_message(
-            "error",
-            failure.message(lang),
-            "\n".join(lines),
-            transcript="\n".join(transcript),
-            action=action,
-            action_text=action_text,
+            shown.kind,
+            shown.title,
+            shown.body,
+            transcript=shown.transcript,
+            action=shown.action,
+            action_text=shown.action_text,
             failure=failure,
         )
         self.form.mark_fields(failure.fields, self.tr("Check this field (see the message above)."))
