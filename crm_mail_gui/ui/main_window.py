@@ -124,8 +124,8 @@ class MainWindow(QMainWindow):
         self.errorBanner = Banner("errorBanner")
         self.infoBanner = Banner("infoBanner")
         self.stack = QStackedWidget()  # the summary and the form, each built when first shown
-        self._summary: SummaryView | None = None
-        self._form: SettingsForm | None = None
+        self.summaryView: SummaryView | None = None  # see ensure_summary
+        self.form: SettingsForm | None = None  # see ensure_form
 
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -146,24 +146,22 @@ class MainWindow(QMainWindow):
 
         self.errorBanner.fixRequested.connect(self._apply_fix)
 
-    @property
-    def summaryView(self) -> SummaryView:
-        """The read-only summary (built on first use: a first run never shows it)."""
-        if self._summary is None:
+    def ensure_summary(self) -> SummaryView:
+        """The read-only summary, built when first shown (a first run never shows it)."""
+        if self.summaryView is None:
             from crm_mail_gui.ui.summary import SummaryView
 
-            self._summary = SummaryView()
-            self._summary.editRequested.connect(self.edit)
-            self.stack.addWidget(self._summary)
-        return self._summary
+            self.summaryView = SummaryView()
+            self.summaryView.editRequested.connect(self.edit)
+            self.stack.addWidget(self.summaryView)
+        return self.summaryView
 
-    @property
-    def form(self) -> SettingsForm:
-        """The edit form (built on first use: a start with stored settings shows the summary)."""
-        if self._form is None:
+    def ensure_form(self) -> SettingsForm:
+        """The edit form, built when first shown (a start with stored settings shows the summary)."""
+        if self.form is None:
             from crm_mail_gui.ui.form import SettingsForm
 
-            form = self._form = SettingsForm(self.lang)
+            form = self.form = SettingsForm(self.lang)
             self.stack.addWidget(form)
             form.saveRequested.connect(lambda: self.start_test(check_only=False))
             form.checkRequested.connect(lambda: self.start_test(check_only=True))
@@ -177,7 +175,7 @@ class MainWindow(QMainWindow):
             form.authMethodCombo.activated.connect(lambda _i: self._refresh_oauth_state())
             form.oauthClientIdEdited.connect(self._refresh_oauth_state)
             form.userEdit.editingFinished.connect(self._refresh_oauth_state)
-        return self._form
+        return self.form
 
     def _showing(self, page: QWidget | None) -> bool:
         return page is not None and self.stack.currentWidget() is page
@@ -225,15 +223,12 @@ class MainWindow(QMainWindow):
     def _prepare_first_test(self) -> None:
         """Idle work after the first paint: what the first Save needs, so the click is quick.
 
-        The worker, the failure kinds and the dialogs, and the form's step list (built hidden).
+        The worker (with the failure kinds and the delivery engine's records) and the dialogs.
         """
         if self._shut_down:
             return
         import crm_mail_gui.ui.dialogs
         import crm_mail_gui.ui.worker  # noqa: F401
-
-        if self._form is not None:
-            self._form.stepList  # noqa: B018  (naming it builds it)
 
     def _start_credential_store_loader(self) -> None:
         """Loading keyring takes 0.1–0.2 s (longer with a slow D-Bus): on a thread."""
@@ -275,7 +270,7 @@ class MainWindow(QMainWindow):
             if self.settings != settings:
                 return  # the stored settings changed meanwhile; their own question follows
             self._stored = answer is True
-            if self._credentials_known and self._showing(self._summary):
+            if self._credentials_known and self._showing(self.summaryView):
                 self._show_summary()
 
         store = self.store  # the question's thread must not hold the window
@@ -289,9 +284,9 @@ class MainWindow(QMainWindow):
         if self._credentials_known:  # a test already used (and showed) the credential store
             return
         self._credentials_known = True
-        if self._showing(self._summary) and self.settings is not None:
+        if self._showing(self.summaryView) and self.settings is not None:
             self._show_summary()
-        elif self._form is not None and self.job is None:
+        elif self.form is not None and self.job is None:
             self.form.set_store_note(self._store_note())
             self.form.set_password_stored(bool(self.settings) and self._stored)
 
@@ -329,14 +324,15 @@ class MainWindow(QMainWindow):
                 else self.tr("not stored")
             )
         path_text = self.tr("Settings file: %1").replace("%1", str(self.store.path))
-        self.summaryView.show_settings(self.settings, password_text, path_text)
-        self.stack.setCurrentWidget(self.summaryView)
-        self.summaryView.editButton.setFocus()
+        summary = self.ensure_summary()
+        summary.show_settings(self.settings, password_text, path_text)
+        self.stack.setCurrentWidget(summary)
+        summary.editButton.setFocus()
 
     def edit(self) -> None:
         """Open the edit form with the stored settings."""
         stored = self._credentials_known and bool(self.settings) and self._stored
-        self.form.load(self.settings, stored, self._store_note())
+        self.ensure_form().load(self.settings, stored, self._store_note())
         if self.settings is not None and self.settings.uses_oauth:
             self.form.set_oauth_signed_in(stored)
         self.errorBanner.clear()
@@ -445,7 +441,7 @@ class MainWindow(QMainWindow):
             settings = None
         if settings is None or not settings.uses_oauth:
             return
-        secret = self.form.oauthPanel.oauthClientSecretEdit.text() or None
+        secret = self.form.ensure_oauth_panel().oauthClientSecretEdit.text() or None
         client = oauth.client_for(settings, secret)
         if client.provider.needs_secret and not client.client_secret:
             self._show_oauth_error(
@@ -458,7 +454,7 @@ class MainWindow(QMainWindow):
         self._sign_in_target = (settings, client)
         self.sign_in_job = job
         self.jobs.start(job)
-        self.form.oauthPanel.set_waiting(True)
+        self.form.ensure_oauth_panel().set_waiting(True)
 
     def cancel_sign_in(self) -> None:
         """Stop waiting for the browser; the form stays as it was."""
@@ -491,14 +487,14 @@ class MainWindow(QMainWindow):
             .replace("%1", url)
             .replace("%2", code)
         )
-        self.form.oauthPanel.set_waiting(True, text)
+        self.form.ensure_oauth_panel().set_waiting(True, text)
 
     def _end_sign_in(self) -> None:
         if self.sign_in_job is not None:
             self.jobs.cancel(self.sign_in_job)  # done already, or its results are not wanted
         self.sign_in_job = None
         self._sign_in_target = None
-        self.form.oauthPanel.set_waiting(False)
+        self.form.ensure_oauth_panel().set_waiting(False)
 
     def _signed_in(self, settings: MailSettings, client, tokens) -> None:
         from crm_mail_gui.core import oauth
@@ -707,7 +703,7 @@ class MainWindow(QMainWindow):
             self.form.set_auth_method("oauth2")
             self._refresh_oauth_state()
             self.errorBanner.clear()
-            self.form.oauthPanel.oauthClientIdEdit.setFocus()
+            self.form.ensure_oauth_panel().oauthClientIdEdit.setFocus()
         elif action == "sign_in":
             self.errorBanner.clear()
             self.start_sign_in()
@@ -724,7 +720,7 @@ class MainWindow(QMainWindow):
     # -- closing ---------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved changes; cancel a running test and wait for its thread."""
-        editing = self._showing(self._form)
+        editing = self._showing(self.form)
         if editing and self.job is None and self.form.is_dirty() and not self.confirm_discard(self):
             event.ignore()
             return
