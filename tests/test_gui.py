@@ -144,11 +144,11 @@ def click_save(qtbot: QtBot, window: MainWindow) -> None:
 
 def wait_running(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(child(window, "cancelTestButton", QPushButton).isVisible, timeout=2000)
-    assert window.job is not None
+    assert window.sending.job is not None
 
 
 def assert_editable(window: MainWindow) -> None:
-    assert window.job is None
+    assert window.sending.job is None
     assert not child(window, "serverEdit", QLineEdit).isReadOnly()
     assert not child(window, "passwordEdit", QLineEdit).isReadOnly()
     assert child(window, "saveButton", QPushButton).isVisible()
@@ -419,7 +419,7 @@ def test_escape_cancels_a_running_test(
 
     started = time.monotonic()
     qtbot.keyClick(cancel, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: window.job is None, timeout=200)
+    qtbot.waitUntil(lambda: window.sending.job is None, timeout=200)
     assert time.monotonic() - started < 0.2
     assert_editable(window)
     assert "cancelled" in child(child(window, "infoBanner"), "bannerTitle", QLabel).text()
@@ -429,7 +429,7 @@ def test_escape_cancels_a_running_test(
     click_save(qtbot, window)
     wait_running(qtbot, window)
     qtbot.keyClick(child(window, "serverEdit", QLineEdit), Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: window.job is None, timeout=200)
+    qtbot.waitUntil(lambda: window.sending.job is None, timeout=200)
     assert_editable(window)
     assert_nothing_stored(config_dir, memory_keyring)
 
@@ -454,7 +454,7 @@ def test_unencrypted_auth_refused_makes_no_connection(
 
     assert confirm.calls == 1
     qtbot.wait(100)
-    assert window.job is None and window.jobs.running == 0
+    assert window.sending.job is None and window.jobs.running == 0
     assert plain_server.messages == [] and plain_server.auth_attempts == []
     assert child(window, "saveButton", QPushButton).isVisible()
     assert window.stack.currentWidget() is window.form
@@ -1100,14 +1100,14 @@ def test_close_during_running_test_returns_promptly(
     click_save(qtbot, window)
     wait_running(qtbot, window)
     qtbot.waitUntil(lambda: server.connections == 1, timeout=2000)
-    job = window.job
+    job = window.sending.job
     assert job is not None and not job.done and window.jobs.running == 1
 
     started = time.monotonic()
     assert window.close()
     assert time.monotonic() - started < 2.0
     assert not window.isVisible()
-    assert window.job is None
+    assert window.sending.job is None
     assert window.jobs.running == 0  # its thread has ended
     assert discard.calls == 0  # a running test is cancelled, not a question of unsaved edits
     assert_nothing_stored(config_dir, memory_keyring)
@@ -1239,7 +1239,7 @@ def test_check_connection_sends_nothing_and_stores_nothing(
     assert check.isEnabled()
     qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
     info = child(window, "infoBanner")
-    qtbot.waitUntil(lambda: info.isVisible() and window.job is None, timeout=10_000)
+    qtbot.waitUntil(lambda: info.isVisible() and window.sending.job is None, timeout=10_000)
 
     assert info.kind == "success"
     assert "接続テストに成功しました" in child(info, "bannerTitle", QLabel).text()

@@ -183,7 +183,7 @@ def account_text(window: MainWindow) -> str:
 def sign_in(qtbot: QtBot, window: MainWindow, lang: str = "en") -> None:
     click(qtbot, window, "signInButton")
     qtbot.waitUntil(lambda: SIGNED_IN[lang] in account_text(window), timeout=10_000)
-    assert window.sign_in_job is None  # its task has ended (its result arrived)
+    assert window.signing_in.sign_in_job is None  # its task has ended (its result arrived)
 
 
 def window_texts(window: MainWindow) -> list[str]:
@@ -362,7 +362,7 @@ def test_revoked_sign_in_shows_sign_in_again_and_stores_nothing(
     # The fix button signs in again in the browser; then Save works.
     qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(auth_server.issued_refresh_tokens) == 2, timeout=10_000)
-    qtbot.waitUntil(lambda: window.sign_in_job is None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.signing_in.sign_in_job is None, timeout=10_000)
     assert SIGNED_IN[lang] in account_text(window)
     assert not banner.isVisible()
     assert len(browser.opened) == 2
@@ -425,7 +425,7 @@ def test_cancelled_sign_in_leaves_the_form_as_it_was(
     qtbot.waitUntil(lambda: len(idle.opened) == 1, timeout=2000)
     assert not child(window, "signInButton", QPushButton).isVisible()
     assert "Waiting" in account_text(window)
-    job = window.sign_in_job
+    job = window.signing_in.sign_in_job
     assert job is not None and not job.done and window.jobs.running == 1
     assert child(window, "serverEdit", QLineEdit).isEnabled()  # the window stays usable
 
@@ -441,7 +441,9 @@ def test_cancelled_sign_in_leaves_the_form_as_it_was(
     assert not config_dir.exists() and memory_keyring.entries == {}
     assert auth_server.token_requests == []
     # No thread left: the worker is gone, its QThread has ended, the loopback listener is closed.
-    assert window.sign_in_job is None and job.done  # its task has ended (its result arrived)
+    assert (
+        window.signing_in.sign_in_job is None and job.done
+    )  # its task has ended (its result arrived)
     assert not [t for t in threading.enumerate() if t.name == "oauth-redirect"]
     with pytest.raises(urllib.error.URLError):
         urllib.request.build_opener(urllib.request.ProxyHandler({})).open(

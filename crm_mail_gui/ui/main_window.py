@@ -10,45 +10,24 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, 
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
-from crm_mail_gui.core.records import record
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
 from crm_mail_gui.ui.banner import Banner, BannerKind
 from crm_mail_gui.ui.fields import note_label
-from crm_mail_gui.ui.jobs import CallJob, Crashed, JobManager
+from crm_mail_gui.ui.jobs import CallJob, JobManager
+from crm_mail_gui.ui.send_controller import SendController
+from crm_mail_gui.ui.signin_controller import SignInController
 from crm_mail_gui.ui.startup import FirstExposure, schedule_idle_work
+from crm_mail_gui.ui.store_state import StoreState, read_store_state
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent
 
-    from crm_mail_gui.core.delivery import Outcome
-    from crm_mail_gui.core.errors import DeliveryError, Failure
-    from crm_mail_gui.core.oauth import Client
+    from crm_mail_gui.core.errors import Failure
     from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.form import SettingsForm
-    from crm_mail_gui.ui.signin_worker import SignInJob
     from crm_mail_gui.ui.summary import SummaryView
-    from crm_mail_gui.ui.worker import Deliver, SendJob, SendResult
-
-
-@record
-class StoreState:
-    """What the loader thread found: is a store usable, its name, is a secret kept for `settings`."""
-
-    usable: bool
-    where: str
-    settings: MailSettings | None
-    stored: bool
-
-
-def read_store_state(store: Store, lang: str, settings: MailSettings | None) -> StoreState:
-    """Ask the credential store (off the GUI thread!) what the window shows about it."""
-    return StoreState(
-        credentials.is_usable(),
-        credentials.describe_backend(lang),
-        settings,
-        bool(settings) and store.has_password(settings),
-    )
+    from crm_mail_gui.ui.worker import Deliver
 
 
 def _open_in_browser(url: str) -> None:
@@ -93,11 +72,9 @@ class MainWindow(QMainWindow):
         self.confirm_discard = confirm_discard or _ask("confirm_discard")
         self.settings: MailSettings | None = None
         self.jobs = JobManager(self)  # every thread of this window: send, sign-in, the store
-        self.job: SendJob | None = None  # the test running now
+        self.sending = SendController(self)  # Save and Check connection
+        self.signing_in = SignInController(self)  # OAuth2 sign-in and sign-out
         self.success_dialog: SuccessDialog | None = None
-        self._pending: tuple[MailSettings, str | None, bool, dict[str, StoreState]] | None = None
-        self.sign_in_job: SignInJob | None = None
-        self._sign_in_target: tuple[MailSettings, Client] | None = None
         self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
         self._credentials_known = False
@@ -169,12 +146,13 @@ class MainWindow(QMainWindow):
             form.backRequested.connect(self.back_to_summary)
             form.userEdit.editingFinished.connect(self._refresh_password_state)
             form.serverEdit.editingFinished.connect(self._refresh_password_state)
-            form.signInRequested.connect(self.start_sign_in)
-            form.cancelSignInRequested.connect(self.cancel_sign_in)
-            form.signOutRequested.connect(self.sign_out)
-            form.authMethodCombo.activated.connect(lambda _i: self._refresh_oauth_state())
-            form.oauthClientIdEdited.connect(self._refresh_oauth_state)
-            form.userEdit.editingFinished.connect(self._refresh_oauth_state)
+            signing_in = self.signing_in
+            form.signInRequested.connect(signing_in.start_sign_in)
+            form.cancelSignInRequested.connect(signing_in.cancel_sign_in)
+            form.signOutRequested.connect(signing_in.sign_out)
+            form.authMethodCombo.activated.connect(lambda _i: signing_in._refresh_oauth_state())
+            form.oauthClientIdEdited.connect(signing_in._refresh_oauth_state)
+            form.userEdit.editingFinished.connect(signing_in._refresh_oauth_state)
         return self.form
 
     def _showing(self, page: QWidget | None) -> bool:
@@ -286,7 +264,7 @@ class MainWindow(QMainWindow):
         self._credentials_known = True
         if self._showing(self.summaryView) and self.settings is not None:
             self._show_summary()
-        elif self.form is not None and self.job is None:
+        elif self.form is not None and self.sending.job is None:
             self.form.set_store_note(self._store_note())
             self.form.set_password_stored(bool(self.settings) and self._stored)
 
@@ -371,300 +349,12 @@ class MainWindow(QMainWindow):
 
     # -- testing ---------------------------------------------------------------------------
     def start_test(self, check_only: bool = False) -> None:
-        """Validate, read the password on this thread, confirm if unencrypted, start the worker."""
-        if self.job is not None or not self.form.validate():
-            return
-        self._credentials_known = True  # a test uses the credential store from here on
-        self.errorBanner.clear()
-        self.infoBanner.clear()
-        try:
-            settings = self.form.settings()
-        except SettingsInvalid:
-            return
-        typed = self.form.passwordEdit.text() or None
-        password: str | Callable[[], str | None] | None = typed
-        if settings.auth:
-            password = self._secret(settings, typed)  # read on the worker's thread
-            if not settings.server.encrypted:
-                if not self.confirm_unencrypted(self):
-                    return
-                settings = settings.with_changes(allow_unencrypted_auth=True)
-        from crm_mail_gui.ui.worker import SendJob
-
-        found: dict[str, StoreState] = {}  # filled by `after`, on the worker's thread
-        store, lang = self.store, self.lang  # the worker's thread must not hold the window
-
-        def after(_outcome: object) -> None:
-            store.save(settings, typed)
-            found["state"] = read_store_state(store, lang, settings)
-
-        self._pending = (settings, typed, check_only, found)
-        job = SendJob(
-            settings,
-            password,
-            check_only=check_only,
-            deliver_fn=self.deliver_fn,
-            after=None if check_only else after,
-        )
-        job.progress.connect(self._step_progress)
-        job.finished.connect(self._send_finished)
-        self.job = job
-        self.form.set_running(True, settings)
-        self.jobs.start(job)
-
-    def _secret(self, settings: MailSettings, typed: str | None) -> Callable[[], str | None]:
-        """What AUTH needs, as a call for the worker's thread (never the GUI thread's)."""
-        store = self.store
-
-        def secret() -> str | None:
-            credentials.require_usable()  # Save stores the secret: no store, no test
-            return store.session_secret(settings, typed)
-
-        return secret
-
-    # -- OAuth2 sign-in --------------------------------------------------------------------
-    def start_sign_in(self, device: bool = False) -> None:
-        """Sign in with the provider on a worker thread (browser with PKCE, or a device code)."""
-        from crm_mail_gui.core import oauth
-        from crm_mail_gui.ui.signin_worker import SignInJob
-
-        if self.sign_in_job is not None:
-            return
-        self.errorBanner.clear()
-        values = self.form.values()
-        try:
-            settings = self.form.settings()
-        except SettingsInvalid as invalid:
-            if set(invalid.errors) - {"password"}:
-                self.form.validate()
-                return
-            settings = None
-        if settings is None or not settings.uses_oauth:
-            return
-        secret = self.form.ensure_oauth_panel().oauthClientSecretEdit.text() or None
-        client = oauth.client_for(settings, secret)
-        if client.provider.needs_secret and not client.client_secret:
-            self._show_oauth_error(
-                oauth.OAuthError("invalid_client", self.tr("client secret missing"))
-            )
-            return
-        job = SignInJob(client, str(values.get("user", "")), device, self.lang)
-        job.progress.connect(self._sign_in_progress)
-        job.finished.connect(self._sign_in_finished)
-        self._sign_in_target = (settings, client)
-        self.sign_in_job = job
-        self.jobs.start(job)
-        self.form.ensure_oauth_panel().set_waiting(True)
-
-    def cancel_sign_in(self) -> None:
-        """Stop waiting for the browser; the form stays as it was."""
-        if self.sign_in_job is not None:
-            self.sign_in_job.cancel_token.cancel()  # it ends with a "cancelled" error
-
-    def _sign_in_progress(self, report: tuple) -> None:
-        """Open the authorization URL in the browser, or show the device code (GUI thread)."""
-        if report[0] == "open_url":
-            self.open_url(report[1])
-        else:
-            self._show_device_code(report[1], report[2])
-
-    def _sign_in_finished(self, result: object) -> None:
-        """The job's tokens or error, delivered on the GUI thread."""
-        from crm_mail_gui.core import oauth
-
-        if isinstance(result, oauth.Tokens):
-            target, self._sign_in_target = self._sign_in_target, None
-            if target is not None:
-                self._signed_in(*target, result)
-            return
-        if isinstance(result, Crashed):
-            result = oauth.OAuthError("server_error", result.text)
-        self._sign_in_failed(result)
-
-    def _show_device_code(self, code: str, url: str) -> None:
-        text = (
-            self.tr("Open %1 on any device and enter the code %2")
-            .replace("%1", url)
-            .replace("%2", code)
-        )
-        self.form.ensure_oauth_panel().set_waiting(True, text)
-
-    def _end_sign_in(self) -> None:
-        if self.sign_in_job is not None:
-            self.jobs.cancel(self.sign_in_job)  # done already, or its results are not wanted
-        self.sign_in_job = None
-        self._sign_in_target = None
-        self.form.ensure_oauth_panel().set_waiting(False)
-
-    def _signed_in(self, settings: MailSettings, client, tokens) -> None:
-        from crm_mail_gui.core import oauth
-
-        def keep() -> None:  # on a credential store thread
-            if client.client_secret:
-                credentials.set_secret(
-                    oauth.secret_key(client.provider.id, client.client_id), client.client_secret
-                )
-            oauth.store_tokens(client, settings.user, tokens)
-
-        def then(answer: object) -> None:
-            self._end_sign_in()  # only now: until the tokens are kept, the sign-in goes on
-            if isinstance(answer, Exception):  # credentials raise CredentialStoreUnavailable only
-                if not isinstance(answer, CredentialStoreUnavailable):
-                    secrets = (tokens.refresh_token, tokens.access_token, client.client_secret)
-                    text = credentials.safe_error_text(answer, *secrets)
-                    answer = CredentialStoreUnavailable("keyring", text)
-                self._show_store_failure(answer)
-            else:
-                self.form.set_oauth_signed_in(True, tokens.account or settings.user)
-
-        self._ask_store(keep, then)
-
-    def _sign_in_failed(self, error) -> None:
-        self._end_sign_in()
-        self.form.set_oauth_signed_in(self.form.oauth_signed_in)
-        if getattr(error, "kind", "") != "cancelled":
-            self._show_oauth_error(error)
-
-    def sign_out(self) -> None:
-        """Forget the tokens of the mailbox in the form."""
-        from crm_mail_gui.core import oauth
-
-        try:
-            settings = self.form.settings()
-        except SettingsInvalid:
-            return
-        if settings.uses_oauth:
-            client = oauth.client_for(settings)
-
-            def then(answer: object) -> None:
-                if isinstance(answer, CredentialStoreUnavailable):
-                    self._show_store_failure(answer)
-
-            # on a job's thread: the credential store, then the revocation's HTTP request
-            self._ask_store(lambda: oauth.forget_tokens(client, settings.user), then, "sign-out")
-        self.form.set_oauth_signed_in(False)
-
-    def _refresh_oauth_state(self) -> None:
-        from crm_mail_gui.core import oauth
-
-        try:
-            settings = self.form.settings()
-        except SettingsInvalid:
-            settings = None
-        if settings is None or not settings.uses_oauth:
-            return
-
-        def then(answer: object) -> None:
-            try:
-                now = self.form.settings()
-            except SettingsInvalid:
-                return
-            if now.user != settings.user or now.oauth != settings.oauth:
-                return  # the form changed meanwhile: its own question follows
-            signed_in = answer is True
-            if signed_in != self.form.oauth_signed_in:
-                self.form.set_oauth_signed_in(signed_in)
-
-        self._ask_store(lambda: oauth.is_signed_in(oauth.client_for(settings), settings.user), then)
-
-    def _show_oauth_error(self, error) -> None:
-        needs = getattr(error, "needs_sign_in", False)
-        self.errorBanner.show_message(
-            BannerKind.ERROR,
-            error.message(self.lang),
-            self.tr("Sign in with the provider again; nothing else was changed.") if needs else "",
-            action="sign_in" if needs else "",
-            action_text=self.tr("Sign in again") if needs else "",
-        )
+        """Save (test, then store) or Check connection: see SendController."""
+        self.sending.start_test(check_only)
 
     def cancel_test(self) -> None:
         """Cancel a running test: the form is editable again at once."""
-        if self.job is None:
-            return
-        job, self.job = self.job, None
-        self.jobs.cancel(job)  # its thread ends soon; nothing it still reports arrives
-        self._pending = None
-        self.form.set_running(False)
-        self.infoBanner.show_message(
-            BannerKind.WARNING, self.tr("The test was cancelled. Nothing was saved.")
-        )
-
-    def _step_progress(self, report: tuple[str, str]) -> None:
-        self.form.stepList.update_step(*report)
-
-    def _send_finished(self, result: SendResult | Crashed) -> None:
-        """The one result of the current send job (the manager drops cancelled ones)."""
-        from crm_mail_gui.ui.worker import SendEnd
-
-        pending, self._pending, self.job = self._pending, None, None
-        self.form.set_running(False)
-        if isinstance(result, Crashed):
-            self._crashed(result.text)
-        elif result.end is SendEnd.SUCCEEDED:
-            assert pending is not None
-            self._succeeded(result.value, pending)
-        elif result.end is SendEnd.FAILED:
-            self._failed(result.value)
-        elif result.end is SendEnd.NOT_SAVED:
-            self._not_saved(result.value)
-        else:
-            self._crashed(result.value)
-
-    def _succeeded(
-        self,
-        outcome: Outcome,
-        pending: tuple[MailSettings, str | None, bool, dict[str, StoreState]],
-    ) -> None:
-        settings, _typed, check_only, found = pending
-        self.form.stepList.finish(sent=not check_only)
-        if check_only:
-            self.infoBanner.show_message(
-                BannerKind.SUCCESS,
-                self.tr("Connection check passed: no mail was sent, nothing was saved."),
-                self._outcome_text(outcome),
-                transcript="\n".join(outcome.transcript),
-            )
-            return
-        # the worker has stored them (SendWorker's `after`), off the GUI thread
-        self.settings = settings
-        self._stored = settings.auth
-        if "state" in found:
-            self._store_state = found["state"]
-            self._stored = found["state"].stored
-        self._show_summary()
-        from crm_mail_gui.ui.dialogs import SuccessDialog
-
-        self.success_dialog = SuccessDialog(settings.recipient, settings.server.canonical(), self)
-        self.success_dialog.open()
-
-    def _not_saved(self, text: str) -> None:
-        """The test passed, but the settings file could not be written (the worker's `after`)."""
-        self.errorBanner.show_message(
-            BannerKind.ERROR, self.tr("The settings could not be saved."), text
-        )
-
-    def _outcome_text(self, outcome: Outcome) -> str:
-        parts = []
-        if outcome.tls_version:
-            parts.append(f"TLS: {outcome.tls_version}")
-        if outcome.auth_mechanism:
-            parts.append(self.tr("Authentication: %1").replace("%1", outcome.auth_mechanism))
-        parts.append(self.tr("Time: %1 s").replace("%1", f"{outcome.elapsed:.2f}"))
-        return " · ".join(parts)
-
-    def _failed(self, error: DeliveryError) -> None:
-        from crm_mail_gui.core.errors import Kind  # with the delivery engine, not at start-up
-
-        if error.failure.kind is Kind.SIGN_IN_REQUIRED:
-            self.form.set_oauth_signed_in(False)  # the stored sign-in no longer works
-        self._show_failure(error.failure, error.transcript)
-
-    def _crashed(self, text: str) -> None:
-        self.errorBanner.show_message(
-            BannerKind.ERROR,
-            self.tr("The test stopped because of an unexpected error. Your input is kept."),
-            text,
-        )
+        self.sending.cancel_test()
 
     def _show_store_failure(
         self, error: CredentialStoreUnavailable, transcript: list[str] | None = None
@@ -701,18 +391,18 @@ class MainWindow(QMainWindow):
             self.errorBanner.clear()
         elif action == "oauth2":
             self.form.set_auth_method("oauth2")
-            self._refresh_oauth_state()
+            self.signing_in._refresh_oauth_state()
             self.errorBanner.clear()
             self.form.ensure_oauth_panel().oauthClientIdEdit.setFocus()
         elif action == "sign_in":
             self.errorBanner.clear()
-            self.start_sign_in()
+            self.signing_in.start_sign_in()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Esc cancels a running test, wherever the focus is (keys no widget took end here)."""
         from PySide6.QtGui import QKeySequence
 
-        if self.job is not None and event.matches(QKeySequence.StandardKey.Cancel):
+        if self.sending.job is not None and event.matches(QKeySequence.StandardKey.Cancel):
             self.cancel_test()
             return
         super().keyPressEvent(event)
@@ -721,7 +411,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved changes; cancel a running test and wait for its thread."""
         editing = self._showing(self.form)
-        if editing and self.job is None and self.form.is_dirty() and not self.confirm_discard(self):
+        if (
+            editing
+            and self.sending.job is None
+            and self.form.is_dirty()
+            and not self.confirm_discard(self)
+        ):
             event.ignore()
             return
         self.shutdown()
@@ -731,8 +426,8 @@ class MainWindow(QMainWindow):
         """Cancel any test or sign-in and wait until every worker thread has ended."""
         self._shut_down = True
         self._first_exposure.cancelled = True
-        if self.sign_in_job is not None:
-            self._end_sign_in()
-        if self.job is not None:
+        if self.signing_in.sign_in_job is not None:
+            self.signing_in._end_sign_in()
+        if self.sending.job is not None:
             self.cancel_test()
         self.jobs.shutdown(5000)

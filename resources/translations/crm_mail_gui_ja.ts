@@ -145,44 +145,8 @@ Send the password unencrypted anyway?</source>
         <translation>設定ファイル: %1</translation>
     </message>
     <message>
-        <source>client secret missing</source>
-        <translation>クライアント シークレットが入力されていません</translation>
-    </message>
-    <message>
-        <source>Open %1 on any device and enter the code %2</source>
-        <translation>任意の端末で %1 を開き、コード %2 を入力してください</translation>
-    </message>
-    <message>
-        <source>Sign in with the provider again; nothing else was changed.</source>
-        <translation>プロバイダでもう一度サインインしてください。ほかの設定は変更していません。</translation>
-    </message>
-    <message>
         <source>Sign in again</source>
         <translation>もう一度サインイン</translation>
-    </message>
-    <message>
-        <source>The test was cancelled. Nothing was saved.</source>
-        <translation>テストを中止しました。設定は保存していません。</translation>
-    </message>
-    <message>
-        <source>Connection check passed: no mail was sent, nothing was saved.</source>
-        <translation>接続テストに成功しました(メールは送信せず、設定も保存していません)。</translation>
-    </message>
-    <message>
-        <source>The settings could not be saved.</source>
-        <translation>設定を保存できませんでした。</translation>
-    </message>
-    <message>
-        <source>Authentication: %1</source>
-        <translation>認証方式: %1</translation>
-    </message>
-    <message>
-        <source>Time: %1 s</source>
-        <translation>所要時間: %1 秒</translation>
-    </message>
-    <message>
-        <source>The test stopped because of an unexpected error. Your input is kept.</source>
-        <translation>予期しないエラーでテストが止まりました。入力内容はそのまま残っています。</translation>
     </message>
     <message>
         <source>Step: %1</source>
@@ -312,6 +276,33 @@ Send the password unencrypted anyway?</source>
     </message>
 </context>
 <context>
+    <name>SendController</name>
+    <message>
+        <source>The test was cancelled. Nothing was saved.</source>
+        <translation>テストを中止しました。設定は保存していません。</translation>
+    </message>
+    <message>
+        <source>Connection check passed: no mail was sent, nothing was saved.</source>
+        <translation>接続テストに成功しました(メールは送信せず、設定も保存していません)。</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved.</source>
+        <translation>設定を保存できませんでした。</translation>
+    </message>
+    <message>
+        <source>Authentication: %1</source>
+        <translation>認証方式: %1</translation>
+    </message>
+    <message>
+        <source>Time: %1 s</source>
+        <translation>所要時間: %1 秒</translation>
+    </message>
+    <message>
+        <source>The test stopped because of an unexpected error. Your input is kept.</source>
+        <translation>予期しないエラーでテストが止まりました。入力内容はそのまま残っています。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsForm</name>
     <message>
         <source>usually the full mail address</source>
@@ -416,6 +407,25 @@ Send the password unencrypted anyway?</source>
     <message>
         <source>default: %1</source>
         <translation>既定: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SignInController</name>
+    <message>
+        <source>client secret missing</source>
+        <translation>クライアント シークレットが入力されていません</translation>
+    </message>
+    <message>
+        <source>Open %1 on any device and enter the code %2</source>
+        <translation>任意の端末で %1 を開き、コード %2 を入力してください</translation>
+    </message>
+    <message>
+        <source>Sign in with the provider again; nothing else was changed.</source>
+        <translation>プロバイダでもう一度サインインしてください。ほかの設定は変更していません。</translation>
+    </message>
+    <message>
+        <source>Sign in again</source>
+        <translation>もう一度サインイン</translation>
     </message>
 </context>
 <context>
