@@ -6,6 +6,9 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+# First: PySide6's import hook then reads no module's source (ui.startup, rule 6).
+from crm_mail_gui.ui import pyside_hook  # noqa: F401  # isort: skip
+
 from PySide6.QtWidgets import QApplication, QWidget
 
 from crm_mail_gui.core import i18n

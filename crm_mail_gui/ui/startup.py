@@ -16,7 +16,14 @@ window is shown; the cost is what breaking the rule adds; details in benchmarks/
 4. **No argument parser when started without arguments** (+15 M; `cli.main`).
 5. **Garbage collection paused** from `cli.main` until the window is on screen, then resumed with
    `gc.freeze()` (+10 M; `resume_garbage_collection`).
-6. **Nothing slow before the first paint**: the credential store (keyring: 0.1–0.25 s, more
+6. **PySide6's import hook reads no source** (+?? M). Once PySide6 is loaded, its `__feature__`
+   support asks of every module an import statement names, the first time, whether it uses
+   PySide6, by reading its whole source (`inspect.getsource`, PYSIDE-2029): ~570 kB of ours and
+   the standard library's. It answers from the module's namespace
+   instead (ui/pyside_hook.py, imported first by ui/__init__.py; only `from __feature__
+   import …` depends on the answer, and nothing here uses it).
+   Tested: tests/test_gui_startup.py::test_the_import_hook_reads_no_source.
+7. **Nothing slow before the first paint**: the credential store (keyring: 0.1–0.25 s, more
    with a slow D-Bus) and `core.connection` (ssl) load in jobs after it (`ui.jobs`).
 
 The idle work runs in separate timer slots after the first exposure, so that input is handled
