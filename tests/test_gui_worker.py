@@ -14,12 +14,7 @@ from typing import Any
 
 import pytest
 from gui_support import child, restore_language, wait_error, wait_success, window_factory
-from hostile_keyrings import Hostile, HostileStr
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QPushButton
-from pytestqt.qtbot import QtBot
-from smtp_servers import AioSMTPServer, TestCerts
-from test_gui import (
+from gui_window import (
     PASSWORD,
     USER,
     Answers,
@@ -29,6 +24,11 @@ from test_gui import (
     fill,
     stored_json,
 )
+from hostile_keyrings import Hostile, HostileStr
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+from smtp_servers import AioSMTPServer, TestCerts
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import SERVICE, CredentialStoreUnavailable
