@@ -123,16 +123,18 @@ def _run(
     return run
 
 
-class JobManager(QObject):
-    """Owns the threads of every job of one window and delivers their reports on the GUI thread."""
+class JobManager:
+    """Owns the threads of every job of one window and delivers their reports on the GUI thread.
+
+    A plain class (its timer is a child of `parent`): no PySide6 type to set up at start-up.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
         self._pool: QThreadPool | None = None  # with the first job: after the first paint
         self._reports: queue.SimpleQueue[tuple[int, bool, object]] = queue.SimpleQueue()
         self._open: dict[int, Job] = {}  # jobs whose reports are wanted
         self._keys = itertools.count()
-        self._timer = QTimer(self)
+        self._timer = QTimer(parent)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._collect)
         self._closed = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication
 
 if TYPE_CHECKING:
     from crm_mail_gui.ui.main_window import MainWindow
@@ -15,8 +15,11 @@ def _window_attribute(name: str) -> Any:
     return property(lambda self: getattr(self.window, name))
 
 
-class WindowView(QObject):
-    """The base of the window's controllers (GUI thread only); `tr` texts use its class name."""
+class WindowView:
+    """The base of the window's controllers (GUI thread only); `tr` texts use its class name.
+
+    A plain class, not a QObject: each PySide6 subclass costs its type set-up at start-up.
+    """
 
     form = _window_attribute("form")
     errorBanner = _window_attribute("errorBanner")
@@ -28,8 +31,11 @@ class WindowView(QObject):
     open_url = _window_attribute("open_url")
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
         self.window = window
+
+    def tr(self, text: str) -> str:
+        """`text` in the window's language (context: the controller's class, as lupdate reads it)."""
+        return QCoreApplication.translate(type(self).__name__, text)
 
     def confirm_unencrypted(self, _parent: object) -> bool:
         """Ask the window's question (modal on the window)."""
