@@ -73,6 +73,7 @@ class SettingsForm(QWidget):
         self._snapshot: dict[str, object] = {}
         self._valid = False
         self._server_fix = ""
+        self._built: tuple[tuple[dict[str, object], str | None], object] | None = None
         self._build()
         self._connect()
 
@@ -387,9 +388,25 @@ class SettingsForm(QWidget):
         return self.picker.current()
 
     def settings(self) -> MailSettings:
-        """Validated settings from the form, or raise SettingsInvalid."""
+        """Validated settings from the form, or raise SettingsInvalid.
+
+        Built once per change of the values (unless a CA file is named, which is read each
+        time): validation, Save and the store questions all ask,
+        and at a click each build would hold the GUI thread again (bench_responsiveness.py).
+        """
         preset = self.current_preset()
-        return build_settings(self.values(), placeholder=preset.placeholder if preset else None)
+        key = (self.values(), preset.placeholder if preset else None)
+        # a CA file is checked on disk each time: it may change between two checks
+        if self._built is None or self._built[0] != key or key[0]["ca_file"]:
+            try:
+                built: MailSettings | SettingsInvalid = build_settings(key[0], placeholder=key[1])
+            except SettingsInvalid as invalid:
+                built = invalid
+            self._built = (key, built)
+        built = self._built[1]
+        if isinstance(built, SettingsInvalid):
+            raise built.with_traceback(None)
+        return built
 
     # -- validation ------------------------------------------------------------------------
     def validate(self) -> bool:

@@ -201,12 +201,15 @@ class MainWindow(QMainWindow):
     def _prepare_first_test(self) -> None:
         """Idle work after the first paint: what the first Save needs, so the click is quick.
 
-        The worker (with the failure kinds and the delivery engine's records) and the dialogs.
+        The worker (with the failure kinds and the delivery engine's records), the dialogs and
+        the summary page (hidden until shown).
         """
         if self._shut_down:
             return
         import crm_mail_gui.ui.dialogs
         import crm_mail_gui.ui.worker  # noqa: F401
+
+        self.ensure_summary()  # hidden; a first Save's result then only fills it
 
     def _start_credential_store_loader(self) -> None:
         """Loading keyring takes 0.1–0.2 s (longer with a slow D-Bus): on a thread."""
@@ -327,6 +330,8 @@ class MainWindow(QMainWindow):
         self._show_summary()
 
     def _refresh_password_state(self) -> None:
+        if not self._showing(self.form):
+            return  # e.g. the form lost focus to the summary after a Save: nothing to show
         try:
             settings = self.form.settings()
         except SettingsInvalid:
