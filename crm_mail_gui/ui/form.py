@@ -301,17 +301,19 @@ class SettingsForm(QWidget):
 
     def _load_fields(self, settings: MailSettings | None) -> None:
         """The field rows and the advanced panel, from `settings` or the defaults."""
-        blank = settings is None
-        self.serverEdit.setText("" if blank else settings.server.canonical())
-        self.userEdit.setText("" if blank else settings.user)
+        stored: dict = settings.to_dict() if settings is not None else {}
+        self.serverEdit.setText(stored.get("server", ""))
+        self.userEdit.setText(stored.get("user", ""))
         self.passwordEdit.clear()
-        self.fromEdit.setText("" if blank else settings.from_addr)
-        self.authCheck.setChecked(True if blank else settings.auth)
-        self.testRecipientEdit.setText("" if blank else settings.to)
-        timeout = checks.DEFAULT_TIMEOUT if blank else settings.timeout
-        ca_file = "" if blank else settings.ca_file or ""
-        oauth = None if blank else settings.oauth
-        self.advanced.load(int(timeout), ca_file, oauth.authority if oauth else "")
+        self.fromEdit.setText(stored.get("from", ""))
+        self.authCheck.setChecked(stored.get("auth", True))
+        self.testRecipientEdit.setText(stored.get("to", ""))
+        oauth = stored.get("oauth") or {}
+        self.advanced.load(
+            int(stored.get("timeout", checks.DEFAULT_TIMEOUT)),
+            stored.get("ca_file") or "",
+            oauth.get("authority", ""),
+        )
 
     def _load_oauth(self, oauth: OAuthSettings | None) -> None:
         """The OAuth2 panel (built only when the settings use it or it exists already)."""
