@@ -24,6 +24,7 @@ from smtp_servers import DEFAULT_USERS, FaultServer, TestCerts
 
 from crm_mail_gui.core.credentials import MemoryKeyring
 from crm_mail_gui.ui import MainWindow, create_main_window
+from crm_mail_gui.ui.send_controller import SendController
 
 USER, PASSWORD = next(iter(DEFAULT_USERS.items()))
 TICK_MS = 10
@@ -136,22 +137,17 @@ def reset(window: MainWindow, port: int, ca_file: str) -> None:
 
 
 def profile_result_handler(profiler: cProfile.Profile) -> None:
-    """Run the window's success handler (a GUI-thread slot) with the profiler enabled.
+    """Run the send controller's result handler (a GUI-thread slot) with the profiler enabled."""
+    original = SendController._send_finished
 
-    Patched on the class, so that the slot stays a method of the window: Qt still delivers it on
-    the GUI thread and the handler still sees which worker sent it.
-    """
-    original = MainWindow._succeeded
-
-    def profiled(self: MainWindow, outcome: object) -> None:
+    def profiled(self: SendController, result: object) -> None:
         profiler.enable()
         try:
-            original(self, outcome)  # type: ignore[arg-type]
+            original(self, result)  # type: ignore[arg-type]
         finally:
             profiler.disable()
 
-    profiled.__name__ = profiled.__qualname__ = original.__name__  # PySide finds slots by name
-    MainWindow._succeeded = profiled  # type: ignore[method-assign]
+    SendController._send_finished = profiled  # type: ignore[method-assign]
 
 
 def main() -> int:

@@ -15,6 +15,9 @@ import pytest
 from qt_binding import binding_problem
 from smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
 
+# The window tests' fixtures and helpers (config_dir, make_window, restored_language, ...)
+pytest_plugins = ["gui_window"]
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Stop at once, with the reason, if the Qt binding would crash the suite part-way through."""

@@ -77,5 +77,5 @@ def wait_error(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> QWidg
     """Wait for the error banner and the end of the test; return the banner."""
     banner = child(window, "errorBanner")
     qtbot.waitUntil(banner.isVisible, timeout=timeout)
-    qtbot.waitUntil(lambda: window.job is None, timeout=timeout)
+    qtbot.waitUntil(lambda: window.sending.job is None, timeout=timeout)
     return banner

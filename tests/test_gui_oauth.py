@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import shiboken6
 from gui_support import (
     child,
     restore_language,
@@ -184,7 +183,7 @@ def account_text(window: MainWindow) -> str:
 def sign_in(qtbot: QtBot, window: MainWindow, lang: str = "en") -> None:
     click(qtbot, window, "signInButton")
     qtbot.waitUntil(lambda: SIGNED_IN[lang] in account_text(window), timeout=10_000)
-    assert window.sign_in_worker is None and window.sign_in_thread is None
+    assert window.signing_in.sign_in_job is None  # its task has ended (its result arrived)
 
 
 def window_texts(window: MainWindow) -> list[str]:
@@ -287,7 +286,7 @@ def test_sign_in_save_and_sign_out(
     assert SIGNED_IN[lang] in account_text(window)
     assert child(window, "saveButton", QPushButton).isEnabled()
     click(qtbot, window, "signOutButton")
-    assert memory_keyring.entries == {}
+    qtbot.waitUntil(lambda: memory_keyring.entries == {}, timeout=5000)  # on a job's thread
     assert account_text(window) == NOT_SIGNED_IN[lang]
     assert not child(window, "signOutButton", QPushButton).isVisible()
     assert not child(window, "saveButton", QPushButton).isEnabled()
@@ -363,7 +362,7 @@ def test_revoked_sign_in_shows_sign_in_again_and_stores_nothing(
     # The fix button signs in again in the browser; then Save works.
     qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(auth_server.issued_refresh_tokens) == 2, timeout=10_000)
-    qtbot.waitUntil(lambda: window.sign_in_worker is None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.signing_in.sign_in_job is None, timeout=10_000)
     assert SIGNED_IN[lang] in account_text(window)
     assert not banner.isVisible()
     assert len(browser.opened) == 2
@@ -426,8 +425,8 @@ def test_cancelled_sign_in_leaves_the_form_as_it_was(
     qtbot.waitUntil(lambda: len(idle.opened) == 1, timeout=2000)
     assert not child(window, "signInButton", QPushButton).isVisible()
     assert "Waiting" in account_text(window)
-    thread = window.sign_in_thread
-    assert thread is not None and thread.isRunning()
+    job = window.signing_in.sign_in_job
+    assert job is not None and not job.done and window.jobs.running == 1
     assert child(window, "serverEdit", QLineEdit).isEnabled()  # the window stays usable
 
     started = time.monotonic()
@@ -442,8 +441,9 @@ def test_cancelled_sign_in_leaves_the_form_as_it_was(
     assert not config_dir.exists() and memory_keyring.entries == {}
     assert auth_server.token_requests == []
     # No thread left: the worker is gone, its QThread has ended, the loopback listener is closed.
-    assert window.sign_in_worker is None and window.sign_in_thread is None
-    assert not shiboken6.isValid(thread) or thread.isFinished()
+    assert (
+        window.signing_in.sign_in_job is None and job.done
+    )  # its task has ended (its result arrived)
     assert not [t for t in threading.enumerate() if t.name == "oauth-redirect"]
     with pytest.raises(urllib.error.URLError):
         urllib.request.build_opener(urllib.request.ProxyHandler({})).open(

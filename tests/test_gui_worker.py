@@ -14,12 +14,7 @@ from typing import Any
 
 import pytest
 from gui_support import child, restore_language, wait_error, wait_success, window_factory
-from hostile_keyrings import Hostile, HostileStr
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QPushButton
-from pytestqt.qtbot import QtBot
-from smtp_servers import AioSMTPServer, TestCerts
-from test_gui import (
+from gui_window import (
     PASSWORD,
     USER,
     Answers,
@@ -29,6 +24,11 @@ from test_gui import (
     fill,
     stored_json,
 )
+from hostile_keyrings import Hostile, HostileStr
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+from smtp_servers import AioSMTPServer, TestCerts
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import SERVICE, CredentialStoreUnavailable
@@ -36,7 +36,8 @@ from crm_mail_gui.core.errors import Failure, Kind, Step
 from crm_mail_gui.core.settings import build_settings
 from crm_mail_gui.ui import MainWindow
 from crm_mail_gui.ui import worker as worker_module
-from crm_mail_gui.ui.worker import SendJob, SendWorker
+from crm_mail_gui.ui.jobs import JobManager
+from crm_mail_gui.ui.worker import SendJob, SendResult
 
 pytestmark = [
     pytest.mark.gui,
@@ -59,12 +60,26 @@ def raiser(error: BaseException) -> Callable[..., Any]:
 
 
 class Results:
-    """Counts every result signal of one worker."""
+    """Counts every result of one job, by the name of how it ended."""
 
-    def __init__(self, worker: SendWorker) -> None:
+    def __init__(self, job: SendJob) -> None:
         self.seen: list[tuple[str, object]] = []
-        for name in ("succeeded", "failed", "crashed", "notSaved"):
-            getattr(worker, name).connect(lambda value, name=name: self.seen.append((name, value)))
+        job.finished.connect(self.add)
+
+    def add(self, result: SendResult) -> None:
+        self.seen.append((result.end.value, result.value))
+
+
+def run_job(qtbot: QtBot, job: SendJob) -> Results:
+    """Run `job` in a job manager of its own until its one result arrived (and no other does)."""
+    results = Results(job)
+    manager = JobManager()
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        manager.start(job)
+    qtbot.waitUntil(lambda: len(results.seen) == 1, timeout=2000)
+    qtbot.wait(50)
+    assert job.done and manager.running == 0
+    return results
 
 
 SETTINGS = build_settings(
@@ -92,18 +107,10 @@ def test_a_job_always_ends_with_exactly_one_result(qtbot: QtBot, case: str) -> N
             raise TypeError("a password must be text")
         raise AssertionError("the secret call raised: no session")
 
-    worker = SendWorker(SETTINGS, call, deliver_fn=deliver_fn)
-    results = Results(worker)
-    job = SendJob(worker)
-    with qtbot.waitSignal(job.finished, timeout=5000):
-        job.start()
-    qtbot.waitUntil(lambda: len(results.seen) == 1, timeout=2000)
-    qtbot.wait(50)
+    results = run_job(qtbot, SendJob(SETTINGS, call, deliver_fn=deliver_fn))
     assert [name for name, _ in results.seen] == [expected]
-    assert not job.running
     if expected == "crashed":
         assert PASSWORD not in str(results.seen[0][1])
-    job.deleteLater()
 
 
 @pytest.mark.parametrize(
@@ -134,16 +141,9 @@ def test_deliver_or_save_raising_still_ends_with_one_result(
         return Outcome()
 
     after = raiser(after_error) if after_error is not None else (lambda outcome: None)
-    worker = SendWorker(SETTINGS, PASSWORD, deliver_fn=deliver_fn, after=after)
-    results = Results(worker)
-    job = SendJob(worker)
-    with qtbot.waitSignal(job.finished, timeout=5000):
-        job.start()
-    qtbot.waitUntil(lambda: len(results.seen) == 1, timeout=2000)
-    qtbot.wait(50)
+    results = run_job(qtbot, SendJob(SETTINGS, PASSWORD, deliver_fn=deliver_fn, after=after))
     assert [name for name, _ in results.seen] == [expected]
     assert PASSWORD not in str(results.seen[0][1])
-    job.deleteLater()
 
 
 # --------------------------------------------------------------------------- in the window
@@ -166,16 +166,16 @@ def make_window(
 
 
 def spy_results(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
-    """The result signals of every worker the window starts, by name, as they are emitted."""
+    """The results of every send job the window starts, by name, as they are emitted."""
     seen: list[tuple[str, object]] = []
 
-    class CountedWorker(SendWorker):
+    class CountedJob(SendJob):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            results = Results(self)
-            results.seen = seen
+            self.results = Results(self)  # kept: PySide holds a bound method's object weakly
+            self.results.seen = seen
 
-    monkeypatch.setattr(worker_module, "SendWorker", CountedWorker)
+    monkeypatch.setattr(worker_module, "SendJob", CountedJob)
     return seen
 
 

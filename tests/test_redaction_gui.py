@@ -82,7 +82,7 @@ def fill(
         credentials.set_secret(oauth.refresh_key("microsoft", CLIENT_ID, user), "refresh-kept")
         tokens = oauth.Tokens(access_token=secret, expires_at=time.time() + 3600)
         oauth.store_tokens(client, user, tokens)
-        window._refresh_oauth_state()  # what a sign-in does when it ends (asks off the GUI thread)
+        window.signing_in._refresh_oauth_state()  # what a sign-in does when it ends (asks off the GUI thread)
         qtbot.waitUntil(lambda: window.form.oauth_signed_in, timeout=5000)
 
 

@@ -6,16 +6,13 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-# The pure-Python modules of the window load before PySide6: once PySide6 is loaded, its import
-# hook reads the source of every module an import statement names, the first time it is named
-# (PySide6's __feature__ support, PYSIDE-2029). Imported here, the core modules' own imports
-# (json, re, functools, …) are not read again.
-from crm_mail_gui.core import i18n, oauth_providers, presets  # noqa: F401
-from crm_mail_gui.core.store import Store
+# First: PySide6's import hook then reads no module's source (ui.startup, rule 6).
+from crm_mail_gui.ui import pyside_hook  # noqa: F401  # isort: skip
 
-# isort: split
 from PySide6.QtWidgets import QApplication, QWidget
 
+from crm_mail_gui.core import i18n
+from crm_mail_gui.core.store import Store
 from crm_mail_gui.ui import translations
 from crm_mail_gui.ui.main_window import MainWindow
 

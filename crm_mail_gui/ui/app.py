@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
@@ -11,6 +10,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from crm_mail_gui import APP_NAME, __version__
+from crm_mail_gui.ui.startup import resume_garbage_collection
+
+__all__ = ["resume_garbage_collection", "run_app"]
 
 
 def run_app(config_dir: str | os.PathLike[str] | None = None, lang: str | None = None) -> int:
@@ -29,19 +31,6 @@ def run_app(config_dir: str | os.PathLike[str] | None = None, lang: str | None =
     code = app.exec()
     window.shutdown()
     return code
-
-
-def resume_garbage_collection() -> None:
-    """Collect garbage again once the window is on screen, if the start paused it (cli.main).
-
-    Start-up makes long-lived objects only (modules, classes, PySide6's type data, the window);
-    collecting while making them found nothing and cost ~9 M instructions (bench_startup.py
-    --instructions). `gc.freeze()` keeps them out of every later collection as well, which
-    shortens the pauses of the running window.
-    """
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 def _report_shown(app: QApplication, window: QWidget, tries: int = 200) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -13,10 +14,19 @@ from crm_mail_gui.ui.qt_props import set_enum
 if TYPE_CHECKING:
     from crm_mail_gui.core.errors import Failure
 
+
+class BannerKind(StrEnum):
+    """What a banner says: its colours and icon."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    SUCCESS = "success"
+
+
 STYLES = {
-    "error": ("#fdecea", "#c62828", "#5f1212"),
-    "warning": ("#fff4e5", "#ef6c00", "#5d3300"),
-    "success": ("#e8f5e9", "#2e7d32", "#133d17"),
+    BannerKind.ERROR: ("#fdecea", "#c62828", "#5f1212"),
+    BannerKind.WARNING: ("#fff4e5", "#ef6c00", "#5d3300"),
+    BannerKind.SUCCESS: ("#e8f5e9", "#2e7d32", "#133d17"),
 }
 
 
@@ -34,7 +44,7 @@ class Banner(QFrame):
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
-        self.kind = ""
+        self.kind: BannerKind | None = None
         self.failure: Failure | None = None
         self._action = ""
         self._built = False
@@ -98,7 +108,7 @@ class Banner(QFrame):
         layout.addLayout(buttons)
         layout.addWidget(self.transcript)
 
-    def _style(self, kind: str) -> None:
+    def _style(self, kind: BannerKind) -> None:
         background, accent, text = STYLES[kind]
         name = self.objectName()
         self.setStyleSheet(
@@ -110,15 +120,15 @@ class Banner(QFrame):
         from PySide6.QtWidgets import QStyle  # ~15 ms of enum classes: not at start-up
 
         pixmap = {
-            "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
-            "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
-            "success": QStyle.StandardPixmap.SP_DialogApplyButton,
+            BannerKind.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
+            BannerKind.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
+            BannerKind.SUCCESS: QStyle.StandardPixmap.SP_DialogApplyButton,
         }[kind]
         self.icon.setPixmap(self.style().standardIcon(pixmap).pixmap(24, 24))
 
     def show_message(
         self,
-        kind: str,
+        kind: BannerKind,
         title: str,
         body: str = "",
         *,
@@ -132,7 +142,7 @@ class Banner(QFrame):
 
         if not self._built:
             self._build()
-        self.kind = kind
+        self.kind = BannerKind(kind)
         self.failure = failure
         self._style(kind)
         self.title.setText(printable(title))
@@ -152,7 +162,7 @@ class Banner(QFrame):
 
     def clear(self) -> None:
         """Hide the banner and forget its content."""
-        self.kind = ""
+        self.kind = None
         self.failure = None
         self.hide()
 

@@ -5,56 +5,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
-from crm_mail_gui.core.records import record
-from crm_mail_gui.core.resources import resource_path
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
-from crm_mail_gui.ui.banner import Banner
+from crm_mail_gui.ui.banner import Banner, BannerKind
 from crm_mail_gui.ui.fields import note_label
+from crm_mail_gui.ui.jobs import CallJob, JobManager
+from crm_mail_gui.ui.send_controller import SendController
+from crm_mail_gui.ui.signin_controller import SignInController
+from crm_mail_gui.ui.startup import FirstExposure, schedule_idle_work
+from crm_mail_gui.ui.store_state import StoreState, read_store_state
 
 if TYPE_CHECKING:
-    import threading
-
     from PySide6.QtGui import QCloseEvent, QKeyEvent
 
-    from crm_mail_gui.core.delivery import Outcome
-    from crm_mail_gui.core.errors import DeliveryError, Failure
-    from crm_mail_gui.core.oauth import Client, Tokens
-    from crm_mail_gui.core.save import Plan
+    from crm_mail_gui.core.errors import Failure
     from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.form import SettingsForm
-    from crm_mail_gui.ui.store_queries import StoreQueries
     from crm_mail_gui.ui.summary import SummaryView
-    from crm_mail_gui.ui.worker import Deliver, SendJob
-
-
-@record
-class StoreState:
-    """What the loader thread found: is a store usable, its name, is a secret kept for `settings`."""
-
-    usable: bool
-    where: str
-    settings: MailSettings | None
-    stored: bool
-
-
-def read_store_state(store: Store, lang: str, settings: MailSettings | None) -> StoreState:
-    """Ask the credential store (off the GUI thread!) what the window shows about it."""
-    return StoreState(
-        credentials.is_usable(),
-        credentials.describe_backend(lang),
-        settings,
-        bool(settings) and store.has_password(settings),
-    )
-
-
-AFTER_PAINT_DELAY_MS = 100  # idle work starts this much after the window is first on screen
-EXPOSE_POLL_MS, EXPOSE_POLLS = 10, 100  # how the first exposure is awaited (at most ~1 s)
+    from crm_mail_gui.ui.worker import Deliver
 
 
 def _open_in_browser(url: str) -> None:
@@ -62,21 +35,6 @@ def _open_in_browser(url: str) -> None:
     from PySide6.QtGui import QDesktopServices
 
     QDesktopServices.openUrl(QUrl(url))
-
-
-def _build_qt_enums_and_icon() -> None:
-    """Idle work after the first paint: the application icon, PySide6's `Qt` enum classes.
-
-    Windows and macOS show the executable's or bundle's icon until then; building PySide6's
-    `Qt` enums (~50 ms, see ui.qt_props) now spares the first click or key press that wait.
-    """
-    from PySide6.QtCore import Qt  # noqa: F401  (importing it builds the enum classes)
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
-    icon = resource_path("icons", "app.png")
-    if icon.exists() and QApplication.windowIcon().isNull():
-        QApplication.setWindowIcon(QIcon(str(icon)))  # every window, dialogs included
 
 
 def _ask(name: str) -> Callable[[QWidget], bool]:
@@ -113,22 +71,18 @@ class MainWindow(QMainWindow):
         self.confirm_unencrypted = confirm_unencrypted or _ask("confirm_unencrypted")
         self.confirm_discard = confirm_discard or _ask("confirm_discard")
         self.settings: MailSettings | None = None
-        self.job: SendJob | None = None
-        self.finished_jobs: list[SendJob] = []
+        self.jobs = JobManager(self)  # every thread of this window: send, sign-in, the store
+        self.sending = SendController(self)  # Save and Check connection
+        self.signing_in = SignInController(self)  # OAuth2 sign-in and sign-out
         self.success_dialog: SuccessDialog | None = None
-        self._pending: tuple[MailSettings, str | None, bool, dict[str, StoreState]] | None = None
-        self.sign_in_worker = None
-        self.sign_in_thread = None
-        self._sign_in_target: tuple[MailSettings, Client] | None = None
         self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
         self._credentials_known = False
         self._store_state: StoreState | None = None  # None until the loader thread has answered
         self._stored = False  # a password (or OAuth2 sign-in) is kept for self.settings
-        self._expose_polls: int | None = None  # None until first shown
-        self._store_loader: threading.Thread | None = None
+        self._first_exposure = FirstExposure(self, self._on_screen)  # see ui.startup
+        self._store_loader: CallJob | None = None
         self._shut_down = False
-        self._queries: StoreQueries | None = None  # built with the first question (after paint)
         self._build()
         self.reload(defer_credentials=True)
 
@@ -147,8 +101,8 @@ class MainWindow(QMainWindow):
         self.errorBanner = Banner("errorBanner")
         self.infoBanner = Banner("infoBanner")
         self.stack = QStackedWidget()  # the summary and the form, each built when first shown
-        self._summary: SummaryView | None = None
-        self._form: SettingsForm | None = None
+        self.summaryView: SummaryView | None = None  # see ensure_summary
+        self.form: SettingsForm | None = None  # see ensure_form
 
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -169,24 +123,22 @@ class MainWindow(QMainWindow):
 
         self.errorBanner.fixRequested.connect(self._apply_fix)
 
-    @property
-    def summaryView(self) -> SummaryView:
-        """The read-only summary (built on first use: a first run never shows it)."""
-        if self._summary is None:
+    def ensure_summary(self) -> SummaryView:
+        """The read-only summary, built when first shown (a first run never shows it)."""
+        if self.summaryView is None:
             from crm_mail_gui.ui.summary import SummaryView
 
-            self._summary = SummaryView()
-            self._summary.editRequested.connect(self.edit)
-            self.stack.addWidget(self._summary)
-        return self._summary
+            self.summaryView = SummaryView()
+            self.summaryView.editRequested.connect(self.edit)
+            self.stack.addWidget(self.summaryView)
+        return self.summaryView
 
-    @property
-    def form(self) -> SettingsForm:
-        """The edit form (built on first use: a start with stored settings shows the summary)."""
-        if self._form is None:
+    def ensure_form(self) -> SettingsForm:
+        """The edit form, built when first shown (a start with stored settings shows the summary)."""
+        if self.form is None:
             from crm_mail_gui.ui.form import SettingsForm
 
-            form = self._form = SettingsForm(self.lang)
+            form = self.form = SettingsForm(self.lang)
             self.stack.addWidget(form)
             form.saveRequested.connect(lambda: self.start_test(check_only=False))
             form.checkRequested.connect(lambda: self.start_test(check_only=True))
@@ -194,13 +146,14 @@ class MainWindow(QMainWindow):
             form.backRequested.connect(self.back_to_summary)
             form.userEdit.editingFinished.connect(self._refresh_password_state)
             form.serverEdit.editingFinished.connect(self._refresh_password_state)
-            form.signInRequested.connect(self.start_sign_in)
-            form.cancelSignInRequested.connect(self.cancel_sign_in)
-            form.signOutRequested.connect(self.sign_out)
-            form.authMethodCombo.activated.connect(lambda _i: self._refresh_oauth_state())
-            form.oauthClientIdEdited.connect(self._refresh_oauth_state)
-            form.userEdit.editingFinished.connect(self._refresh_oauth_state)
-        return self._form
+            signing_in = self.signing_in
+            form.signInRequested.connect(signing_in.start_sign_in)
+            form.cancelSignInRequested.connect(signing_in.cancel_sign_in)
+            form.signOutRequested.connect(signing_in.sign_out)
+            form.authMethodCombo.activated.connect(lambda _i: signing_in._refresh_oauth_state())
+            form.oauthClientIdEdited.connect(signing_in._refresh_oauth_state)
+            form.userEdit.editingFinished.connect(signing_in._refresh_oauth_state)
+        return self.form
 
     def _showing(self, page: QWidget | None) -> bool:
         return page is not None and self.stack.currentWidget() is page
@@ -220,7 +173,7 @@ class MainWindow(QMainWindow):
                 if loaded.set_aside or loaded.settings is None
                 else self.tr("Part of the stored settings could not be used.")
             )
-            self.infoBanner.show_message("warning", title, loaded.notice_text(self.lang))
+            self.infoBanner.show_message(BannerKind.WARNING, title, loaded.notice_text(self.lang))
         self._credentials_known = not defer_credentials and self._store_state is not None
         if self.settings is None:
             self.edit()
@@ -232,41 +185,31 @@ class MainWindow(QMainWindow):
     def setVisible(self, visible: bool) -> None:
         """The first time the window is shown, wait for its first paint, then the idle work.
 
-        (Not showEvent: see fields.note_label on event handlers before the first paint.)
+        (Not showEvent: no Python event handler before the first paint, see ui.startup.)
         """
         super().setVisible(visible)
-        if visible and self._expose_polls is None:
-            self._expose_polls = EXPOSE_POLLS
-            self._after_first_paint()
+        if visible:
+            self._first_exposure.start()
 
-    def _after_first_paint(self) -> None:
-        """Start the work kept off the first paint once the window is on screen (exposed)."""
+    def _on_screen(self) -> None:
+        """The window is on screen: start the work kept off the first paint (ui.startup)."""
         if self._shut_down:
             return
-        handle = self.windowHandle()
-        if (handle is None or not handle.isExposed()) and self._expose_polls:
-            self._expose_polls -= 1
-            QTimer.singleShot(EXPOSE_POLL_MS, self._after_first_paint)  # bound: dies with us
-            return
         self.onScreen.emit()
-        # Separate slots, so that input is handled in between (each about 50 ms at most), and
-        # apart from the loader thread, which would stretch them (it holds the GIL while importing).
-        QTimer.singleShot(AFTER_PAINT_DELAY_MS // 2, _build_qt_enums_and_icon)
-        QTimer.singleShot(AFTER_PAINT_DELAY_MS * 3 // 2, self._start_credential_store_loader)
-        QTimer.singleShot(AFTER_PAINT_DELAY_MS * 4, self._prepare_first_test)
+        schedule_idle_work(self, self._start_credential_store_loader, self._prepare_first_test)
 
     def _prepare_first_test(self) -> None:
         """Idle work after the first paint: what the first Save needs, so the click is quick.
 
-        The worker, the failure kinds and the dialogs, and the form's step list (built hidden).
+        The worker (with the failure kinds and the delivery engine's records), the dialogs and
+        the summary page (hidden until shown).
         """
         if self._shut_down:
             return
         import crm_mail_gui.ui.dialogs
         import crm_mail_gui.ui.worker  # noqa: F401
 
-        if self._form is not None:
-            self._form.stepList  # noqa: B018  (naming it builds it)
+        self.ensure_summary()  # hidden; a first Save's result then only fills it
 
     def _start_credential_store_loader(self) -> None:
         """Loading keyring takes 0.1–0.2 s (longer with a slow D-Bus): on a thread."""
@@ -290,18 +233,16 @@ class MainWindow(QMainWindow):
         question: Callable[[], object],
         then: Callable[[object], None],
         name: str = "credential-store-query",
-    ) -> threading.Thread:
+    ) -> CallJob:
         """Ask the credential store off the GUI thread; `then(answer)` runs on the GUI thread.
 
         The answer is what `question` returned, or the exception it raised. Every question to
-        the store is asked so (or in the worker): a store that takes seconds freezes nothing.
-        `question` must not capture the window (see StoreQueries).
+        the store is asked so (or in the send job): a store that takes seconds freezes nothing.
+        `question` must not capture the window (see ui.jobs).
         """
-        if self._queries is None:
-            from crm_mail_gui.ui.store_queries import StoreQueries
-
-            self._queries = StoreQueries(self)
-        return self._queries.ask(question, then, name)
+        job = CallJob(question, name)
+        job.finished.connect(then)
+        return self.jobs.start(job)
 
     def _ask_whether_stored(self, settings: MailSettings) -> None:
         """Find out off the GUI thread whether a secret is kept for `settings`, then show it."""
@@ -310,7 +251,7 @@ class MainWindow(QMainWindow):
             if self.settings != settings:
                 return  # the stored settings changed meanwhile; their own question follows
             self._stored = answer is True
-            if self._credentials_known and self._showing(self._summary):
+            if self._credentials_known and self._showing(self.summaryView):
                 self._show_summary()
 
         store = self.store  # the question's thread must not hold the window
@@ -324,9 +265,9 @@ class MainWindow(QMainWindow):
         if self._credentials_known:  # a test already used (and showed) the credential store
             return
         self._credentials_known = True
-        if self._showing(self._summary) and self.settings is not None:
+        if self._showing(self.summaryView) and self.settings is not None:
             self._show_summary()
-        elif self._form is not None and self.job is None:
+        elif self.form is not None and self.sending.job is None:
             self.form.set_store_note(self._store_note())
             self.form.set_password_stored(bool(self.settings) and self._stored)
 
@@ -364,14 +305,15 @@ class MainWindow(QMainWindow):
                 else self.tr("not stored")
             )
         path_text = self.tr("Settings file: %1").replace("%1", str(self.store.path))
-        self.summaryView.show_settings(self.settings, password_text, path_text)
-        self.stack.setCurrentWidget(self.summaryView)
-        self.summaryView.editButton.setFocus()
+        summary = self.ensure_summary()
+        summary.show_settings(self.settings, password_text, path_text)
+        self.stack.setCurrentWidget(summary)
+        summary.editButton.setFocus()
 
     def edit(self) -> None:
         """Open the edit form with the stored settings."""
         stored = self._credentials_known and bool(self.settings) and self._stored
-        self.form.load(self.settings, stored, self._store_note())
+        self.ensure_form().load(self.settings, stored, self._store_note())
         if self.settings is not None and self.settings.uses_oauth:
             self.form.set_oauth_signed_in(stored)
         self.errorBanner.clear()
@@ -388,6 +330,8 @@ class MainWindow(QMainWindow):
         self._show_summary()
 
     def _refresh_password_state(self) -> None:
+        if not self._showing(self.form):
+            return  # e.g. the form lost focus to the summary after a Save: nothing to show
         try:
             settings = self.form.settings()
         except SettingsInvalid:
@@ -410,305 +354,12 @@ class MainWindow(QMainWindow):
 
     # -- testing ---------------------------------------------------------------------------
     def start_test(self, check_only: bool = False) -> None:
-        """Validate, read the password on this thread, confirm if unencrypted, start the worker."""
-        if self.job is not None or not self.form.validate():
-            return
-        self._credentials_known = True  # a test uses the credential store from here on
-        self.errorBanner.clear()
-        self.infoBanner.clear()
-        try:
-            settings = self.form.settings()
-        except SettingsInvalid:
-            return
-        from crm_mail_gui.core import save
-
-        typed = self.form.passwordEdit.text() or None
-        plan = save.plan_for(settings, typed, check_only=check_only)
-        if plan.consent_needed:
-            if not self.confirm_unencrypted(self):
-                return
-            plan = plan.with_consent()
-        settings = plan.settings
-        password: str | Callable[[], str | None] | None = typed
-        if settings.auth:
-            password = self._secret(plan)  # read on the worker's thread
-        from crm_mail_gui.ui.worker import SendJob, SendWorker
-
-        found: dict[str, StoreState] = {}  # filled by `after`, on the worker's thread
-        store, lang = self.store, self.lang  # the worker's thread must not hold the window
-
-        def after(_outcome: object) -> None:
-            save.keep(plan, store)  # settings and password as one unit
-            found["state"] = read_store_state(store, lang, settings)
-
-        self._pending = (settings, typed, check_only, found)
-        worker = SendWorker(
-            settings,
-            password,
-            check_only=check_only,
-            deliver_fn=self.deliver_fn,
-            after=None if check_only else after,
-        )
-        worker.progress.connect(self.form.stepList.update_step)
-        worker.succeeded.connect(self._succeeded)
-        worker.failed.connect(self._failed)
-        worker.crashed.connect(self._crashed)
-        worker.notSaved.connect(self._not_saved)
-        self.job = SendJob(worker, self)
-        self.job.finished.connect(self._job_finished)
-        self.form.set_running(True, settings)
-        self.job.start()
-
-    def _secret(self, plan: Plan) -> Callable[[], str | None]:
-        """What AUTH needs, as a call for the worker's thread (never the GUI thread's)."""
-        return plan.secret_source(self.store)  # holds the store, not the window
-
-    # -- OAuth2 sign-in --------------------------------------------------------------------
-    def start_sign_in(self, device: bool = False) -> None:
-        """Sign in with the provider on a worker thread (browser with PKCE, or a device code)."""
-        from crm_mail_gui.core import oauth
-        from crm_mail_gui.ui.signin_worker import SignInWorker, start_sign_in
-
-        if self.sign_in_worker is not None:
-            return
-        self.errorBanner.clear()
-        values = self.form.values()
-        try:
-            settings = self.form.settings()
-        except SettingsInvalid as invalid:
-            if set(invalid.errors) - {"password"}:
-                self.form.validate()
-                return
-            settings = None
-        if settings is None or not settings.uses_oauth:
-            return
-        secret = self.form.oauthPanel.oauthClientSecretEdit.text() or None
-        client = oauth.client_for(settings, secret)
-        if client.provider.needs_secret and not client.client_secret:
-            self._show_oauth_error(
-                oauth.OAuthError("invalid_client", self.tr("client secret missing"))
-            )
-            return
-        worker = SignInWorker(client, str(values.get("user", "")), device, self.lang)
-        # Bound methods of this window, not lambdas or plain functions: PySide calls those in the
-        # worker's thread, and the handlers touch widgets and wait for that very thread.
-        worker.openUrl.connect(self._open_sign_in_url)
-        worker.deviceCode.connect(self._show_device_code)
-        worker.succeeded.connect(self._sign_in_succeeded)
-        worker.failed.connect(self._sign_in_failed)
-        self._sign_in_target = (settings, client)
-        self.sign_in_worker = worker
-        self.sign_in_thread = start_sign_in(worker, self)
-        self.form.oauthPanel.set_waiting(True)
-
-    def cancel_sign_in(self) -> None:
-        """Stop waiting for the browser; the form stays as it was."""
-        if self.sign_in_worker is not None:
-            self.sign_in_worker.cancel_token.cancel()
-
-    def _open_sign_in_url(self, url: str) -> None:
-        """Open the authorization URL in the browser, on the GUI thread."""
-        self.open_url(url)
-
-    def _sign_in_succeeded(self, tokens: Tokens) -> None:
-        """The worker's tokens, delivered on the GUI thread."""
-        target, self._sign_in_target = self._sign_in_target, None
-        if target is not None:
-            self._signed_in(*target, tokens)
-
-    def _show_device_code(self, code: str, url: str) -> None:
-        text = (
-            self.tr("Open %1 on any device and enter the code %2")
-            .replace("%1", url)
-            .replace("%2", code)
-        )
-        self.form.oauthPanel.set_waiting(True, text)
-
-    def _end_sign_in(self) -> None:
-        self.sign_in_worker = None
-        self._sign_in_target = None
-        if self.sign_in_thread is not None:
-            self.sign_in_thread.wait(2000)
-            self.sign_in_thread.deleteLater()
-            self.sign_in_thread = None
-        self.form.oauthPanel.set_waiting(False)
-
-    def _signed_in(self, settings: MailSettings, client, tokens) -> None:
-        from crm_mail_gui.core import save
-
-        user = settings.user
-
-        def keep() -> None:  # on a credential store thread
-            save.keep_sign_in(client, user, tokens)
-
-        def then(answer: object) -> None:
-            self._end_sign_in()  # only now: until the tokens are kept, the sign-in goes on
-            if isinstance(answer, Exception):  # credentials raise CredentialStoreUnavailable only
-                if not isinstance(answer, CredentialStoreUnavailable):
-                    secrets = (tokens.refresh_token, tokens.access_token, client.client_secret)
-                    text = credentials.safe_error_text(answer, *secrets)
-                    answer = CredentialStoreUnavailable("keyring", text)
-                self._show_store_failure(answer)
-            else:
-                self.form.set_oauth_signed_in(True, tokens.account or settings.user)
-
-        self._ask_store(keep, then)
-
-    def _sign_in_failed(self, error) -> None:
-        self._end_sign_in()
-        self.form.set_oauth_signed_in(self.form.oauth_signed_in)
-        if getattr(error, "kind", "") != "cancelled":
-            self._show_oauth_error(error)
-
-    def sign_out(self) -> None:
-        """Forget the tokens of the mailbox in the form."""
-        from crm_mail_gui.core import oauth
-
-        try:
-            settings = self.form.settings()
-        except SettingsInvalid:
-            return
-        if settings.uses_oauth:
-            oauth.forget_tokens(
-                oauth.client_for(settings), settings.user, revoke_in_background=True
-            )
-        self.form.set_oauth_signed_in(False)
-
-    def _refresh_oauth_state(self) -> None:
-        from crm_mail_gui.core import oauth
-
-        try:
-            settings = self.form.settings()
-        except SettingsInvalid:
-            settings = None
-        if settings is None or not settings.uses_oauth:
-            return
-
-        def then(answer: object) -> None:
-            try:
-                now = self.form.settings()
-            except SettingsInvalid:
-                return
-            if now.user != settings.user or now.oauth != settings.oauth:
-                return  # the form changed meanwhile: its own question follows
-            signed_in = answer is True
-            if signed_in != self.form.oauth_signed_in:
-                self.form.set_oauth_signed_in(signed_in)
-
-        self._ask_store(lambda: oauth.is_signed_in(oauth.client_for(settings), settings.user), then)
-
-    def _show_oauth_error(self, error) -> None:
-        needs = getattr(error, "needs_sign_in", False)
-        self.errorBanner.show_message(
-            "error",
-            error.message(self.lang),
-            self.tr("Sign in with the provider again; nothing else was changed.") if needs else "",
-            action="sign_in" if needs else "",
-            action_text=self.tr("Sign in again") if needs else "",
-        )
+        """Save (test, then store) or Check connection: see SendController."""
+        self.sending.start_test(check_only)
 
     def cancel_test(self) -> None:
         """Cancel a running test: the form is editable again at once."""
-        if self.job is None:
-            return
-        job, self.job = self.job, None
-        job.cancel()
-        self._park(job)
-        self._pending = None
-        self.form.set_running(False)
-        self.infoBanner.show_message(
-            "warning", self.tr("The test was cancelled. Nothing was saved.")
-        )
-
-    def _park(self, job: SendJob) -> None:
-        """Keep a cancelled job alive until its thread has ended."""
-        self.finished_jobs.append(job)
-        worker = job.worker
-        worker.succeeded.disconnect(self._succeeded)
-        worker.failed.disconnect(self._failed)
-        worker.crashed.disconnect(self._crashed)
-        worker.notSaved.disconnect(self._not_saved)
-        worker.progress.disconnect(self.form.stepList.update_step)
-
-    def _job_finished(self) -> None:
-        for job in list(self.finished_jobs):
-            if not job.running:
-                self.finished_jobs.remove(job)
-                job.deleteLater()
-
-    def _end_job(self) -> tuple[MailSettings, str | None, bool, dict[str, StoreState]] | None:
-        """Finish the current job; None when the result comes from another (cancelled) job.
-
-        A cancelled job's result may already be queued when its signals are disconnected, so
-        the sender is compared with the current worker.
-        """
-        if self.job is None or self.sender() is not self.job.worker:
-            return None
-        pending, self._pending = self._pending, None
-        if self.job is not None:
-            self.finished_jobs.append(self.job)
-            self.job = None
-        self.form.set_running(False)
-        return pending
-
-    def _succeeded(self, outcome: Outcome) -> None:
-        pending = self._end_job()
-        if pending is None:
-            return
-        settings, _typed, check_only, found = pending
-        self.form.stepList.finish(sent=not check_only)
-        if check_only:
-            self.infoBanner.show_message(
-                "success",
-                self.tr("Connection check passed: no mail was sent, nothing was saved."),
-                self._outcome_text(outcome),
-                transcript="\n".join(outcome.transcript),
-            )
-            return
-        # the worker has stored them (SendWorker's `after`), off the GUI thread
-        self.settings = settings
-        self._stored = settings.auth
-        if "state" in found:
-            self._store_state = found["state"]
-            self._stored = found["state"].stored
-        self._show_summary()
-        from crm_mail_gui.ui.dialogs import SuccessDialog
-
-        self.success_dialog = SuccessDialog(settings.recipient, settings.server.canonical(), self)
-        self.success_dialog.open()
-
-    def _not_saved(self, text: str) -> None:
-        """The test passed, but the settings file could not be written (the worker's `after`)."""
-        if self._end_job() is None:
-            return
-        self.errorBanner.show_message("error", self.tr("The settings could not be saved."), text)
-
-    def _outcome_text(self, outcome: Outcome) -> str:
-        parts = []
-        if outcome.tls_version:
-            parts.append(f"TLS: {outcome.tls_version}")
-        if outcome.auth_mechanism:
-            parts.append(self.tr("Authentication: %1").replace("%1", outcome.auth_mechanism))
-        parts.append(self.tr("Time: %1 s").replace("%1", f"{outcome.elapsed:.2f}"))
-        return " · ".join(parts)
-
-    def _failed(self, error: DeliveryError) -> None:
-        if self._end_job() is None:
-            return
-        from crm_mail_gui.core.errors import Kind  # with the delivery engine, not at start-up
-
-        if error.failure.kind is Kind.SIGN_IN_REQUIRED:
-            self.form.set_oauth_signed_in(False)  # the stored sign-in no longer works
-        self._show_failure(error.failure, error.transcript)
-
-    def _crashed(self, text: str) -> None:
-        if self._end_job() is None:
-            return
-        self.errorBanner.show_message(
-            "error",
-            self.tr("The test stopped because of an unexpected error. Your input is kept."),
-            text,
-        )
+        self.sending.cancel_test()
 
     def _show_store_failure(
         self, error: CredentialStoreUnavailable, transcript: list[str] | None = None
@@ -718,30 +369,22 @@ class MainWindow(QMainWindow):
         self._show_failure(store_failure(error), transcript or [])
 
     def _show_failure(self, failure: Failure, transcript: list[str]) -> None:
-        lang = self.lang
-        lines = [self.tr("Step: %1").replace("%1", failure.step_name(lang))]
-        if failure.server_reply():
-            lines.append(self.tr("Server reply: %1").replace("%1", failure.server_reply()))
-        if failure.detail:
-            lines.append(self.tr("Detail: %1").replace("%1", failure.detail))
-        hint = failure.hint(lang)
-        if hint:
-            lines.append(self.tr("What to do: %1").replace("%1", hint))
-        action, action_text = "", ""
-        if failure.suggested_server:
-            action = "server:" + failure.suggested_server
-            action_text = self.tr("Use %1").replace("%1", failure.suggested_server)
-        elif failure.fix == "oauth2" and self.form.oauth_provider() is not None:
-            action, action_text = "oauth2", self.tr("Switch to OAuth2")
-        elif failure.fix == "sign_in" and self.form.uses_oauth():
-            action, action_text = "sign_in", self.tr("Sign in again")
+        from crm_mail_gui.ui.failure_view import failure_banner
+
+        shown = failure_banner(
+            failure,
+            transcript,
+            self.lang,
+            oauth_available=self.form.oauth_provider() is not None,
+            uses_oauth=self.form.uses_oauth(),
+        )
         self.errorBanner.show_message(
-            "error",
-            failure.message(lang),
-            "\n".join(lines),
-            transcript="\n".join(transcript),
-            action=action,
-            action_text=action_text,
+            shown.kind,
+            shown.title,
+            shown.body,
+            transcript=shown.transcript,
+            action=shown.action,
+            action_text=shown.action_text,
             failure=failure,
         )
         self.form.mark_fields(failure.fields, self.tr("Check this field (see the message above)."))
@@ -753,18 +396,18 @@ class MainWindow(QMainWindow):
             self.errorBanner.clear()
         elif action == "oauth2":
             self.form.set_auth_method("oauth2")
-            self._refresh_oauth_state()
+            self.signing_in._refresh_oauth_state()
             self.errorBanner.clear()
-            self.form.oauthPanel.oauthClientIdEdit.setFocus()
+            self.form.ensure_oauth_panel().oauthClientIdEdit.setFocus()
         elif action == "sign_in":
             self.errorBanner.clear()
-            self.start_sign_in()
+            self.signing_in.start_sign_in()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Esc cancels a running test, wherever the focus is (keys no widget took end here)."""
         from PySide6.QtGui import QKeySequence
 
-        if self.job is not None and event.matches(QKeySequence.StandardKey.Cancel):
+        if self.sending.job is not None and event.matches(QKeySequence.StandardKey.Cancel):
             self.cancel_test()
             return
         super().keyPressEvent(event)
@@ -772,8 +415,13 @@ class MainWindow(QMainWindow):
     # -- closing ---------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved changes; cancel a running test and wait for its thread."""
-        editing = self._showing(self._form)
-        if editing and self.job is None and self.form.is_dirty() and not self.confirm_discard(self):
+        editing = self._showing(self.form)
+        if (
+            editing
+            and self.sending.job is None
+            and self.form.is_dirty()
+            and not self.confirm_discard(self)
+        ):
             event.ignore()
             return
         self.shutdown()
@@ -782,16 +430,9 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Cancel any test or sign-in and wait until every worker thread has ended."""
         self._shut_down = True
-        if self._queries is not None:
-            self._queries.close()
-        if self._store_loader is not None:
-            self._store_loader.join(5)
-        if self.sign_in_worker is not None:
-            self.sign_in_worker.cancel_token.cancel()
-            self._end_sign_in()
-        if self.job is not None:
+        self._first_exposure.cancelled = True
+        if self.signing_in.sign_in_job is not None:
+            self.signing_in._end_sign_in()
+        if self.sending.job is not None:
             self.cancel_test()
-        for job in list(self.finished_jobs):
-            job.cancel()
-            job.wait(5000)
-        self.finished_jobs.clear()
+        self.jobs.shutdown(5000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
@@ -15,13 +17,31 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (QT_TRANSLATE_NOOP("StepList", "Authenticate"), ("auth",)),
     (QT_TRANSLATE_NOOP("StepList", "Send"), ("mail", "rcpt", "data")),
 )
-MARKS = {"pending": "○", "running": "…", "ok": "✓", "fail": "✗", "skipped": "–"}
+
+
+class StepState(StrEnum):
+    """Where a stage of the test stands."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    OK = "ok"
+    FAIL = "fail"
+    SKIPPED = "skipped"
+
+
+MARKS = {
+    StepState.PENDING: "○",
+    StepState.RUNNING: "…",
+    StepState.OK: "✓",
+    StepState.FAIL: "✗",
+    StepState.SKIPPED: "–",
+}
 COLORS = {
-    "pending": "#777",
-    "running": "#1565c0",
-    "ok": "#2e7d32",
-    "fail": "#c62828",
-    "skipped": "#999",
+    StepState.PENDING: "#777",
+    StepState.RUNNING: "#1565c0",
+    StepState.OK: "#2e7d32",
+    StepState.FAIL: "#c62828",
+    StepState.SKIPPED: "#999",
 }
 
 
@@ -32,7 +52,7 @@ class StepList(QWidget):
         super().__init__(parent)
         self.setObjectName("stepList")
         self.labels: list[QLabel] = []
-        self.states: list[str] = []
+        self.states: list[StepState] = []
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for index, _ in enumerate(STAGES):
@@ -40,7 +60,7 @@ class StepList(QWidget):
             label.setObjectName(f"step{index}")
             set_enum(label, "textFormat", "PlainText")
             self.labels.append(label)
-            self.states.append("pending")
+            self.states.append(StepState.PENDING)
             if index:
                 arrow = QLabel("→")
                 arrow.setStyleSheet("color: #999;")
@@ -55,7 +75,7 @@ class StepList(QWidget):
         """Set every stage pending (or skipped when it does not apply)."""
         for index, (_, steps) in enumerate(STAGES):
             skip = ("tls" in steps and security is Security.PLAIN) or ("auth" in steps and not auth)
-            self._set(index, "skipped" if skip else "pending")
+            self._set(index, StepState.SKIPPED if skip else StepState.PENDING)
 
     def update_step(self, step: str, state: str) -> None:
         """Apply one progress report from the worker."""
@@ -63,24 +83,24 @@ class StepList(QWidget):
             if step not in steps:
                 continue
             if state == "start":
-                self._set(index, "running")
+                self._set(index, StepState.RUNNING)
             elif state == "fail":
-                self._set(index, "fail")
+                self._set(index, StepState.FAIL)
             elif state == "ok" and (step == steps[-1] or step == "tls"):
-                self._set(index, "ok")
+                self._set(index, StepState.OK)
 
     def finish(self, sent: bool) -> None:
         """Mark the last stage done after success (a check without sending skips it)."""
         last = len(STAGES) - 1
-        self._set(last, "ok" if sent else "skipped")
+        self._set(last, StepState.OK if sent else StepState.SKIPPED)
 
     def state_text(self) -> str:
         """The stages as text, e.g. "接続 ✓ → TLS ✓ → 認証 ✗ → 送信 ○" (for tests and a11y)."""
         return " → ".join(f"{self._name(i)} {MARKS[s]}" for i, s in enumerate(self.states))
 
-    def _set(self, index: int, state: str) -> None:
+    def _set(self, index: int, state: StepState) -> None:
         self.states[index] = state
         label = self.labels[index]
         label.setText(f"{MARKS[state]} {self._name(index)}")
-        weight = "bold" if state == "running" else "normal"
+        weight = "bold" if state is StepState.RUNNING else "normal"
         label.setStyleSheet(f"color: {COLORS[state]}; font-weight: {weight};")

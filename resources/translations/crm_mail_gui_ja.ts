@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja">
 <context>
+    <name>AdvancedPanel</name>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>The longest wait for one answer from the server (connecting, the TLS handshake, each reply). Sending the message itself fails only after this long without any progress, so a large attachment on a slow line is not cut off.</source>
+        <translation>サーバからの 1 回の応答(接続、TLS ハンドシェイク、各応答)を待つ最長の時間です。メール本文の送信は、この時間のあいだまったく進まなかったときだけ失敗とします。遅い回線で大きな添付ファイルを送っても途中で打ち切られません。</translation>
+    </message>
+    <message>
+        <source>only for an in-house CA</source>
+        <translation>社内 CA を使う場合のみ</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <source>leave empty (only for a sovereign cloud)</source>
+        <translation>通常は空欄(ソブリン クラウドのみ)</translation>
+    </message>
+    <message>
+        <source>&amp;Timeout per step:</source>
+        <translation>タイムアウト(各段階)(&amp;T):</translation>
+    </message>
+    <message>
+        <source>E&amp;xtra CA file:</source>
+        <translation>追加の CA ファイル(&amp;X):</translation>
+    </message>
+    <message>
+        <source>OAuth2 authorit&amp;y:</source>
+        <translation>OAuth2 認可サーバ(&amp;Y):</translation>
+    </message>
+    <message>
+        <source>Extra CA file</source>
+        <translation>追加の CA ファイル</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>証明書 (*.pem *.crt *.cer);;すべてのファイル (*)</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Details</source>
@@ -102,44 +145,8 @@ Send the password unencrypted anyway?</source>
         <translation>設定ファイル: %1</translation>
     </message>
     <message>
-        <source>client secret missing</source>
-        <translation>クライアント シークレットが入力されていません</translation>
-    </message>
-    <message>
-        <source>Open %1 on any device and enter the code %2</source>
-        <translation>任意の端末で %1 を開き、コード %2 を入力してください</translation>
-    </message>
-    <message>
-        <source>Sign in with the provider again; nothing else was changed.</source>
-        <translation>プロバイダでもう一度サインインしてください。ほかの設定は変更していません。</translation>
-    </message>
-    <message>
         <source>Sign in again</source>
         <translation>もう一度サインイン</translation>
-    </message>
-    <message>
-        <source>The test was cancelled. Nothing was saved.</source>
-        <translation>テストを中止しました。設定は保存していません。</translation>
-    </message>
-    <message>
-        <source>Connection check passed: no mail was sent, nothing was saved.</source>
-        <translation>接続テストに成功しました(メールは送信せず、設定も保存していません)。</translation>
-    </message>
-    <message>
-        <source>The settings could not be saved.</source>
-        <translation>設定を保存できませんでした。</translation>
-    </message>
-    <message>
-        <source>Authentication: %1</source>
-        <translation>認証方式: %1</translation>
-    </message>
-    <message>
-        <source>Time: %1 s</source>
-        <translation>所要時間: %1 秒</translation>
-    </message>
-    <message>
-        <source>The test stopped because of an unexpected error. Your input is kept.</source>
-        <translation>予期しないエラーでテストが止まりました。入力内容はそのまま残っています。</translation>
     </message>
     <message>
         <source>Step: %1</source>
@@ -246,11 +253,57 @@ Send the password unencrypted anyway?</source>
     </message>
 </context>
 <context>
-    <name>SettingsForm</name>
+    <name>PresetPicker</name>
     <message>
         <source>Use it</source>
         <translation>適用する</translation>
     </message>
+    <message>
+        <source>“%1” is a %2 address. Use the %2 settings?</source>
+        <translation>「%1」は %2 のアドレスです。%2 の設定を使いますか?</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>ユーザ名:</translation>
+    </message>
+    <message>
+        <source>Not confirmed first-hand: check these values with the provider.</source>
+        <translation>一次情報で未確認の設定です。プロバイダの案内で値を確認してください。</translation>
+    </message>
+    <message>
+        <source>Replace “%1” with the server name of your contract.</source>
+        <translation>「%1」の部分を契約中のサーバ名に置き換えてください。</translation>
+    </message>
+</context>
+<context>
+    <name>SendController</name>
+    <message>
+        <source>The test was cancelled. Nothing was saved.</source>
+        <translation>テストを中止しました。設定は保存していません。</translation>
+    </message>
+    <message>
+        <source>Connection check passed: no mail was sent, nothing was saved.</source>
+        <translation>接続テストに成功しました(メールは送信せず、設定も保存していません)。</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved.</source>
+        <translation>設定を保存できませんでした。</translation>
+    </message>
+    <message>
+        <source>Authentication: %1</source>
+        <translation>認証方式: %1</translation>
+    </message>
+    <message>
+        <source>Time: %1 s</source>
+        <translation>所要時間: %1 秒</translation>
+    </message>
+    <message>
+        <source>The test stopped because of an unexpected error. Your input is kept.</source>
+        <translation>予期しないエラーでテストが止まりました。入力内容はそのまま残っています。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsForm</name>
     <message>
         <source>usually the full mail address</source>
         <translation>通常はメールアドレス全体</translation>
@@ -276,36 +329,8 @@ Send the password unencrypted anyway?</source>
         <translation>OAuth2(プロバイダでサインイン)</translation>
     </message>
     <message>
-        <source>leave empty (only for a sovereign cloud)</source>
-        <translation>通常は空欄(ソブリン クラウドのみ)</translation>
-    </message>
-    <message>
         <source>Advanced settings</source>
         <translation>詳細設定</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> 秒</translation>
-    </message>
-    <message>
-        <source>only for an in-house CA</source>
-        <translation>社内 CA を使う場合のみ</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>参照…</translation>
-    </message>
-    <message>
-        <source>&amp;Timeout per step:</source>
-        <translation>タイムアウト(各段階)(&amp;T):</translation>
-    </message>
-    <message>
-        <source>E&amp;xtra CA file:</source>
-        <translation>追加の CA ファイル(&amp;X):</translation>
-    </message>
-    <message>
-        <source>OAuth2 authorit&amp;y:</source>
-        <translation>OAuth2 認可サーバ(&amp;Y):</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -360,10 +385,6 @@ Send the password unencrypted anyway?</source>
         <translation>テストメールの送信先(&amp;E):</translation>
     </message>
     <message>
-        <source>The longest wait for one answer from the server (connecting, the TLS handshake, each reply). Sending the message itself fails only after this long without any progress, so a large attachment on a slow line is not cut off.</source>
-        <translation>サーバからの 1 回の応答(接続、TLS ハンドシェイク、各応答)を待つ最長の時間です。メール本文の送信は、この時間のあいだまったく進まなかったときだけ失敗とします。遅い回線で大きな添付ファイルを送っても途中で打ち切られません。</translation>
-    </message>
-    <message>
         <source>Change to %1</source>
         <translation>%1 に変更</translation>
     </message>
@@ -374,14 +395,6 @@ Send the password unencrypted anyway?</source>
     <message>
         <source>Hide</source>
         <translation>隠す</translation>
-    </message>
-    <message>
-        <source>Extra CA file</source>
-        <translation>追加の CA ファイル</translation>
-    </message>
-    <message>
-        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
-        <translation>証明書 (*.pem *.crt *.cer);;すべてのファイル (*)</translation>
     </message>
     <message>
         <source>stored — type only to change it</source>
@@ -395,21 +408,24 @@ Send the password unencrypted anyway?</source>
         <source>default: %1</source>
         <translation>既定: %1</translation>
     </message>
+</context>
+<context>
+    <name>SignInController</name>
     <message>
-        <source>User name:</source>
-        <translation>ユーザ名:</translation>
+        <source>client secret missing</source>
+        <translation>クライアント シークレットが入力されていません</translation>
     </message>
     <message>
-        <source>Not confirmed first-hand: check these values with the provider.</source>
-        <translation>一次情報で未確認の設定です。プロバイダの案内で値を確認してください。</translation>
+        <source>Open %1 on any device and enter the code %2</source>
+        <translation>任意の端末で %1 を開き、コード %2 を入力してください</translation>
     </message>
     <message>
-        <source>Replace “%1” with the server name of your contract.</source>
-        <translation>「%1」の部分を契約中のサーバ名に置き換えてください。</translation>
+        <source>Sign in with the provider again; nothing else was changed.</source>
+        <translation>プロバイダでもう一度サインインしてください。ほかの設定は変更していません。</translation>
     </message>
     <message>
-        <source>“%1” is a %2 address. Use the %2 settings?</source>
-        <translation>「%1」は %2 のアドレスです。%2 の設定を使いますか?</translation>
+        <source>Sign in again</source>
+        <translation>もう一度サインイン</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,100 @@
+"""The advanced panel under its button: timeout per step, extra CA file, OAuth2 authority."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+
+from crm_mail_gui.core import settings as checks
+from crm_mail_gui.ui.fields import FieldRow
+from crm_mail_gui.ui.qt_props import set_enum
+
+
+def line_edit(name: str, placeholder: str) -> QLineEdit:
+    """A form's text field: named, with a placeholder, at most 320 characters."""
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    edit.setMaxLength(320)
+    edit.setClearButtonEnabled(name != "passwordEdit")
+    return edit
+
+
+def add_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None) -> None:
+    """A labelled row; the label's mnemonic focuses `buddy` (or the field)."""
+    label = QLabel(text)
+    label.setBuddy(buddy or field)
+    set_enum(label, "alignment", "AlignRight|AlignVCenter")
+    label.setMinimumHeight(field.sizeHint().height() if buddy is None else 0)
+    form.addRow(label, field)
+
+
+class AdvancedPanel(QWidget):
+    """Built with the form, hidden until its button is pressed.
+
+    Signals:
+        changed(): the CA file or the authority was edited (the form validates again).
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("advancedPanel")
+        self.timeoutSpin = QSpinBox()
+        self.timeoutSpin.setObjectName("timeoutSpin")
+        self.timeoutSpin.setRange(int(checks.MIN_TIMEOUT), int(checks.MAX_TIMEOUT))
+        self.timeoutSpin.setValue(int(checks.DEFAULT_TIMEOUT))
+        self.timeoutSpin.setSuffix(self.tr(" s"))
+        self.timeoutSpin.setToolTip(
+            self.tr(
+                "The longest wait for one answer from the server (connecting, the TLS handshake, "
+                "each reply). Sending the message itself fails only after this long without any "
+                "progress, so a large attachment on a slow line is not cut off."
+            )
+        )
+        self.caFileEdit = line_edit("caFileEdit", self.tr("only for an in-house CA"))
+        self.caBrowseButton = QPushButton(self.tr("Browse…"))
+        self.caBrowseButton.setObjectName("caBrowseButton")
+        self.ca_row = FieldRow(self.caFileEdit, self.caBrowseButton)
+        self.oauthAuthorityEdit = line_edit(
+            "oauthAuthorityEdit", self.tr("leave empty (only for a sovereign cloud)")
+        )
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        add_row(form, self.tr("&Timeout per step:"), self.timeoutSpin)
+        add_row(form, self.tr("E&xtra CA file:"), self.ca_row, self.caFileEdit)
+        add_row(form, self.tr("OAuth2 authorit&y:"), self.oauthAuthorityEdit)
+        self.hide()
+        self.caFileEdit.textChanged.connect(self.changed)
+        self.oauthAuthorityEdit.textChanged.connect(self.changed)
+        self.caBrowseButton.clicked.connect(self._browse_ca)
+
+    def focus_chain(self) -> tuple[QWidget, ...]:
+        """Its fields in tab order."""
+        return (self.timeoutSpin, self.caFileEdit, self.caBrowseButton, self.oauthAuthorityEdit)
+
+    def load(self, timeout: int, ca_file: str, authority: str) -> None:
+        """Show these values."""
+        self.timeoutSpin.setValue(timeout)
+        self.caFileEdit.setText(ca_file)
+        self.oauthAuthorityEdit.setText(authority)
+
+    def set_read_only(self, running: bool) -> None:
+        """Read-only while a test runs."""
+        self.caFileEdit.setReadOnly(running)
+        self.oauthAuthorityEdit.setReadOnly(running)
+        self.timeoutSpin.setEnabled(not running)
+        self.caBrowseButton.setEnabled(not running)
+
+    def _browse_ca(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Extra CA file"),
+            "",
+            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
+        )
+        if path:
+            self.caFileEdit.setText(path)

@@ -1,0 +1,175 @@
+"""The provider box of the form, with the chosen provider's notes and the offer of a preset."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm_mail_gui.core.presets import Preset, load_presets, preset_for_address
+from crm_mail_gui.ui.fields import WrapLabel
+from crm_mail_gui.ui.qt_props import set_enum
+
+CUSTOM = "custom"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class PresetPicker(QWidget):
+    """The preset box; below it the provider's notes and, when an address fits, an offer.
+
+    Signals:
+        chosen(): the user picked a preset (in the box or by accepting the offer).
+    """
+
+    chosen = Signal()
+
+    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        self.presets: list[Preset] = load_presets()
+        self._dismissed: set[str] = set()
+        self._offered: Preset | None = None
+        self.presetCombo = QComboBox()
+        self.presetCombo.setObjectName("presetCombo")
+        for preset in self.presets:
+            self.presetCombo.addItem(preset.text("name", self.lang), preset.id)
+        self.guidance = WrapLabel()
+        self.guidance.setObjectName("guidancePanel")
+        set_enum(self.guidance, "textFormat", "RichText")
+        self.guidance.setStyleSheet(
+            "#guidancePanel { background: #e3f2fd; border: 1px solid #90caf9;"
+            " border-radius: 4px; padding: 8px; color: #0d2a4a; }"
+        )
+        self.guidance.hide()
+        self.offer = self._build_offer()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.presetCombo)
+        layout.addWidget(self.guidance)
+        layout.addWidget(self.offer)
+        self.presetCombo.activated.connect(self._picked)
+        self.offer_apply.clicked.connect(self._apply_offer)
+        self.offer_close.clicked.connect(self._dismiss_offer)
+
+    def _build_offer(self) -> QFrame:
+        offer = QFrame()
+        offer.setObjectName("presetOffer")
+        offer.setStyleSheet("#presetOffer { background: #f3e5f5; border-radius: 4px; }")
+        offer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.offer_label = WrapLabel()
+        self.offer_apply = QPushButton(self.tr("Use it"))
+        self.offer_apply.setObjectName("presetOfferApply")
+        self.offer_close = QToolButton()
+        self.offer_close.setText("×")
+        self.offer_close.setAutoRaise(True)
+        offer_layout = QHBoxLayout(offer)
+        offer_layout.setContentsMargins(8, 4, 4, 4)
+        offer_layout.addWidget(self.offer_label, 1)
+        offer_layout.addWidget(self.offer_apply)
+        offer_layout.addWidget(self.offer_close)
+        offer.hide()
+        return offer
+
+    def focus_chain(self) -> tuple[QWidget, ...]:
+        """Its widgets in tab order."""
+        return (self.presetCombo, self.offer_apply, self.offer_close)
+
+    def current(self) -> Preset | None:
+        """The preset chosen in the box (None for Custom)."""
+        preset_id = self.presetCombo.currentData()
+        return next((p for p in self.presets if p.id == preset_id and p.id != CUSTOM), None)
+
+    def select_for(self, server: str) -> None:
+        """Show the preset whose server this is (else Custom), without the `chosen` signal."""
+        server = server.strip().lower()
+        chosen = CUSTOM
+        for preset in self.presets:
+            if preset.id != CUSTOM and server and server in (s.lower() for s in preset.servers):
+                chosen = preset.id
+                break
+        self.presetCombo.setCurrentIndex(self.presetCombo.findData(chosen))
+        self._show_guidance(self.current())
+
+    def choose(self, preset_id: str) -> None:
+        """Choose a preset as if picked in the box."""
+        self.presetCombo.setCurrentIndex(self.presetCombo.findData(preset_id))
+        self._picked()
+
+    def reset_offers(self) -> None:
+        """Forget dismissed offers and hide the offer (a new visit of the form)."""
+        self._dismissed.clear()
+        self.offer.hide()
+
+    def set_running(self, running: bool) -> None:
+        """No choosing while a test runs."""
+        self.presetCombo.setEnabled(not running)
+        self.offer_apply.setEnabled(not running)
+
+    def offer_for(self, *addresses: str) -> None:
+        """Offer the preset of the first of `addresses` that one fits (unless dismissed or chosen)."""
+        found = None
+        for address in addresses:
+            found = found or preset_for_address(address.strip())
+        current = self.current()
+        if found is None or found.id in self._dismissed or (current and current.id == found.id):
+            self.offer.hide()
+            return
+        self._offered = found
+        domain = next((a.rpartition("@")[2] for a in addresses if "@" in a), "")
+        self.offer_label.setText(
+            self.tr("“%1” is a %2 address. Use the %2 settings?")
+            .replace("%1", domain)
+            .replace("%2", found.text("name", self.lang))
+        )
+        self.offer.show()
+
+    def _picked(self, *_args: object) -> None:
+        self._show_guidance(self.current())
+        self.chosen.emit()
+
+    def _apply_offer(self) -> None:
+        if self._offered is not None:
+            self.choose(self._offered.id)
+        self.offer.hide()
+
+    def _dismiss_offer(self) -> None:
+        if self._offered is not None:
+            self._dismissed.add(self._offered.id)
+        self.offer.hide()
+
+    def _show_guidance(self, preset: Preset | None) -> None:
+        if preset is None:
+            self.guidance.hide()
+            return
+        parts = [f"<b>{_escape(preset.text('name', self.lang))}</b>"]
+        parts.append(_escape(preset.text("guidance", self.lang)))
+        user_label = self.tr("User name:")  # not inside the f-string: lupdate would miss it
+        parts.append(f"<i>{_escape(user_label)}</i> {_escape(preset.text('user_hint', self.lang))}")
+        if not preset.verified:
+            parts.append(
+                "<span style='color:#a84a00'>"
+                + _escape(
+                    self.tr("Not confirmed first-hand: check these values with the provider.")
+                )
+                + "</span>"
+            )
+        if preset.placeholder:
+            parts.append(
+                _escape(self.tr("Replace “%1” with the server name of your contract.")).replace(
+                    "%1", _escape(preset.placeholder)
+                )
+            )
+        self.guidance.setText("<br>".join(parts))
+        self.guidance.show()

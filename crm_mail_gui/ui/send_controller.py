@@ -1,0 +1,175 @@
+"""Save and Check connection: from the click to what the window shows, through one send job."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+
+from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
+from crm_mail_gui.ui.banner import BannerKind
+from crm_mail_gui.ui.jobs import Crashed
+from crm_mail_gui.ui.store_state import StoreState, read_store_state
+from crm_mail_gui.ui.window_view import WindowView
+
+if TYPE_CHECKING:
+    from crm_mail_gui.core.delivery import Outcome
+    from crm_mail_gui.core.errors import DeliveryError
+    from crm_mail_gui.core.save import Plan
+    from crm_mail_gui.ui.worker import SendJob, SendResult
+
+
+class SendController(WindowView):
+    """Runs the test of Save and Check connection; one at a time, cancellable."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.job: SendJob | None = None  # the test running now
+        self._pending: tuple[MailSettings, str | None, bool, dict[str, StoreState]] | None = None
+
+    def start_test(self, check_only: bool = False) -> None:
+        """Validate, read the password on this thread, confirm if unencrypted, start the worker."""
+        if self.job is not None or not self.form.validate():
+            return
+        self._credentials_known = True  # a test uses the credential store from here on
+        self.errorBanner.clear()
+        self.infoBanner.clear()
+        try:
+            settings = self.form.settings()
+        except SettingsInvalid:
+            return
+        from crm_mail_gui.core import save
+
+        typed = self.form.passwordEdit.text() or None
+        plan = save.plan_for(settings, typed, check_only=check_only)
+        if plan.consent_needed:
+            if not self.confirm_unencrypted(self):
+                return
+            plan = plan.with_consent()
+        settings = plan.settings
+        password: str | Callable[[], str | None] | None = typed
+        if settings.auth:
+            password = self._secret(plan)  # read on the worker's thread
+        from crm_mail_gui.ui.worker import SendJob
+
+        found: dict[str, StoreState] = {}  # filled by `after`, on the worker's thread
+        store, lang = self.store, self.lang  # the worker's thread must not hold the window
+
+        def after(_outcome: object) -> None:
+            save.keep(plan, store)  # settings and password as one unit
+            found["state"] = read_store_state(store, lang, settings)
+
+        self._pending = (settings, typed, check_only, found)
+        job = SendJob(
+            settings,
+            password,
+            check_only=check_only,
+            deliver_fn=self.deliver_fn,
+            after=None if check_only else after,
+        )
+        job.progress.connect(self._step_progress)
+        job.finished.connect(self._send_finished)
+        self.job = job
+        self.form.set_running(True, settings)
+        self.jobs.start(job)
+
+    def _secret(self, plan: Plan) -> Callable[[], str | None]:
+        """What AUTH needs, as a call for the worker's thread (never the GUI thread's)."""
+        return plan.secret_source(self.store)  # holds the store, not the window
+
+    def cancel_test(self) -> None:
+        """Cancel a running test: the form is editable again at once."""
+        if self.job is None:
+            return
+        job, self.job = self.job, None
+        self.jobs.cancel(job)  # its thread ends soon; nothing it still reports arrives
+        self._pending = None
+        self.form.set_running(False)
+        self.infoBanner.show_message(
+            BannerKind.WARNING, self.tr("The test was cancelled. Nothing was saved.")
+        )
+
+    def _step_progress(self, report: tuple[str, str]) -> None:
+        self.form.stepList.update_step(*report)
+
+    def _send_finished(self, result: SendResult | Crashed) -> None:
+        """The one result of the current send job (the manager drops cancelled ones)."""
+        from crm_mail_gui.ui.worker import SendEnd
+
+        pending, self._pending, self.job = self._pending, None, None
+        self.form.set_running(False)
+        if isinstance(result, Crashed):
+            self._crashed(result.text)
+        elif result.end is SendEnd.SUCCEEDED:
+            assert pending is not None
+            self._succeeded(result.value, pending)
+        elif result.end is SendEnd.FAILED:
+            self._failed(result.value)
+        elif result.end is SendEnd.NOT_SAVED:
+            self._not_saved(result.value)
+        else:
+            self._crashed(result.value)
+
+    def _succeeded(
+        self,
+        outcome: Outcome,
+        pending: tuple[MailSettings, str | None, bool, dict[str, StoreState]],
+    ) -> None:
+        settings, _typed, check_only, found = pending
+        self.form.stepList.finish(sent=not check_only)
+        if check_only:
+            self.infoBanner.show_message(
+                BannerKind.SUCCESS,
+                self.tr("Connection check passed: no mail was sent, nothing was saved."),
+                self._outcome_text(outcome),
+                transcript="\n".join(outcome.transcript),
+            )
+            return
+        # the worker has stored them (SendWorker's `after`), off the GUI thread
+        self.window.settings = settings
+        self.window._stored = settings.auth
+        if "state" in found:
+            self.window._store_state = found["state"]
+            self.window._stored = found["state"].stored
+        self.window._show_summary()
+        # the dialog in a slot of its own: the summary's layout and the dialog together would
+        # hold the GUI thread for more than a frame (bench_responsiveness.py)
+        QTimer.singleShot(0, self.window, lambda: self._open_success_dialog(settings))
+
+    def _open_success_dialog(self, settings: MailSettings) -> None:
+        from crm_mail_gui.ui.dialogs import SuccessDialog
+
+        self.window.success_dialog = SuccessDialog(
+            settings.recipient, settings.server.canonical(), self.window
+        )
+        self.window.success_dialog.open()
+
+    def _not_saved(self, text: str) -> None:
+        """The test passed, but the settings file could not be written (the worker's `after`)."""
+        self.errorBanner.show_message(
+            BannerKind.ERROR, self.tr("The settings could not be saved."), text
+        )
+
+    def _outcome_text(self, outcome: Outcome) -> str:
+        parts = []
+        if outcome.tls_version:
+            parts.append(f"TLS: {outcome.tls_version}")
+        if outcome.auth_mechanism:
+            parts.append(self.tr("Authentication: %1").replace("%1", outcome.auth_mechanism))
+        parts.append(self.tr("Time: %1 s").replace("%1", f"{outcome.elapsed:.2f}"))
+        return " · ".join(parts)
+
+    def _failed(self, error: DeliveryError) -> None:
+        from crm_mail_gui.core.errors import Kind  # with the delivery engine, not at start-up
+
+        if error.failure.kind is Kind.SIGN_IN_REQUIRED:
+            self.form.set_oauth_signed_in(False)  # the stored sign-in no longer works
+        self.window._show_failure(error.failure, error.transcript)
+
+    def _crashed(self, text: str) -> None:
+        self.errorBanner.show_message(
+            BannerKind.ERROR,
+            self.tr("The test stopped because of an unexpected error. Your input is kept."),
+            text,
+        )

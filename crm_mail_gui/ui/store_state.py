@@ -1,0 +1,28 @@
+"""What the window shows about the credential store, as found off the GUI thread."""
+
+from __future__ import annotations
+
+from crm_mail_gui.core import credentials
+from crm_mail_gui.core.records import record
+from crm_mail_gui.core.settings import MailSettings
+from crm_mail_gui.core.store import Store
+
+
+@record
+class StoreState:
+    """What the loader thread found: is a store usable, its name, is a secret kept for `settings`."""
+
+    usable: bool
+    where: str
+    settings: MailSettings | None
+    stored: bool
+
+
+def read_store_state(store: Store, lang: str, settings: MailSettings | None) -> StoreState:
+    """Ask the credential store (off the GUI thread!) what the window shows about it."""
+    return StoreState(
+        credentials.is_usable(),
+        credentials.describe_backend(lang),
+        settings,
+        bool(settings) and store.has_password(settings),
+    )
