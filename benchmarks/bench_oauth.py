@@ -1,6 +1,6 @@
 """Time from the loopback redirect answered to "Signed in" shown in the window (offscreen).
 
-The window signs in against the local authorization server (tests/oauth_server.py). The browser
+The window signs in against the local authorization server (tests/fakes/oauth_server.py). The browser
 seam plays the browser on a background thread and notes the time right after the app's loopback
 listener has answered the redirect; the end is the first paint of the account label showing
 "Signed in" (the code exchange over HTTPS, the keyring write and the repaint lie in between).
@@ -21,11 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # oauth_
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # crm_mail_gui, uninstalled
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt starts
 
-from oauth_server import AuthorizationServer, play_browser
+from fakes.oauth_server import AuthorizationServer, play_browser
+from fakes.smtp_servers import TestCerts
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from smtp_servers import TestCerts
 
 from crm_mail_gui.core import oauth
 from crm_mail_gui.core.credentials import MemoryKeyring

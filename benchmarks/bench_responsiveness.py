@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # smtp_s
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # crm_mail_gui, uninstalled
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt starts
 
+from fakes.smtp_servers import DEFAULT_USERS, FaultServer, TestCerts
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
-from smtp_servers import DEFAULT_USERS, FaultServer, TestCerts
 
 from crm_mail_gui.core.credentials import MemoryKeyring
 from crm_mail_gui.ui import MainWindow, create_main_window

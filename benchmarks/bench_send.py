@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # smtp_servers
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # crm_mail_gui, uninstalled
 
-from smtp_servers import AioSMTPServer, TestCerts
+from fakes.smtp_servers import AioSMTPServer, TestCerts
 
 from crm_mail_gui.core import tls
 from crm_mail_gui.core.delivery import deliver

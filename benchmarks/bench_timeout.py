@@ -11,7 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # smtp_servers
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # crm_mail_gui, uninstalled
 
-from smtp_servers import DEFAULT_USERS, FaultServer
+from fakes.smtp_servers import DEFAULT_USERS, FaultServer
 
 from crm_mail_gui.core.delivery import deliver
 from crm_mail_gui.core.errors import DeliveryError, Kind

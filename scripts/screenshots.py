@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [OUTPUT_DIR]
 
-Real local SMTP servers (from tests/smtp_servers.py) answer the test sends; nothing leaves
+Real local SMTP servers (from tests/fakes/smtp_servers.py) answer the test sends; nothing leaves
 this machine. Japanese needs a CJK font (Debian: fonts-noto-cjk).
 """
 
@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from fakes.smtp_servers import DEFAULT_USERS, FaultServer, TestCerts  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from smtp_servers import DEFAULT_USERS, FaultServer, TestCerts  # noqa: E402
 
 from crm_mail_gui.core.credentials import MemoryKeyring  # noqa: E402
 from crm_mail_gui.ui import create_main_window  # noqa: E402

@@ -12,8 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import keyring
 import keyring.core
 import pytest
+from fakes.smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
 from qt_binding import binding_problem
-from smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
 
 # The window tests' fixtures and helpers (config_dir, make_window, restored_language, ...)
 pytest_plugins = ["gui_window"]
@@ -88,7 +88,7 @@ def memory_keyring(_isolation: Any) -> Any:
 
 # --------------------------------------------------------------------------- OAuth2 (XOAUTH2)
 
-from oauth_server import AuthorizationServer, XOAuthSMTPServer  # noqa: E402
+from fakes.oauth_server import AuthorizationServer, XOAuthSMTPServer  # noqa: E402
 
 
 @pytest.fixture

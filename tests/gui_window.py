@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.smtp_servers import DEFAULT_USERS, FaultServer, TestCerts
 from gui_support import (
     child,
     restore_language,
@@ -31,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from smtp_servers import DEFAULT_USERS, FaultServer, TestCerts
 
 from crm_mail_gui.core.credentials import MemoryKeyring
 from crm_mail_gui.ui import MainWindow

@@ -7,7 +7,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
-from smtp_servers import HOST, AioSMTPServer, Received, TestCerts
+from fakes.smtp_servers import HOST, AioSMTPServer, Received, TestCerts
 
 from crm_mail_gui.core.delivery import deliver
 from crm_mail_gui.core.errors import DeliveryError

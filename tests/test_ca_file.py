@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from smtp_servers import HOST, FaultServer, TestCerts
+from fakes.smtp_servers import HOST, FaultServer, TestCerts
 
 from crm_mail_gui.cli import main
 from crm_mail_gui.core import i18n

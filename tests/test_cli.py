@@ -17,7 +17,7 @@ import keyring
 import keyring.backends.fail
 import keyring.core
 import pytest
-from smtp_servers import DEFAULT_USERS, HOST, AioSMTPServer, FaultServer, TestCerts
+from fakes.smtp_servers import DEFAULT_USERS, HOST, AioSMTPServer, FaultServer, TestCerts
 
 import crm_mail_gui
 from crm_mail_gui.cli import build_parser, main, parse_arguments

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import keyring
 import pytest
-from hostile_keyrings import RELEASE, Hostile
-from smtp_servers import HOST, AioSMTPServer, FaultServer, TestCerts
+from fakes.hostile_keyrings import RELEASE, Hostile
+from fakes.smtp_servers import HOST, AioSMTPServer, FaultServer, TestCerts
 from test_cli import PASSWORD, RCPT, USER, Cli
 
 import crm_mail_gui
@@ -171,7 +171,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, path)),
-        "PYTHON_KEYRING_BACKEND": "hostile_keyrings.Hostile",
+        "PYTHON_KEYRING_BACKEND": "fakes.hostile_keyrings.Hostile",
         "PYTHONIOENCODING": "utf-8",
         **extra,
     }

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import keyring
 import pytest
-from hostile_keyrings import RELEASE, Hostile
+from fakes.hostile_keyrings import RELEASE, Hostile
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import DETAIL_LIMIT, CredentialStoreUnavailable
@@ -62,7 +62,7 @@ def test_every_exception_of_the_backend_is_unavailable(
     with pytest.raises(CredentialStoreUnavailable) as info:
         CALLS[operation]()
     assert_safe(info.value)
-    assert info.value.backend == "hostile_keyrings.Hostile"
+    assert info.value.backend == "fakes.hostile_keyrings.Hostile"
     if behaviour in ("RuntimeError", "MissingSectionHeaderError", "KeyringLocked"):
         assert info.value.detail.startswith(behaviour + ": ")  # what the store said
     if behaviour == "echo" and operation == "set":

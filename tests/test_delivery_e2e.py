@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smtp_servers import DEFAULT_USERS, HOST, AioSMTPServer, FaultServer, Received, TestCerts
+from fakes.smtp_servers import DEFAULT_USERS, HOST, AioSMTPServer, FaultServer, Received, TestCerts
 
 from crm_mail_gui.core.api import send
 from crm_mail_gui.core.connection import CancelToken

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fakes.smtp_servers import TestCerts
 from gui_support import (
     child,
 )
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 from pytestqt.qtbot import QtBot
-from smtp_servers import TestCerts
 
 from crm_mail_gui.core.credentials import MemoryKeyring
 from crm_mail_gui.ui import MainWindow

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fakes.smtp_servers import TestCerts
 from gui_support import (
     child,
 )
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from smtp_servers import TestCerts
 
 from crm_mail_gui.core.settings import build_settings
 from crm_mail_gui.core.store import Store

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.smtp_servers import TestCerts
 from gui_support import (
     child,
 )
@@ -33,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from smtp_servers import TestCerts
 
 from crm_mail_gui.core.presets import load_presets
 from crm_mail_gui.core.settings import build_settings

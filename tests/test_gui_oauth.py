@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fakes.oauth_server import AuthorizationServer, XOAuthSMTPServer, play_browser
+from fakes.smtp_servers import FaultServer, TestCerts
 from gui_support import (
     child,
     restore_language,
@@ -21,7 +23,6 @@ from gui_support import (
     wait_success,
     window_factory,
 )
-from oauth_server import AuthorizationServer, XOAuthSMTPServer, play_browser
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from smtp_servers import FaultServer, TestCerts
 
 from crm_mail_gui.core import oauth
 from crm_mail_gui.core.credentials import SERVICE, MemoryKeyring

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.smtp_servers import DEFAULT_USERS, AioSMTPServer, TestCerts
 from gui_support import (
     child,
     wait_error,
@@ -39,7 +40,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from smtp_servers import DEFAULT_USERS, AioSMTPServer, TestCerts
 
 from crm_mail_gui.core.credentials import SERVICE, MemoryKeyring
 from crm_mail_gui.core.delivery import deliver

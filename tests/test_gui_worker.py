@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.hostile_keyrings import Hostile, HostileStr
+from fakes.smtp_servers import AioSMTPServer, TestCerts
 from gui_support import child, restore_language, wait_error, wait_success, window_factory
 from gui_window import (
     PASSWORD,
@@ -24,11 +26,9 @@ from gui_window import (
     fill,
     stored_json,
 )
-from hostile_keyrings import Hostile, HostileStr
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
-from smtp_servers import AioSMTPServer, TestCerts
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import SERVICE, CredentialStoreUnavailable

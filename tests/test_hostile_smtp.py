@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from smtp_servers import (
+from fakes.smtp_servers import (
     DEFAULT_USERS,
     ECHO,
     HOST,
@@ -27,6 +25,8 @@ from smtp_servers import (
     RawReplyServer,
     TestCerts,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from crm_mail_gui.cli import main
 from crm_mail_gui.core.credentials import MemoryKeyring

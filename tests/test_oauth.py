@@ -1,5 +1,5 @@
 """OAuth2 (XOAUTH2) sign-in, token handling and sending, against the local authorization server
-(tests/oauth_server.py) and an XOAUTH2 SMTP server on 127.0.0.1. The only seams are the browser
+(tests/fakes/oauth_server.py) and an XOAUTH2 SMTP server on 127.0.0.1. The only seams are the browser
 (a function given to `sign_in`, or `crm_mail_gui.cli.open_browser`) and the servers' controls."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
-from oauth_server import AuthorizationServer, Hostile, XOAuthSMTPServer, play_browser
-from smtp_servers import TestCerts
+from fakes.oauth_server import AuthorizationServer, Hostile, XOAuthSMTPServer, play_browser
+from fakes.smtp_servers import TestCerts
 
 import crm_mail_gui.cli
 from crm_mail_gui.cli import main

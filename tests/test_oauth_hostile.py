@@ -1,5 +1,5 @@
 """Hostile OAuth2 servers and local processes (issue 11, points 4-6 and 14), against the real local
-HTTPS authorization server (tests/oauth_server.py, its `Hostile` answers) and the app's real
+HTTPS authorization server (tests/fakes/oauth_server.py, its `Hostile` answers) and the app's real
 loopback listener. Nothing is patched but the module constants that set polling speeds."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from oauth_server import DROP, AuthorizationServer, Hostile, play_browser
-from smtp_servers import TestCerts
+from fakes.oauth_server import DROP, AuthorizationServer, Hostile, play_browser
+from fakes.smtp_servers import TestCerts
 
 from crm_mail_gui.core import oauth
 from crm_mail_gui.core.connection import CancelToken

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
-from oauth_server import (
+from fakes.oauth_server import (
     DEVICE_GRANT,
     AuthorizationServer,
     BrowserError,
@@ -27,7 +27,7 @@ from oauth_server import (
     play_browser,
     xoauth2_blob,
 )
-from smtp_servers import GMAIL_535, TestCerts
+from fakes.smtp_servers import GMAIL_535, TestCerts
 
 USER = "alice@example.com"
 SCOPES = {"microsoft": "https://outlook.office.com/SMTP.Send offline_access openid email"}

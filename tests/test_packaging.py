@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from smtp_servers import AioSMTPServer, TestCerts
+from fakes.smtp_servers import AioSMTPServer, TestCerts
 
 from crm_mail_gui.core.settings import build_settings
 from crm_mail_gui.core.store import Store

@@ -1,6 +1,6 @@
 """Credentials never reach a failure text, a transcript, the CLI, the log, the banner or the clipboard.
 
-An echoing fault server on 127.0.0.1 (tests/echo_server.py) repeats the client's AUTH line(s) for
+An echoing fault server on 127.0.0.1 (tests/fakes/echo_server.py) repeats the client's AUTH line(s) for
 every mechanism (PLAIN, LOGIN, XOAUTH2), wrapped eight ways: as garbage (not SMTP), as an error
 reply, over several lines, inside a 334 challenge, base64-decoded, and cut at the front.
 """
@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from echo_server import ECHO_STYLES, EchoServer
-from smtp_servers import TestCerts
+from fakes.echo_server import ECHO_STYLES, EchoServer
+from fakes.smtp_servers import TestCerts
 
 from crm_mail_gui.cli import main
 from crm_mail_gui.core import oauth

@@ -1,6 +1,6 @@
 """The window: an echoed AUTH line never shows in the error banner or what its Copy button copies.
 
-Driven with pytest-qt against the echoing fault server (tests/echo_server.py) on 127.0.0.1, for
+Driven with pytest-qt against the echoing fault server (tests/fakes/echo_server.py) on 127.0.0.1, for
 PLAIN, LOGIN and XOAUTH2; the banner's labels show plain text only, never markup.
 """
 
@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from echo_server import EchoServer
+from fakes.echo_server import EchoServer
+from fakes.smtp_servers import TestCerts
 from gui_support import child, restore_language, wait_error, window_factory
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from smtp_servers import TestCerts
 from test_redaction import CLIENT_ID, RCPT, SECRETS, assert_no_secret
 
 from crm_mail_gui.core import credentials, oauth

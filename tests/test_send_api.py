@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.smtp_servers import HOST, AioSMTPServer, FaultServer, TestCerts
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from smtp_servers import HOST, AioSMTPServer, FaultServer, TestCerts
 
 from crm_mail_gui.core import PartialDelivery as ExportedPartialDelivery
 from crm_mail_gui.core import send as core_send

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from smtp_servers import TestCerts
+from fakes.smtp_servers import TestCerts
 
 from crm_mail_gui.core.address import Security, ServerAddress
 from crm_mail_gui.core.settings import (

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 
 import pytest
-from smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
+from fakes.smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
 
 USER, PASSWORD = next(iter(DEFAULT_USERS.items()))
 FaultFactory = Callable[..., FaultServer]

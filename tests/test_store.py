@@ -20,7 +20,7 @@ import keyring.backends.fail
 import keyring.backends.null
 import platformdirs
 import pytest
-from smtp_servers import TestCerts
+from fakes.smtp_servers import TestCerts
 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable, MemoryKeyring

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fakes.smtp_servers import FaultServer, TestCerts
 from gui_support import child, restore_language, wait_error, window_factory
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 from pytestqt.qtbot import QtBot
-from smtp_servers import FaultServer, TestCerts
 from test_printable import HOSTILE
 
 from crm_mail_gui.cli import main

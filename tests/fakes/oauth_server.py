@@ -27,7 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
 from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
-from smtp_servers import GMAIL_535, HOST, Received, TestCerts, _Controller
+
+from fakes.smtp_servers import GMAIL_535, HOST, Received, TestCerts, _Controller
 
 DEFAULT_CLIENTS: dict[str, str | None] = {"test-client": None}
 DEFAULT_OAUTH_USERS = ["alice@example.com"]

@@ -8,7 +8,7 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
-from smtp_servers import FaultServer, TestCerts, _FaultSession
+from fakes.smtp_servers import FaultServer, TestCerts, _FaultSession
 
 
 def _payloads(sent: list[str]) -> list[str]:
