@@ -42,7 +42,7 @@ _windows: list = []
 
 def _state() -> str:
     w = _windows[-1]
-    return f"job={w.job} banner={w.errorBanner.kind!r} save={w.form.saveButton.isEnabled()}"
+    return f"job={w.sending.job} banner={w.errorBanner.kind!r} save={w.form.saveButton.isEnabled()}"
 
 
 def fill(window, server: str, ca_file: str) -> None:
@@ -78,7 +78,9 @@ def main(out: Path) -> None:
             _windows.append(window)
             window.resize(780, 760)
             window.show()
-            wait_until(app, lambda w=window: w.form.storeNote.isVisible())  # keyring loaded
+            wait_until(
+                app, lambda w=window: bool(w.form.storeNote and w.form.storeNote.isVisible())
+            )  # keyring loaded
             shoot(app, window, out / f"{lang}-1-idle.png")
 
             with FaultServer(certs, "slow", delay=0.6, users=DEFAULT_USERS) as slow:
@@ -105,7 +107,9 @@ def main(out: Path) -> None:
             window.edit()
             window.form.apply_preset("microsoft365")
             window.form.userEdit.setText("taro@contoso.co.jp")
-            window.form.oauthPanel.oauthClientIdEdit.setText("3f2a9c1e-5b7d-4e8a-9c0f-1d2e3f4a5b6c")
+            window.form.ensure_oauth_panel().oauthClientIdEdit.setText(
+                "3f2a9c1e-5b7d-4e8a-9c0f-1d2e3f4a5b6c"
+            )
             window.resize(780, 1040)
             shoot(app, window, out / f"{lang}-6-oauth2.png")
             window.shutdown()
