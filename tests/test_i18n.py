@@ -109,3 +109,16 @@ def test_missing_tool_names_where_it_looked(monkeypatch: pytest.MonkeyPatch) -> 
     message = str(raised.value)
     assert str(Path(sys.executable).parent) in message
     assert "/nowhere-on-path" in message
+
+
+def test_fill_places_every_argument_once() -> None:
+    """One pass, as QString.arg: an argument's own "%2" (a percent-encoded URL) is kept."""
+    from crm_mail_gui.ui.translations import fill
+
+    text = fill("Open %1 on any device and enter the code %2", "https://x.example/a%2Fb", "AB-CD")
+    assert text == "Open https://x.example/a%2Fb on any device and enter the code AB-CD"
+    assert fill("“%1” is a %2 address. Use the %2 settings?", "a.jp", "Gmail") == (
+        "“a.jp” is a Gmail address. Use the Gmail settings?"
+    )
+    assert fill("%1 s", 20) == "20 s"
+    assert fill("missing %2", "x") == "missing %2"

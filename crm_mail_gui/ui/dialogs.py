@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_mail_gui.ui.translations import fill
+
 
 class SuccessDialog(QDialog):
     """Window-modal dialog: "Test Mail Sent / テストメールが送信されました。受信トレイを確認してください。"."""
@@ -27,9 +29,7 @@ class SuccessDialog(QDialog):
         self.message = QLabel(self.tr("The test mail was sent. Please check the inbox."))
         self.message.setObjectName("successMessage")
         self.message.setWordWrap(True)
-        self.details = QLabel(
-            self.tr("Recipient: %1\nServer: %2").replace("%1", recipient).replace("%2", server)
-        )
+        self.details = QLabel(fill(self.tr("Recipient: %1\nServer: %2"), recipient, server))
         self.details.setObjectName("successDetails")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.saved = QLabel(self.tr("The settings have been saved."))

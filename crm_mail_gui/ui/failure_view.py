@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication
 
 from crm_mail_gui.core.records import record
 from crm_mail_gui.ui.banner import BannerKind
+from crm_mail_gui.ui.translations import fill
 
 if TYPE_CHECKING:
     from crm_mail_gui.core.errors import Failure
@@ -37,27 +38,23 @@ def failure_banner(
 
     `oauth_available`: the form's provider offers OAuth2; `uses_oauth`: the form signs in with it.
     """
-    lines = [
-        QCoreApplication.translate("MainWindow", "Step: %1").replace("%1", failure.step_name(lang))
-    ]
+    lines = [fill(QCoreApplication.translate("MainWindow", "Step: %1"), failure.step_name(lang))]
     if failure.server_reply():
         lines.append(
-            QCoreApplication.translate("MainWindow", "Server reply: %1").replace(
-                "%1", failure.server_reply()
+            fill(
+                QCoreApplication.translate("MainWindow", "Server reply: %1"), failure.server_reply()
             )
         )
     if failure.detail:
-        lines.append(
-            QCoreApplication.translate("MainWindow", "Detail: %1").replace("%1", failure.detail)
-        )
+        lines.append(fill(QCoreApplication.translate("MainWindow", "Detail: %1"), failure.detail))
     hint = failure.hint(lang)
     if hint:
-        lines.append(QCoreApplication.translate("MainWindow", "What to do: %1").replace("%1", hint))
+        lines.append(fill(QCoreApplication.translate("MainWindow", "What to do: %1"), hint))
     action, action_text = "", ""
     if failure.suggested_server:
         action = "server:" + failure.suggested_server
-        action_text = QCoreApplication.translate("MainWindow", "Use %1").replace(
-            "%1", failure.suggested_server
+        action_text = fill(
+            QCoreApplication.translate("MainWindow", "Use %1"), failure.suggested_server
         )
     elif failure.fix == "oauth2" and oauth_available:
         action, action_text = "oauth2", QCoreApplication.translate("MainWindow", "Switch to OAuth2")

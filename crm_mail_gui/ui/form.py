@@ -36,6 +36,7 @@ from crm_mail_gui.ui.fields import FieldRow, WrapLabel
 from crm_mail_gui.ui.preset_picker import PresetPicker
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.steps import StepList
+from crm_mail_gui.ui.translations import fill
 
 if TYPE_CHECKING:
     from crm_mail_gui.ui.oauth_panel import OAuthPanel
@@ -463,7 +464,7 @@ class SettingsForm(QWidget):
             self.server_row.set_state(
                 "warning",
                 warning.message(self.lang),
-                self.tr("Change to %1").replace("%1", warning.suggestion),
+                fill(self.tr("Change to %1"), warning.suggestion),
             )
         elif address.security is Security.PLAIN:
             self._server_fix = ""
@@ -523,7 +524,7 @@ class SettingsForm(QWidget):
             "",
         )
         self.testRecipientEdit.setPlaceholderText(
-            self.tr("default: %1").replace("%1", default) if default else "name@example.com"
+            fill(self.tr("default: %1"), default) if default else "name@example.com"
         )
 
     def _apply_server_fix(self) -> None:

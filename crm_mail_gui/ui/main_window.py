@@ -19,6 +19,7 @@ from crm_mail_gui.ui.send_controller import SendController
 from crm_mail_gui.ui.signin_controller import SignInController
 from crm_mail_gui.ui.startup import FirstExposure, schedule_idle_work
 from crm_mail_gui.ui.store_state import StoreState, read_store_state
+from crm_mail_gui.ui.translations import fill
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -280,9 +281,9 @@ class MainWindow(QMainWindow):
                 "No credential store is available on this PC, so a password cannot be saved."
             )
         where = state.where
-        return self.tr(
-            "The password and OAuth2 sign-ins are kept only in %1, never in a file."
-        ).replace("%1", where)
+        return fill(
+            self.tr("The password and OAuth2 sign-ins are kept only in %1, never in a file."), where
+        )
 
     def _show_summary(self) -> None:
         assert self.settings is not None
@@ -295,16 +296,12 @@ class MainWindow(QMainWindow):
             assert self.settings.oauth is not None
             provider = load_providers()[self.settings.oauth.provider].name.get(self.lang, "")
             signed_in = self.tr("signed in") if self._stored else self.tr("not signed in")
-            password_text = (
-                self.tr("OAuth2 (%1): %2").replace("%1", provider).replace("%2", signed_in)
-            )
+            password_text = fill(self.tr("OAuth2 (%1): %2"), provider, signed_in)
         else:
             password_text = (
-                self.tr("stored (%1)").replace("%1", state.where)
-                if self._stored
-                else self.tr("not stored")
+                fill(self.tr("stored (%1)"), state.where) if self._stored else self.tr("not stored")
             )
-        path_text = self.tr("Settings file: %1").replace("%1", str(self.store.path))
+        path_text = fill(self.tr("Settings file: %1"), str(self.store.path))
         summary = self.ensure_summary()
         summary.show_settings(self.settings, password_text, path_text)
         self.stack.setCurrentWidget(summary)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from crm_mail_gui.core.oauth_providers import Provider
 from crm_mail_gui.ui.fields import WrapLabel
 from crm_mail_gui.ui.qt_props import set_enum
+from crm_mail_gui.ui.translations import fill
 
 REGISTRATION_HELP = {
     "microsoft": QT_TRANSLATE_NOOP(
@@ -162,7 +163,7 @@ class OAuthPanel(QFrame):
         self.signed_in = signed_in
         if signed_in:
             who = account or self.tr("this mailbox")
-            self.accountLabel.setText("✔ " + self.tr("Signed in: %1").replace("%1", who))
+            self.accountLabel.setText("✔ " + fill(self.tr("Signed in: %1"), who))
             self.accountLabel.setStyleSheet("color: #2e7d32; font-weight: bold;")
         else:
             self.accountLabel.setText(self.tr("Not signed in yet."))
@@ -189,7 +190,7 @@ class OAuthPanel(QFrame):
             "microsoft": "Microsoft",
             "microsoft_consumer": "Microsoft",
         }.get(provider.id if provider else "", "OAuth2")
-        self.signInButton.setText(self.tr("Sign in with %1").replace("%1", name))
+        self.signInButton.setText(fill(self.tr("Sign in with %1"), name))
         self.deviceCodeButton.setVisible(
             bool(provider and provider.device_code) and not self.waiting
         )

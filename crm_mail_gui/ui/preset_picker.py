@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from crm_mail_gui.core.presets import Preset, load_presets, preset_for_address
 from crm_mail_gui.ui.fields import WrapLabel
 from crm_mail_gui.ui.qt_props import set_enum
+from crm_mail_gui.ui.translations import fill
 
 CUSTOM = "custom"
 
@@ -129,9 +130,11 @@ class PresetPicker(QWidget):
         self._offered = found
         domain = next((a.rpartition("@")[2] for a in addresses if "@" in a), "")
         self.offer_label.setText(
-            self.tr("“%1” is a %2 address. Use the %2 settings?")
-            .replace("%1", domain)
-            .replace("%2", found.text("name", self.lang))
+            fill(
+                self.tr("“%1” is a %2 address. Use the %2 settings?"),
+                domain,
+                found.text("name", self.lang),
+            )
         )
         self.offer.show()
 
@@ -167,8 +170,9 @@ class PresetPicker(QWidget):
             )
         if preset.placeholder:
             parts.append(
-                _escape(self.tr("Replace “%1” with the server name of your contract.")).replace(
-                    "%1", _escape(preset.placeholder)
+                fill(
+                    _escape(self.tr("Replace “%1” with the server name of your contract.")),
+                    _escape(preset.placeholder),
                 )
             )
         self.guidance.setText("<br>".join(parts))

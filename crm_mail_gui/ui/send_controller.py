@@ -11,6 +11,7 @@ from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.ui.banner import BannerKind
 from crm_mail_gui.ui.jobs import Crashed
 from crm_mail_gui.ui.store_state import StoreState, read_store_state
+from crm_mail_gui.ui.translations import fill
 from crm_mail_gui.ui.window_view import WindowView
 
 if TYPE_CHECKING:
@@ -156,8 +157,8 @@ class SendController(WindowView):
         if outcome.tls_version:
             parts.append(f"TLS: {outcome.tls_version}")
         if outcome.auth_mechanism:
-            parts.append(self.tr("Authentication: %1").replace("%1", outcome.auth_mechanism))
-        parts.append(self.tr("Time: %1 s").replace("%1", f"{outcome.elapsed:.2f}"))
+            parts.append(fill(self.tr("Authentication: %1"), outcome.auth_mechanism))
+        parts.append(fill(self.tr("Time: %1 s"), f"{outcome.elapsed:.2f}"))
         return " · ".join(parts)
 
     def _failed(self, error: DeliveryError) -> None:

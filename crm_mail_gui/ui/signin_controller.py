@@ -9,6 +9,7 @@ from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.ui.banner import BannerKind
 from crm_mail_gui.ui.jobs import Crashed
+from crm_mail_gui.ui.translations import fill
 from crm_mail_gui.ui.window_view import WindowView
 
 if TYPE_CHECKING:
@@ -85,11 +86,7 @@ class SignInController(WindowView):
         self._sign_in_failed(result)
 
     def _show_device_code(self, code: str, url: str) -> None:
-        text = (
-            self.tr("Open %1 on any device and enter the code %2")
-            .replace("%1", url)
-            .replace("%2", code)
-        )
+        text = fill(self.tr("Open %1 on any device and enter the code %2"), url, code)
         self.form.ensure_oauth_panel().set_waiting(True, text)
 
     def _end_sign_in(self) -> None:

@@ -17,6 +17,7 @@ from crm_mail_gui.core.fields import SUMMARY_ROWS, summary_texts
 from crm_mail_gui.core.settings import MailSettings
 from crm_mail_gui.ui.fields import top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
+from crm_mail_gui.ui.translations import fill
 
 
 class SummaryView(QFrame):
@@ -79,5 +80,5 @@ class SummaryView(QFrame):
             self.values[key].setText(value)
         self.values["password"].setText(password_text if settings.auth else "—")
         self.values["auth"].setText(yes if settings.auth else no)
-        self.values["timeout"].setText(self.tr("%1 s").replace("%1", f"{settings.timeout:g}"))
+        self.values["timeout"].setText(fill(self.tr("%1 s"), f"{settings.timeout:g}"))
         self.path_label.setText(path_text)

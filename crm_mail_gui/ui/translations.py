@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
@@ -13,6 +14,21 @@ if TYPE_CHECKING:
 
 _installed: list[QTranslator] = []
 loaded: dict[str, str] = {}
+_PLACE = re.compile(r"%([1-9])")
+
+
+def fill(text: str, *args: object) -> str:
+    """A tr() text with %1, %2, … filled in one pass, as QString.arg would.
+
+    One pass matters: replacing "%1" and then "%2" would also replace a "%2" inside the first
+    argument (a URL with percent-encoding, a server's text).
+    """
+
+    def place(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        return str(args[index]) if index < len(args) else match.group(0)
+
+    return _PLACE.sub(place, text)
 
 
 def app_translation_file(lang: str) -> Path:
