@@ -87,9 +87,10 @@ def fill_form(window: MainWindow, base_url: str, ca_file: str) -> None:
     form.userEdit.setText(USER)
     form.fromEdit.setText(USER)
     form.oauthPanel.oauthClientIdEdit.setText("test-client")
-    form.advancedButton.setChecked(True)
-    form.caFileEdit.setText(ca_file)
-    form.oauthAuthorityEdit.setText(base_url)
+    form.advancedButton.setChecked(True)  # builds the advanced panel, as a click does
+    advanced = form.ensure_advanced()
+    advanced.caFileEdit.setText(ca_file)
+    advanced.oauthAuthorityEdit.setText(base_url)
 
 
 def one_sign_in(window: MainWindow, browser: Browser, deadline_s: float) -> float | None:

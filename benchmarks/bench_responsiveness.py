@@ -55,7 +55,8 @@ def fill_form(window: MainWindow, port: int, ca_file: str) -> None:
     form.userEdit.setText(USER)
     form.passwordEdit.setText(PASSWORD)
     form.fromEdit.setText(USER)
-    form.caFileEdit.setText(ca_file)
+    form.advancedButton.setChecked(True)  # builds the advanced panel, as a click does
+    form.ensure_advanced().caFileEdit.setText(ca_file)
 
 
 def finished(window: MainWindow) -> str | None:

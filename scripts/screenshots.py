@@ -52,8 +52,8 @@ def fill(window, server: str, ca_file: str) -> None:
     form.userEdit.setText(USER)
     form.passwordEdit.setText(PASSWORD)
     form.fromEdit.setText(USER)
-    form.advancedButton.setChecked(True)
-    form.caFileEdit.setText(ca_file)
+    form.advancedButton.setChecked(True)  # builds the advanced panel, as a click does
+    form.ensure_advanced().caFileEdit.setText(ca_file)
 
 
 def shoot(app: QApplication, widget, path: Path) -> None:

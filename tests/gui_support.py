@@ -62,6 +62,13 @@ def child(window: QWidget, name: str, cls: type[QWidget] = QWidget) -> Any:
     return widget
 
 
+def shown(window: QWidget, name: str) -> bool:
+    """True when the widget with this objectName exists and is visible (parts built when first
+    opened, such as the advanced panel, may not exist yet: not shown either)."""
+    widget = window.findChild(QWidget, name)
+    return widget is not None and widget.isVisible()
+
+
 def wait_success(qtbot: QtBot, window: MainWindow) -> QDialog:
     """Wait for the "Test Mail Sent" dialog and return it."""
     qtbot.waitUntil(

@@ -6,8 +6,6 @@ import functools
 import os
 import re
 import unicodedata
-from email import errors as email_errors
-from email import policy
 
 from crm_mail_gui.core import i18n
 from crm_mail_gui.core.address import (
@@ -199,7 +197,13 @@ def reads_back(addr_spec: str) -> bool:
     This is the guard behind "header and envelope agree": anything the email package would
     decode, unquote, strip or split (encoded words, comments, quotes, groups, angle brackets,
     several "@") makes the header name another mailbox than MAIL FROM / RCPT TO.
+
+    The email package loads here, with the first address checked: not before a first run's
+    window is on screen (ui.startup, rule 9).
     """
+    from email import errors as email_errors
+    from email import policy
+
     try:
         header = policy.default.header_factory("To", addr_spec)
         groups, addresses = header.groups, header.addresses

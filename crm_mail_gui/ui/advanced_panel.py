@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from crm_mail_gui.core import settings as checks
+from crm_mail_gui.core.settings import MailSettings
 from crm_mail_gui.ui.fields import FieldRow
 from crm_mail_gui.ui.qt_props import set_enum
 
@@ -29,8 +30,19 @@ def add_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None 
     form.addRow(label, field)
 
 
+def advanced_values(settings: MailSettings | None) -> tuple[int, str, str]:
+    """The panel's values for `settings` (None: the defaults): timeout, CA file, authority.
+
+    While the panel is not built, the form reads these from the settings it was loaded with.
+    """
+    if settings is None:
+        return int(checks.DEFAULT_TIMEOUT), "", ""
+    authority = settings.oauth.authority if settings.oauth else ""
+    return int(settings.timeout), settings.ca_file or "", authority
+
+
 class AdvancedPanel(QWidget):
-    """Built with the form, hidden until its button is pressed.
+    """Built when first opened (`SettingsForm.ensure_advanced`): start-up rule 8 (ui.startup).
 
     Signals:
         changed(): the CA file or the authority was edited (the form validates again).
@@ -39,6 +51,8 @@ class AdvancedPanel(QWidget):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QSpinBox  # its type loads with the panel (rule 8)
+
         super().__init__(parent)
         self.setObjectName("advancedPanel")
         self.timeoutSpin = QSpinBox()
@@ -74,11 +88,16 @@ class AdvancedPanel(QWidget):
         """Its fields in tab order."""
         return (self.timeoutSpin, self.caFileEdit, self.caBrowseButton, self.oauthAuthorityEdit)
 
-    def load(self, timeout: int, ca_file: str, authority: str) -> None:
-        """Show these values."""
+    def load(self, settings: MailSettings | None) -> None:
+        """Show the values of `settings` (None: the defaults)."""
+        timeout, ca_file, authority = advanced_values(settings)
         self.timeoutSpin.setValue(timeout)
         self.caFileEdit.setText(ca_file)
         self.oauthAuthorityEdit.setText(authority)
+
+    def values(self) -> tuple[int, str, str]:
+        """Timeout, CA file, authority, as shown."""
+        return self.timeoutSpin.value(), self.caFileEdit.text(), self.oauthAuthorityEdit.text()
 
     def set_read_only(self, running: bool) -> None:
         """Read-only while a test runs."""

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm_mail_gui.core import settings as checks
 from crm_mail_gui.core.address import Security, ServerAddress
 from crm_mail_gui.core.oauth_providers import load_providers, provider_for_preset
 from crm_mail_gui.core.presets import Preset
@@ -31,7 +30,7 @@ from crm_mail_gui.core.settings import (
     SettingsInvalid,
     build_settings,
 )
-from crm_mail_gui.ui.advanced_panel import AdvancedPanel, add_row, line_edit
+from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit
 from crm_mail_gui.ui.fields import FieldRow, WrapLabel
 from crm_mail_gui.ui.preset_picker import PresetPicker
 from crm_mail_gui.ui.qt_props import set_enum
@@ -39,6 +38,7 @@ from crm_mail_gui.ui.steps import StepList
 from crm_mail_gui.ui.translations import fill
 
 if TYPE_CHECKING:
+    from crm_mail_gui.ui.advanced_panel import AdvancedPanel
     from crm_mail_gui.ui.oauth_panel import OAuthPanel
 
 
@@ -72,6 +72,7 @@ class SettingsForm(QWidget):
         self.password_stored = False
         self.running = False
         self._snapshot: dict[str, object] = {}
+        self._loaded: MailSettings | None = None  # the unbuilt advanced panel's values
         self._valid = False
         self._server_fix = ""
         self._built: tuple[tuple[dict[str, object], str | None], object] | None = None
@@ -129,12 +130,7 @@ class SettingsForm(QWidget):
         set_enum(self.advancedButton, "toolButtonStyle", "ToolButtonTextBesideIcon")
         set_enum(self.advancedButton, "arrowType", "RightArrow")
         self.advancedButton.setAutoRaise(True)
-        self.advanced = AdvancedPanel()
-        self.timeoutSpin = self.advanced.timeoutSpin
-        self.caFileEdit = self.advanced.caFileEdit
-        self.caBrowseButton = self.advanced.caBrowseButton
-        self.oauthAuthorityEdit = self.advanced.oauthAuthorityEdit
-        self.rows["ca_file"] = self.advanced.ca_row
+        self.advanced: AdvancedPanel | None = None  # see ensure_advanced
 
         # Where the password is kept: a WrapLabel (a Python resizeEvent), so not built before the
         # first paint (ui.startup, rule 2) but once the credential store is known.
@@ -173,7 +169,6 @@ class SettingsForm(QWidget):
         form.addRow("", self.authCheck)
         self._add_row(form, self.tr("Test &recipient:"), self.to_row, self.testRecipientEdit)
         form.addRow("", self.advancedButton)
-        form.addRow("", self.advanced)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.stepList)
@@ -203,7 +198,6 @@ class SettingsForm(QWidget):
             self.authCheck,
             self.testRecipientEdit,
             self.advancedButton,
-            *self.advanced.focus_chain(),
             self.backButton,
             self.checkButton,
             self.saveButton,
@@ -227,6 +221,23 @@ class SettingsForm(QWidget):
             _chain_focus(self.showPasswordButton, *panel.focus_chain(), self.fromEdit)
         return self.oauthPanel
 
+    def ensure_advanced(self) -> AdvancedPanel:
+        """The advanced panel below its button, built when first opened (ui.startup, rule 8).
+
+        Until then its values are those of the settings the form was loaded with.
+        """
+        if self.advanced is None:
+            from crm_mail_gui.ui.advanced_panel import AdvancedPanel
+
+            panel = self.advanced = AdvancedPanel()
+            panel.load(self._loaded)
+            panel.set_read_only(self.running)
+            self._insert_row_below(self.advancedButton, panel)
+            self.rows["ca_file"] = panel.ca_row
+            panel.changed.connect(self.validate)
+            _chain_focus(self.advancedButton, *panel.focus_chain(), self.backButton)
+        return self.advanced
+
     def ensure_store_note(self) -> WrapLabel:
         """The note on where the password is kept, under the fields (built when first known)."""
         if self.storeNote is None:
@@ -247,7 +258,6 @@ class SettingsForm(QWidget):
 
     def _connect(self) -> None:
         self.picker.chosen.connect(self._preset_chosen)
-        self.advanced.changed.connect(self.validate)
         for edit in (self.serverEdit, self.userEdit, self.passwordEdit, self.fromEdit):
             edit.textChanged.connect(self.validate)
             edit.returnPressed.connect(self._enter)
@@ -282,6 +292,7 @@ class SettingsForm(QWidget):
     def load(self, settings: MailSettings | None, password_stored: bool, store_note: str) -> None:
         """Fill the form from stored settings (or defaults) and remember them as unchanged."""
         self.password_stored = password_stored
+        self._loaded = settings
         self._load_fields(settings)
         self._load_oauth(settings.oauth if settings else None)
         self.advancedButton.setChecked(
@@ -309,12 +320,8 @@ class SettingsForm(QWidget):
         self.fromEdit.setText(stored.get("from", ""))
         self.authCheck.setChecked(stored.get("auth", True))
         self.testRecipientEdit.setText(stored.get("to", ""))
-        oauth = stored.get("oauth") or {}
-        self.advanced.load(
-            int(stored.get("timeout", checks.DEFAULT_TIMEOUT)),
-            stored.get("ca_file") or "",
-            oauth.get("authority", ""),
-        )
+        if self.advanced is not None:
+            self.advanced.load(settings)
 
     def _load_oauth(self, oauth: OAuthSettings | None) -> None:
         """The OAuth2 panel (built only when the settings use it or it exists already)."""
@@ -325,21 +332,24 @@ class SettingsForm(QWidget):
 
     def values(self) -> dict[str, object]:
         """The raw values in the form (the password excluded)."""
+        panel = self.advanced
+        timeout, ca_file, authority = (
+            panel.values() if panel is not None else advanced_values(self._loaded)
+        )
         return {
             "server": self.serverEdit.text(),
             "user": self.userEdit.text(),
             "from": self.fromEdit.text(),
             "auth": self.authCheck.isChecked(),
             "to": self.testRecipientEdit.text(),
-            "timeout": self.timeoutSpin.value(),
-            "ca_file": self.caFileEdit.text().strip() or None,
-            "oauth": self._oauth_values(),
+            "timeout": timeout,
+            "ca_file": ca_file.strip() or None,
+            "oauth": self._oauth_values(authority.strip()),
         }
 
-    def _oauth_values(self) -> dict[str, str] | None:
+    def _oauth_values(self, authority: str) -> dict[str, str] | None:
         if not self.uses_oauth():
             return None
-        authority = self.oauthAuthorityEdit.text().strip()
         return {**self.ensure_oauth_panel().values(), "authority": authority}
 
     def uses_oauth(self) -> bool:
@@ -502,7 +512,8 @@ class SettingsForm(QWidget):
         self.showPasswordButton.setText(self.tr("Hide") if shown else self.tr("Show"))
 
     def _toggle_advanced(self, shown: bool) -> None:
-        self.advanced.setVisible(shown)
+        if shown or self.advanced is not None:
+            self.ensure_advanced().setVisible(shown)
         set_enum(self.advancedButton, "arrowType", "DownArrow" if shown else "RightArrow")
 
     def _update_password_placeholder(self) -> None:
@@ -580,7 +591,8 @@ class SettingsForm(QWidget):
             edit.setReadOnly(running)
         if self.oauthPanel is not None:
             self.oauthPanel.set_read_only(running)
-        self.advanced.set_read_only(running)
+        if self.advanced is not None:
+            self.advanced.set_read_only(running)
         self.picker.set_running(running)
         for widget in (
             self.authMethodCombo,

@@ -25,6 +25,19 @@ window is shown; the cost is what breaking the rule adds; details in benchmarks/
    Tested: tests/test_gui_startup.py::test_the_import_hook_reads_no_source.
 7. **Nothing slow before the first paint**: the credential store (keyring: 0.1–0.25 s, more
    with a slow D-Bus) and `core.connection` (ssl) load in jobs after it (`ui.jobs`).
+8. **The advanced panel is built when first opened** (+5 M first run: PySide6 loads the
+   `QSpinBox` type with it): `SettingsForm.ensure_advanced()`, called by its button (also when
+   the loaded settings use it). Until then the form reads the timeout, CA file and authority
+   from the settings it was loaded with (`advanced_panel.advanced_values`), the one source the
+   panel itself loads from. The provider notes, the preset offer and the step list are built
+   with the form (measured: the `QSizePolicy` type of their labels, 3.5 M; all three lazy,
+   11 M: not worth the guards).
+   Tested: tests/test_gui_startup.py::test_first_paint_builds_no_qt_namespace (first run).
+9. **The email package loads with the first address checked** (+52 M first run: `email.policy`
+   pulls in `email.utils`, `socket`, `datetime`, `calendar`, `locale`, …):
+   `core.settings.reads_back` imports it. A first run's empty form checks no address; stored
+   settings do, when loaded. The idle work loads it with the worker, before the first Save.
+   Tested: the same test (first run).
 
 The idle work runs in separate timer slots after the first exposure, so that input is handled
 in between: the application icon and `Qt` (~50 ms), then the credential store job, then what the
