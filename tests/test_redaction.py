@@ -269,3 +269,14 @@ def test_ordinary_words_survive_a_session_with_secrets() -> None:
     ]
     for line in words:
         assert r.redact(line) == line
+
+
+def test_a_secret_with_a_lone_surrogate_is_masked_not_a_crash() -> None:
+    """A backend's odd value or a hostile argument must not crash the redactor itself."""
+    from crm_mail_gui.core.credentials import safe_error_text
+    from crm_mail_gui.core.redaction import Redactor
+
+    redactor = Redactor()
+    redactor.add("pw\ud800rd")
+    assert redactor.redact("said pw\ud800rd here") == "said ******** here"
+    assert safe_error_text(RuntimeError("x pw\ud800rd y"), "pw\ud800rd") == "RuntimeError"

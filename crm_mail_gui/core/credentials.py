@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import os
-import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -74,25 +72,25 @@ def safe_error_text(error: BaseException, *secrets: str | None, limit: int = DET
         text = str(error)
     except Exception:  # a hostile __str__
         text = ""
-    if any(secret and _holds_secret(text, secret) for secret in secrets):
+    if text and _holds_secret(text, secrets):
         return name
     return f"{name}: {printable(text, limit)}" if text else name
 
 
-SHORT_SECRET = 6
-"""A secret shorter than this counts only as a whole token ("e" is not in "Connected")."""
+def _holds_secret(text: str, secrets: tuple[str | None, ...]) -> bool:
+    """True if the transcript's redactor would mask anything of `secrets` in `text`.
 
+    The same rules as every other text (core.redaction), plus the forms a backend's exception
+    text may show a secret in: its repr (escapes) and its hex encoding.
+    """
+    from crm_mail_gui.core.redaction import Redactor
 
-def _holds_secret(text: str, secret: str) -> bool:
-    encoded = secret.encode("utf-8", "surrogatepass")
-    forms = {secret, repr(secret)[1:-1], base64.b64encode(encoded).decode(), encoded.hex()}
-    for form in filter(None, forms):
-        if len(form) >= SHORT_SECRET:
-            if form in text:
-                return True
-        elif re.search(rf"(?<![0-9A-Za-z]){re.escape(form)}(?![0-9A-Za-z])", text):
-            return True
-    return False
+    redactor = Redactor()
+    for secret in filter(None, secrets):
+        encoded = secret.encode("utf-8", "surrogatepass")
+        for form in (secret, repr(secret)[1:-1], encoded.hex()):
+            redactor.add(form)
+    return bool(redactor) and redactor.redact(text) != text
 
 
 def _bounded(

@@ -54,7 +54,7 @@ class Redactor:
         """Mask `secret`, its escaped form and its base64 forms wherever they would appear."""
         if not secret:
             return
-        encoded = base64.b64encode(secret.encode("utf-8")).decode("ascii")
+        encoded = base64.b64encode(secret.encode("utf-8", "surrogatepass")).decode("ascii")
         if len(secret) < SHORT:
             if secret not in self._short:
                 self._short.append(secret)
