@@ -250,7 +250,56 @@ DEFAULT_EXTENSIONS = ["SIZE 35882577", "8BITMIME", "ENHANCEDSTATUSCODES", "AUTH 
 _PRE_TLS_OK = {"EHLO", "HELO", "STARTTLS", "NOOP", "RSET", "QUIT"}
 
 
-class FaultServer:
+class _LoopbackListener:
+    """A TCP listener on 127.0.0.1; its accept thread hands each client socket to `_accepted`."""
+
+    port = 0
+    rcvbuf: int | None = None  # SO_RCVBUF of the listener (accepted sockets inherit it)
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._listener: socket.socket | None = None
+        self._acceptor: threading.Thread | None = None
+
+    def start(self) -> Self:
+        self._listener = socket.create_server((HOST, 0))
+        if self.rcvbuf:
+            self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.rcvbuf)
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self._acceptor = threading.Thread(target=self._accept_loop, daemon=True)
+        self._acceptor.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._acceptor is not None:
+            self._acceptor.join(5)
+        if self._listener is not None:
+            self._listener.close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _accept_loop(self) -> None:
+        assert self._listener is not None
+        while not self._stop.is_set():
+            try:
+                sock, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._accepted(sock)
+
+    def _accepted(self, sock: socket.socket) -> None:
+        raise NotImplementedError
+
+
+class FaultServer(_LoopbackListener):
     """Threaded, scriptable SMTP server on 127.0.0.1 that misbehaves as ``fault`` says.
 
     Knobs: ``tls`` "none" | "starttls" | "ssl"; ``cert`` "good" | "wrong_name" | "untrusted";
@@ -327,29 +376,13 @@ class FaultServer:
         self.auth_attempts: list[tuple[str, str]] = []
         self.errors: list[BaseException] = []  # exceptions in connection threads (e.g. TLS)
         self.connections = 0
-        self._stop = threading.Event()
         self._lock = threading.Lock()
         self._socks: set[socket.socket] = set()
         self._threads: list[threading.Thread] = []
-        self._listener: socket.socket | None = None
-        self._acceptor: threading.Thread | None = None
-
-    def start(self) -> Self:
-        self._listener = socket.create_server((HOST, 0))
-        if self.rcvbuf:  # accepted sockets inherit it
-            self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.rcvbuf)
-        self._listener.settimeout(0.05)
-        self.port = self._listener.getsockname()[1]
-        self._acceptor = threading.Thread(target=self._accept_loop, daemon=True)
-        self._acceptor.start()
-        return self
+        super().__init__()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._acceptor is not None:
-            self._acceptor.join(5)
-        if self._listener is not None:
-            self._listener.close()
+        super().stop()
         with self._lock:
             for sock in self._socks:  # wake threads blocked in recv() or a TLS handshake
                 with contextlib.suppress(OSError):
@@ -357,27 +390,13 @@ class FaultServer:
         for thread in self._threads:
             thread.join(5)
 
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def _accept_loop(self) -> None:
-        assert self._listener is not None
-        while not self._stop.is_set():
-            try:
-                sock, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            sock.settimeout(self.timeout)
-            self._track(sock)
-            thread = threading.Thread(target=self._serve, args=(sock,), daemon=True)
-            self._threads.append(thread)
-            thread.start()
+    def _accepted(self, sock: socket.socket) -> None:
+        self.connections += 1
+        sock.settimeout(self.timeout)
+        self._track(sock)
+        thread = threading.Thread(target=self._serve, args=(sock,), daemon=True)
+        self._threads.append(thread)
+        thread.start()
 
     def _track(self, sock: socket.socket, old: socket.socket | None = None) -> None:
         with self._lock:
@@ -634,7 +653,7 @@ _RAW_DEFAULTS = {
 }
 
 
-class RawReplyServer:
+class RawReplyServer(_LoopbackListener):
     """Plain-text SMTP server on 127.0.0.1 that answers one step with raw bytes (for fuzzing).
 
     Set ``plan`` before each connection: (step, raw bytes, hang up afterwards), or a dict
@@ -647,43 +666,12 @@ class RawReplyServer:
         self.plan: tuple[str, bytes, bool] | dict[tuple[str, int], tuple[bytes, bool]] = {}
         self.host, self.port = HOST, 0
         self.client_lines: list[bytes] = []
-        self._stop = threading.Event()
-        self._listener: socket.socket | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
-    def start(self) -> Self:
-        self._listener = socket.create_server((HOST, 0))
-        self._listener.settimeout(0.05)
-        self.port = self._listener.getsockname()[1]
-        self._thread = threading.Thread(target=self._accept_loop, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
-        if self._listener is not None:
-            self._listener.close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def _accept_loop(self) -> None:
-        assert self._listener is not None
-        while not self._stop.is_set():
-            try:
-                sock, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with sock, contextlib.suppress(OSError):  # one client at a time is enough here
-                sock.settimeout(self.idle)
-                self._serve(sock)
+    def _accepted(self, sock: socket.socket) -> None:
+        with sock, contextlib.suppress(OSError):  # one client at a time is enough here
+            sock.settimeout(self.idle)
+            self._serve(sock)
 
     def _serve(self, sock: socket.socket) -> None:
         plan = self.plan
