@@ -147,3 +147,18 @@ def test_portable_config_folder_beside_the_executable(
         for child in portable.iterdir():
             child.unlink()
         portable.rmdir()
+
+
+def test_every_python_package_is_listed_for_installation() -> None:
+    """`pip install .` ships only the packages pyproject lists: a new sub-package must be listed."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(
+        tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(root).parts)
+        for init in (root / "crm_mail_gui").rglob("__init__.py")
+    }
+    assert found - listed == set()
