@@ -280,6 +280,17 @@ def check_ca_file(value: str | None) -> str | None:
     return path
 
 
+def ca_file_stamp(value: object) -> tuple[int, ...] | None:
+    """What changes when the named CA file changes (device, inode, size, times), or None."""
+    if not value or not str(value).strip():
+        return None
+    try:
+        info = os.stat(os.path.abspath(os.path.expanduser(str(value))))
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
 def _os_reason(error: BaseException) -> str:
     return printable(getattr(error, "strerror", None) or type(error).__name__)
 

@@ -29,6 +29,7 @@ from crm_mail_gui.core.settings import (
     OAuthSettings,
     SettingsInvalid,
     build_settings,
+    ca_file_stamp,
 )
 from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit
 from crm_mail_gui.ui.fields import FieldRow, WrapLabel
@@ -75,7 +76,7 @@ class SettingsForm(QWidget):
         self._loaded: MailSettings | None = None  # the unbuilt advanced panel's values
         self._valid = False
         self._server_fix = ""
-        self._built: tuple[tuple[dict[str, object], str | None], object] | None = None
+        self._built: tuple[tuple[object, ...], object] | None = None
         self._build()
         self._connect()
 
@@ -403,16 +404,16 @@ class SettingsForm(QWidget):
     def settings(self) -> MailSettings:
         """Validated settings from the form, or raise SettingsInvalid.
 
-        Built once per change of the values (unless a CA file is named, which is read each
-        time): validation, Save and the store questions all ask,
-        and at a click each build would hold the GUI thread again (bench_responsiveness.py).
+        Built once per change of the values or of the named CA file on disk (its stat):
+        validation, Save and the store questions all ask, and at a click each build would
+        hold the GUI thread again (bench_responsiveness.py).
         """
         preset = self.current_preset()
-        key = (self.values(), preset.placeholder if preset else None)
-        # a CA file is checked on disk each time: it may change between two checks
-        if self._built is None or self._built[0] != key or key[0]["ca_file"]:
+        values = self.values()
+        key = (values, preset.placeholder if preset else None, ca_file_stamp(values["ca_file"]))
+        if self._built is None or self._built[0] != key:
             try:
-                built: MailSettings | SettingsInvalid = build_settings(key[0], placeholder=key[1])
+                built: MailSettings | SettingsInvalid = build_settings(values, placeholder=key[1])
             except SettingsInvalid as invalid:
                 built = invalid
             self._built = (key, built)
