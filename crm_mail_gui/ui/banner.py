@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.fields import WrapLabel, top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
 
@@ -23,11 +24,6 @@ class BannerKind(StrEnum):
     SUCCESS = "success"
 
 
-STYLES = {
-    BannerKind.ERROR: ("#fdecea", "#c62828", "#5f1212"),
-    BannerKind.WARNING: ("#fff4e5", "#ef6c00", "#5d3300"),
-    BannerKind.SUCCESS: ("#e8f5e9", "#2e7d32", "#133d17"),
-}
 
 
 class Banner(QFrame):
@@ -109,13 +105,15 @@ class Banner(QFrame):
         layout.addWidget(self.transcript)
 
     def _style(self, kind: BannerKind) -> None:
-        background, accent, text = STYLES[kind]
         name = self.objectName()
-        self.setStyleSheet(
-            f"#{name} {{ background: {background}; border: 1px solid {accent};"
-            f" border-left: 6px solid {accent}; border-radius: 4px; }}"
-            f" #{name} QLabel {{ color: {text}; background: transparent; border: none; }}"
-            f" #{name} QLabel#bannerTitle {{ font-weight: bold; }}"
+        # colours of ui.theme: {error_bg} etc., for the scheme in effect (and later ones)
+        theme.set_style(
+            self,
+            f"#{name} {{ background: {{{kind}_bg}}; border: 1px solid {{{kind}_accent}};"
+            f" border-left: 6px solid {{{kind}_accent}}; border-radius: 4px; }}"
+            f" #{name} QLabel, #{name} QToolButton {{ color: {{{kind}_text}};"
+            " background: transparent; border: none; }"
+            f" #{name} QLabel#bannerTitle {{ font-weight: bold; }}",
         )
         from PySide6.QtWidgets import QStyle  # ~15 ms of enum classes: not at start-up
 

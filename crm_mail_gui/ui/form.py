@@ -30,6 +30,7 @@ from crm_mail_gui.core.settings import (
     SettingsInvalid,
     build_settings,
 )
+from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit
 from crm_mail_gui.ui.fields import FieldRow, WrapLabel
 from crm_mail_gui.ui.preset_picker import PresetPicker
@@ -243,7 +244,7 @@ class SettingsForm(QWidget):
         if self.storeNote is None:
             note = self.storeNote = WrapLabel()
             note.setObjectName("storeNote")
-            note.setStyleSheet("color: #555;")
+            theme.set_style(note, "color: {muted};")
             note.hide()
             self.form_layout.addRow("", note)  # the last row, below the advanced panel
         return self.storeNote

@@ -12,6 +12,7 @@ from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
+from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.banner import Banner, BannerKind
 from crm_mail_gui.ui.fields import note_label
 from crm_mail_gui.ui.jobs import CallJob, JobManager
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self._first_exposure = FirstExposure(self, self._on_screen)  # see ui.startup
         self._store_loader: CallJob | None = None
         self._shut_down = False
+        self.palette_watcher: theme.PaletteWatcher | None = None  # after the first paint
         self._build()
         self.reload(defer_credentials=True)
 
@@ -98,7 +100,7 @@ class MainWindow(QMainWindow):
             )
         )
         subtitle.setObjectName("windowSubtitle")
-        subtitle.setStyleSheet("color: #555;")
+        theme.set_style(subtitle, "color: {muted};")
         self.errorBanner = Banner("errorBanner")
         self.infoBanner = Banner("infoBanner")
         self.stack = QStackedWidget()  # the summary and the form, each built when first shown
@@ -197,7 +199,17 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self.onScreen.emit()
-        schedule_idle_work(self, self._start_credential_store_loader, self._prepare_first_test)
+        schedule_idle_work(
+            self,
+            self._start_credential_store_loader,
+            self._prepare_first_test,
+            self._follow_colour_scheme,
+        )
+
+    def _follow_colour_scheme(self) -> None:
+        """Idle work: follow the system's colour scheme and palette changes (ui.theme)."""
+        if not self._shut_down and self.palette_watcher is None:
+            self.palette_watcher = theme.follow_system_scheme(self)
 
     def _prepare_first_test(self) -> None:
         """Idle work after the first paint: what the first Save needs, so the click is quick.

@@ -8,6 +8,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from crm_mail_gui.core.address import Security
+from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.qt_props import set_enum
 
 # Display stages and the core steps each one covers.
@@ -36,12 +37,12 @@ MARKS = {
     StepState.FAIL: "✗",
     StepState.SKIPPED: "–",
 }
-COLORS = {
-    StepState.PENDING: "#777",
-    StepState.RUNNING: "#1565c0",
-    StepState.OK: "#2e7d32",
-    StepState.FAIL: "#c62828",
-    StepState.SKIPPED: "#999",
+COLORS = {  # names of ui.theme colours
+    StepState.PENDING: "pending",
+    StepState.RUNNING: "running",
+    StepState.OK: "success",
+    StepState.FAIL: "error",
+    StepState.SKIPPED: "pending",
 }
 
 
@@ -63,7 +64,7 @@ class StepList(QWidget):
             self.states.append(StepState.PENDING)
             if index:
                 arrow = QLabel("→")
-                arrow.setStyleSheet("color: #999;")
+                theme.set_style(arrow, "color: {pending};")
                 layout.addWidget(arrow)
             layout.addWidget(label)
         layout.addStretch(1)
@@ -103,4 +104,4 @@ class StepList(QWidget):
         label = self.labels[index]
         label.setText(f"{MARKS[state]} {self._name(index)}")
         weight = "bold" if state is StepState.RUNNING else "normal"
-        label.setStyleSheet(f"color: {COLORS[state]}; font-weight: {weight};")
+        theme.set_style(label, f"color: {{{COLORS[state]}}}; font-weight: {weight};")
