@@ -24,8 +24,6 @@ class BannerKind(StrEnum):
     SUCCESS = "success"
 
 
-
-
 class Banner(QFrame):
     """A coloured bar with a title, detail lines, optional action button and transcript.
 

@@ -117,12 +117,15 @@ def set_rich_text(label: QWidget, template: str) -> None:
 
 
 def restyle(widget: QWidget) -> None:
-    """Fill the templates of `widget` again (after the scheme changed)."""
+    """Fill the templates of `widget` again (after the scheme changed).
+
+    Any style sheet is set again, templates or not: a widget with a style sheet keeps the
+    palette it was polished with (a heading would stay black on a dark window) until then.
+    """
     style = widget.property(STYLE_PROPERTY)
-    if style:
-        filled = fill(style)
-        if widget.styleSheet() != filled:
-            widget.setStyleSheet(filled)
+    sheet = fill(style) if style else widget.styleSheet()
+    if sheet:
+        widget.setStyleSheet(sheet)
     text = widget.property(TEXT_PROPERTY)
     if text:
         widget.setText(fill(text))  # type: ignore[attr-defined]
@@ -201,7 +204,7 @@ class PaletteWatcher(QObject):
         self._pending = False
         window.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """On ApplicationPaletteChange, restyle once the event loop is free again."""
         from PySide6.QtCore import QEvent
 
