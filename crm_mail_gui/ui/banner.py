@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from crm_mail_gui.ui import theme
+from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.fields import WrapLabel, top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
 
@@ -43,6 +43,7 @@ class Banner(QFrame):
         self._action = ""
         self._built = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        accessibility.set_role(self, "AlertMessage")  # named by its title (show_message)
         self.hide()
 
     def _build(self) -> None:
@@ -73,6 +74,7 @@ class Banner(QFrame):
         self.close_button = QToolButton()
         self.close_button.setText("×")
         self.close_button.setToolTip(self.tr("Close"))
+        self.close_button.setAccessibleName(self.tr("Close the message"))
         self.close_button.setAutoRaise(True)
         self.close_button.clicked.connect(self._close)
 
@@ -154,7 +156,17 @@ class Banner(QFrame):
         self.copy_button.setVisible(has_transcript)
         self.details_button.setChecked(False)
         self.transcript.hide()
+        self.setAccessibleName(self.title.text())
+        self.setAccessibleDescription(body)
+        self.icon.setAccessibleName(
+            {
+                BannerKind.ERROR: self.tr("Error"),
+                BannerKind.WARNING: self.tr("Warning"),
+                BannerKind.SUCCESS: self.tr("Success"),
+            }[self.kind]
+        )
         self.show()
+        accessibility.alert(self)
 
     def clear(self) -> None:
         """Hide the banner and forget its content."""

@@ -30,7 +30,7 @@ from crm_mail_gui.core.settings import (
     SettingsInvalid,
     build_settings,
 )
-from crm_mail_gui.ui import theme
+from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit
 from crm_mail_gui.ui.fields import FieldRow, WrapLabel
 from crm_mail_gui.ui.preset_picker import PresetPicker
@@ -39,6 +39,8 @@ from crm_mail_gui.ui.steps import StepList
 from crm_mail_gui.ui.translations import fill
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
+
     from crm_mail_gui.ui.advanced_panel import AdvancedPanel
     from crm_mail_gui.ui.oauth_panel import OAuthPanel
 
@@ -188,6 +190,7 @@ class SettingsForm(QWidget):
         layout.addWidget(line)
         layout.addLayout(buttons)
 
+        accessibility.name_fields(self)  # each field is named by its label
         _chain_focus(  # as the fields are laid out (the OAuth2 panel joins in its place)
             *self.picker.focus_chain(),
             self.serverEdit,
@@ -261,9 +264,7 @@ class SettingsForm(QWidget):
         self.picker.chosen.connect(self._preset_chosen)
         for edit in (self.serverEdit, self.userEdit, self.passwordEdit, self.fromEdit):
             edit.textChanged.connect(self.validate)
-            edit.returnPressed.connect(self._enter)
         self.testRecipientEdit.textChanged.connect(self.validate)
-        self.testRecipientEdit.returnPressed.connect(self._enter)
         self.authCheck.toggled.connect(self._auth_toggled)
         self.authMethodCombo.activated.connect(self._method_changed)
         self.userEdit.textChanged.connect(self._maybe_offer)
@@ -497,8 +498,26 @@ class SettingsForm(QWidget):
                 row.set_state("error", text)
 
     # -- behaviour -------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in any field of the form (the panels' too) saves, as the Save button does.
+
+        Fields leave Enter to their parents: it ends here, once, whichever field had it. On a
+        button, Enter is that button's (not Save's).
+        """
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QAbstractSpinBox
+
+        field = (QLineEdit, QAbstractSpinBox, QCheckBox, QComboBox)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
+            self.focusWidget(), field
+        ):
+            self._enter()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def _enter(self) -> None:
-        if self.saveButton.isEnabled():
+        if self.saveButton.isEnabled() and self.saveButton.isVisible():
             self.saveRequested.emit()
 
     def _auth_toggled(self, on: bool) -> None:

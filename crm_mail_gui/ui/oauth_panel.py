@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm_mail_gui.core.oauth_providers import Provider
-from crm_mail_gui.ui import theme
+from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.fields import WrapLabel
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.translations import fill
@@ -134,6 +134,7 @@ class OAuthPanel(QFrame):
         layout.addWidget(self.accountLabel)
         layout.addWidget(self.deviceCodeLabel)
         layout.addWidget(self.help)
+        accessibility.name_fields(self)
 
         self.signInButton.clicked.connect(lambda: self.signInRequested.emit(False))
         self.deviceCodeButton.clicked.connect(lambda: self.signInRequested.emit(True))

@@ -77,6 +77,8 @@ class PresetPicker(QWidget):
         self.offer_close = QToolButton()
         self.offer_close.setText("×")
         self.offer_close.setAutoRaise(True)
+        self.offer_close.setToolTip(self.tr("Dismiss the suggestion"))
+        self.offer_close.setAccessibleName(self.tr("Dismiss the suggestion"))
         offer_layout = QHBoxLayout(offer)
         offer_layout.setContentsMargins(8, 4, 4, 4)
         offer_layout.addWidget(self.offer_label, 1)
