@@ -297,6 +297,32 @@ def test_the_window_follows_a_palette_change_without_restart(
     qtbot.waitUntil(lambda: theme.COLORS["error_bg"][0] in window.errorBanner.styleSheet())
 
 
+@pytest.mark.parametrize("system", [theme.Scheme.DARK, theme.Scheme.LIGHT])
+def test_a_style_that_ignores_the_system_scheme_gets_its_palette(
+    qapp: QApplication,
+    make_window: Callable[..., MainWindow],
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system: theme.Scheme,
+) -> None:
+    """colorSchemeChanged with a palette of the other scheme: Fusion with the system's scheme."""
+    style, palette = qapp.style().name(), QPalette(qapp.palette())
+    other = theme.Scheme.LIGHT if system is theme.Scheme.DARK else theme.Scheme.DARK
+    try:
+        theme.force_scheme(other)
+        window = make_window("en")
+        qtbot.waitUntil(lambda: window.palette_watcher is not None, timeout=3000)
+        monkeypatch.setattr(theme, "system_scheme", lambda: system)  # what the platform says
+        window.palette_watcher.scheme_changed()  # as QStyleHints.colorSchemeChanged calls it
+        assert theme.scheme() is system
+        qtbot.waitUntil(lambda: theme.is_dark(window.palette()) == (system is theme.Scheme.DARK))
+        assert low_contrast_texts(window) == []
+    finally:
+        qapp.setStyle(style)
+        qapp.setPalette(palette)
+        theme.restyle_all()
+
+
 def test_every_colour_pair_is_chosen_by_the_palette(scheme: theme.Scheme) -> None:
     column = 1 if scheme is theme.Scheme.DARK else 0
     assert theme.scheme() is scheme

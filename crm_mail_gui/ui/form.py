@@ -517,7 +517,7 @@ class SettingsForm(QWidget):
         super().keyPressEvent(event)
 
     def _enter(self) -> None:
-        if self.saveButton.isEnabled() and self.saveButton.isVisible():
+        if self.saveButton.isEnabled() and not self.running:
             self.saveRequested.emit()
 
     def _auth_toggled(self, on: bool) -> None:
