@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidg
 
 from crm_mail_gui.core import settings as checks
 from crm_mail_gui.core.settings import MailSettings
+from crm_mail_gui.ui import accessibility
 from crm_mail_gui.ui.fields import FieldRow
 from crm_mail_gui.ui.qt_props import set_enum
 
@@ -79,6 +80,7 @@ class AdvancedPanel(QWidget):
         add_row(form, self.tr("&Timeout per step:"), self.timeoutSpin)
         add_row(form, self.tr("E&xtra CA file:"), self.ca_row, self.caFileEdit)
         add_row(form, self.tr("OAuth2 authorit&y:"), self.oauthAuthorityEdit)
+        accessibility.name_fields(self)
         self.hide()
         self.caFileEdit.textChanged.connect(self.changed)
         self.oauthAuthorityEdit.textChanged.connect(self.changed)

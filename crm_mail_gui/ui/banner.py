@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.fields import WrapLabel, top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
 
@@ -21,13 +22,6 @@ class BannerKind(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     SUCCESS = "success"
-
-
-STYLES = {
-    BannerKind.ERROR: ("#fdecea", "#c62828", "#5f1212"),
-    BannerKind.WARNING: ("#fff4e5", "#ef6c00", "#5d3300"),
-    BannerKind.SUCCESS: ("#e8f5e9", "#2e7d32", "#133d17"),
-}
 
 
 class Banner(QFrame):
@@ -49,6 +43,7 @@ class Banner(QFrame):
         self._action = ""
         self._built = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        accessibility.set_role(self, "AlertMessage")  # named by its title (show_message)
         self.hide()
 
     def _build(self) -> None:
@@ -79,6 +74,7 @@ class Banner(QFrame):
         self.close_button = QToolButton()
         self.close_button.setText("×")
         self.close_button.setToolTip(self.tr("Close"))
+        self.close_button.setAccessibleName(self.tr("Close the message"))
         self.close_button.setAutoRaise(True)
         self.close_button.clicked.connect(self._close)
 
@@ -109,13 +105,15 @@ class Banner(QFrame):
         layout.addWidget(self.transcript)
 
     def _style(self, kind: BannerKind) -> None:
-        background, accent, text = STYLES[kind]
         name = self.objectName()
-        self.setStyleSheet(
-            f"#{name} {{ background: {background}; border: 1px solid {accent};"
-            f" border-left: 6px solid {accent}; border-radius: 4px; }}"
-            f" #{name} QLabel {{ color: {text}; background: transparent; border: none; }}"
-            f" #{name} QLabel#bannerTitle {{ font-weight: bold; }}"
+        # colours of ui.theme: {error_bg} etc., for the scheme in effect (and later ones)
+        theme.set_style(
+            self,
+            f"#{name} {{ background: {{{kind}_bg}}; border: 1px solid {{{kind}_accent}};"
+            f" border-left: 6px solid {{{kind}_accent}}; border-radius: 4px; }}"
+            f" #{name} QLabel, #{name} QToolButton {{ color: {{{kind}_text}};"
+            " background: transparent; border: none; }"
+            f" #{name} QLabel#bannerTitle {{ font-weight: bold; }}",
         )
         from PySide6.QtWidgets import QStyle  # ~15 ms of enum classes: not at start-up
 
@@ -158,7 +156,17 @@ class Banner(QFrame):
         self.copy_button.setVisible(has_transcript)
         self.details_button.setChecked(False)
         self.transcript.hide()
+        self.setAccessibleName(self.title.text())
+        self.setAccessibleDescription(body)
+        self.icon.setAccessibleName(
+            {
+                BannerKind.ERROR: self.tr("Error"),
+                BannerKind.WARNING: self.tr("Warning"),
+                BannerKind.SUCCESS: self.tr("Success"),
+            }[self.kind]
+        )
         self.show()
+        accessibility.alert(self)
 
     def clear(self) -> None:
         """Hide the banner and forget its content."""

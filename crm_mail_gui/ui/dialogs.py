@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.translations import fill
 
 
@@ -25,7 +26,7 @@ class SuccessDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         heading = QLabel(self.tr("Test Mail Sent"))
         heading.setObjectName("successHeading")
-        heading.setStyleSheet("font-size: 16px; font-weight: bold; color: #2e7d32;")
+        theme.set_style(heading, "font-size: 16px; font-weight: bold; color: {success};")
         self.message = QLabel(self.tr("The test mail was sent. Please check the inbox."))
         self.message.setObjectName("successMessage")
         self.message.setWordWrap(True)

@@ -31,6 +31,7 @@ from crm_mail_gui.core.settings import (
     build_settings,
     ca_file_stamp,
 )
+from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit
 from crm_mail_gui.ui.fields import FieldRow, WrapLabel
 from crm_mail_gui.ui.preset_picker import PresetPicker
@@ -39,6 +40,8 @@ from crm_mail_gui.ui.steps import StepList
 from crm_mail_gui.ui.translations import fill
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
+
     from crm_mail_gui.ui.advanced_panel import AdvancedPanel
     from crm_mail_gui.ui.oauth_panel import OAuthPanel
 
@@ -188,6 +191,7 @@ class SettingsForm(QWidget):
         layout.addWidget(line)
         layout.addLayout(buttons)
 
+        accessibility.name_fields(self)  # each field is named by its label
         _chain_focus(  # as the fields are laid out (the OAuth2 panel joins in its place)
             *self.picker.focus_chain(),
             self.serverEdit,
@@ -244,7 +248,7 @@ class SettingsForm(QWidget):
         if self.storeNote is None:
             note = self.storeNote = WrapLabel()
             note.setObjectName("storeNote")
-            note.setStyleSheet("color: #555;")
+            theme.set_style(note, "color: {muted};")
             note.hide()
             self.form_layout.addRow("", note)  # the last row, below the advanced panel
         return self.storeNote
@@ -261,9 +265,7 @@ class SettingsForm(QWidget):
         self.picker.chosen.connect(self._preset_chosen)
         for edit in (self.serverEdit, self.userEdit, self.passwordEdit, self.fromEdit):
             edit.textChanged.connect(self.validate)
-            edit.returnPressed.connect(self._enter)
         self.testRecipientEdit.textChanged.connect(self.validate)
-        self.testRecipientEdit.returnPressed.connect(self._enter)
         self.authCheck.toggled.connect(self._auth_toggled)
         self.authMethodCombo.activated.connect(self._method_changed)
         self.userEdit.textChanged.connect(self._maybe_offer)
@@ -497,8 +499,26 @@ class SettingsForm(QWidget):
                 row.set_state("error", text)
 
     # -- behaviour -------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in any field of the form (the panels' too) saves, as the Save button does.
+
+        Fields leave Enter to their parents: it ends here, once, whichever field had it. On a
+        button, Enter is that button's (not Save's).
+        """
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QAbstractSpinBox
+
+        field = (QLineEdit, QAbstractSpinBox, QCheckBox, QComboBox)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
+            self.focusWidget(), field
+        ):
+            self._enter()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def _enter(self) -> None:
-        if self.saveButton.isEnabled():
+        if self.saveButton.isEnabled() and not self.running:
             self.saveRequested.emit()
 
     def _auth_toggled(self, on: bool) -> None:

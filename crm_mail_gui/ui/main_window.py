@@ -12,9 +12,11 @@ from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import Store
+from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.banner import Banner, BannerKind
 from crm_mail_gui.ui.fields import note_label
 from crm_mail_gui.ui.jobs import CallJob, JobManager
+from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.send_controller import SendController
 from crm_mail_gui.ui.signin_controller import SignInController
 from crm_mail_gui.ui.startup import FirstExposure, schedule_idle_work
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self._first_exposure = FirstExposure(self, self._on_screen)  # see ui.startup
         self._store_loader: CallJob | None = None
         self._shut_down = False
+        self.palette_watcher: theme.PaletteWatcher | None = None  # after the first paint
         self._build()
         self.reload(defer_credentials=True)
 
@@ -98,7 +101,7 @@ class MainWindow(QMainWindow):
             )
         )
         subtitle.setObjectName("windowSubtitle")
-        subtitle.setStyleSheet("color: #555;")
+        theme.set_style(subtitle, "color: {muted};")
         self.errorBanner = Banner("errorBanner")
         self.infoBanner = Banner("infoBanner")
         self.stack = QStackedWidget()  # the summary and the form, each built when first shown
@@ -117,6 +120,7 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        set_enum(scroll, "focusPolicy", "NoFocus")  # no invisible tab stop: Tab goes to fields
         scroll.setWidget(content)
         self.setCentralWidget(scroll)
         self.setMinimumSize(640, 560)
@@ -197,7 +201,18 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self.onScreen.emit()
-        schedule_idle_work(self, self._start_credential_store_loader, self._prepare_first_test)
+        schedule_idle_work(
+            self,
+            self._start_credential_store_loader,
+            self._prepare_first_test,
+            self._follow_colour_scheme,
+            accessibility.install_roles,
+        )
+
+    def _follow_colour_scheme(self) -> None:
+        """Idle work: follow the system's colour scheme and palette changes (ui.theme)."""
+        if not self._shut_down and self.palette_watcher is None:
+            self.palette_watcher = theme.follow_system_scheme(self)
 
     def _prepare_first_test(self) -> None:
         """Idle work after the first paint: what the first Save needs, so the click is quick.
@@ -318,7 +333,7 @@ class MainWindow(QMainWindow):
             self.form.set_oauth_signed_in(stored)
         self.errorBanner.clear()
         self.stack.setCurrentWidget(self.form)
-        self.form.serverEdit.setFocus()
+        self.form.presetCombo.setFocus()  # the first field: where Tab starts
 
     def back_to_summary(self) -> None:
         """Leave the form without saving (asks first when something was changed)."""
@@ -404,11 +419,27 @@ class MainWindow(QMainWindow):
             self.signing_in.start_sign_in()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Esc cancels a running test, wherever the focus is (keys no widget took end here)."""
+        """Keys no widget took end here, wherever the focus is.
+
+        Esc cancels a running test, or else leaves the form for the summary when settings are
+        stored (asking about unsaved changes; on first run there is nothing to go back to).
+        Ctrl+W and Ctrl+Q close the window (asking about unsaved changes, see closeEvent).
+        """
+        from PySide6.QtCore import Qt
         from PySide6.QtGui import QKeySequence
 
-        if self.sending.job is not None and event.matches(QKeySequence.StandardKey.Cancel):
-            self.cancel_test()
+        if event.matches(QKeySequence.StandardKey.Cancel):
+            if self.sending.job is not None:
+                self.cancel_test()
+            elif self._showing(self.form) and self.settings is not None:
+                self.back_to_summary()
+            return
+        control = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if control == Qt.KeyboardModifier.ControlModifier and event.key() in (
+            Qt.Key.Key_W,
+            Qt.Key.Key_Q,
+        ):
+            self.close()
             return
         super().keyPressEvent(event)
 

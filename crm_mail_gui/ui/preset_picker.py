@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm_mail_gui.core.presets import Preset, load_presets, preset_for_address
+from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.fields import WrapLabel
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.translations import fill
@@ -48,9 +49,10 @@ class PresetPicker(QWidget):
         self.guidance = WrapLabel()
         self.guidance.setObjectName("guidancePanel")
         set_enum(self.guidance, "textFormat", "RichText")
-        self.guidance.setStyleSheet(
-            "#guidancePanel { background: #e3f2fd; border: 1px solid #90caf9;"
-            " border-radius: 4px; padding: 8px; color: #0d2a4a; }"
+        theme.set_style(
+            self.guidance,
+            "#guidancePanel { background: {note_bg}; border: 1px solid {note_border};"
+            " border-radius: 4px; padding: 8px; color: {note_text}; }",
         )
         self.guidance.hide()
         self.offer = self._build_offer()
@@ -67,7 +69,7 @@ class PresetPicker(QWidget):
     def _build_offer(self) -> QFrame:
         offer = QFrame()
         offer.setObjectName("presetOffer")
-        offer.setStyleSheet("#presetOffer { background: #f3e5f5; border-radius: 4px; }")
+        theme.set_style(offer, "#presetOffer { background: {offer_bg}; border-radius: 4px; }")
         offer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.offer_label = WrapLabel()
         self.offer_apply = QPushButton(self.tr("Use it"))
@@ -75,6 +77,8 @@ class PresetPicker(QWidget):
         self.offer_close = QToolButton()
         self.offer_close.setText("×")
         self.offer_close.setAutoRaise(True)
+        self.offer_close.setToolTip(self.tr("Dismiss the suggestion"))
+        self.offer_close.setAccessibleName(self.tr("Dismiss the suggestion"))
         offer_layout = QHBoxLayout(offer)
         offer_layout.setContentsMargins(8, 4, 4, 4)
         offer_layout.addWidget(self.offer_label, 1)
@@ -162,7 +166,7 @@ class PresetPicker(QWidget):
         parts.append(f"<i>{_escape(user_label)}</i> {_escape(preset.text('user_hint', self.lang))}")
         if not preset.verified:
             parts.append(
-                "<span style='color:#a84a00'>"
+                "<span style='color:{note_warning}'>"
                 + _escape(
                     self.tr("Not confirmed first-hand: check these values with the provider.")
                 )
@@ -175,5 +179,5 @@ class PresetPicker(QWidget):
                     _escape(preset.placeholder),
                 )
             )
-        self.guidance.setText("<br>".join(parts))
+        theme.set_rich_text(self.guidance, "<br>".join(parts))  # {note_warning}: ui.theme
         self.guidance.show()

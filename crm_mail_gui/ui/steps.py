@@ -8,7 +8,9 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from crm_mail_gui.core.address import Security
+from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.qt_props import set_enum
+from crm_mail_gui.ui.translations import fill
 
 # Display stages and the core steps each one covers.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -17,6 +19,16 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (QT_TRANSLATE_NOOP("StepList", "Authenticate"), ("auth",)),
     (QT_TRANSLATE_NOOP("StepList", "Send"), ("mail", "rcpt", "data")),
 )
+
+
+# What a screen reader says after a stage's name, e.g. "接続: 完了" (see StepList._set).
+STATE_NAMES = {
+    "pending": QT_TRANSLATE_NOOP("StepList", "not yet run"),
+    "running": QT_TRANSLATE_NOOP("StepList", "running"),
+    "ok": QT_TRANSLATE_NOOP("StepList", "done"),
+    "fail": QT_TRANSLATE_NOOP("StepList", "failed"),
+    "skipped": QT_TRANSLATE_NOOP("StepList", "skipped"),
+}
 
 
 class StepState(StrEnum):
@@ -36,12 +48,12 @@ MARKS = {
     StepState.FAIL: "✗",
     StepState.SKIPPED: "–",
 }
-COLORS = {
-    StepState.PENDING: "#777",
-    StepState.RUNNING: "#1565c0",
-    StepState.OK: "#2e7d32",
-    StepState.FAIL: "#c62828",
-    StepState.SKIPPED: "#999",
+COLORS = {  # names of ui.theme colours
+    StepState.PENDING: "pending",
+    StepState.RUNNING: "running",
+    StepState.OK: "success",
+    StepState.FAIL: "error",
+    StepState.SKIPPED: "pending",
 }
 
 
@@ -51,6 +63,8 @@ class StepList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("stepList")
+        accessibility.set_role(self, "List")  # its items: "接続: 完了" (accessibility)
+        self.setAccessibleName(self.tr("Test steps"))
         self.labels: list[QLabel] = []
         self.states: list[StepState] = []
         layout = QHBoxLayout(self)
@@ -59,11 +73,13 @@ class StepList(QWidget):
             label = QLabel()
             label.setObjectName(f"step{index}")
             set_enum(label, "textFormat", "PlainText")
+            accessibility.set_role(label, "ListItem")
             self.labels.append(label)
             self.states.append(StepState.PENDING)
             if index:
                 arrow = QLabel("→")
-                arrow.setStyleSheet("color: #999;")
+                theme.set_style(arrow, "color: {pending};")
+                accessibility.set_role(arrow, "Separator")
                 layout.addWidget(arrow)
             layout.addWidget(label)
         layout.addStretch(1)
@@ -102,5 +118,7 @@ class StepList(QWidget):
         self.states[index] = state
         label = self.labels[index]
         label.setText(f"{MARKS[state]} {self._name(index)}")
+        state_name = QCoreApplication.translate("StepList", STATE_NAMES[state])
+        label.setAccessibleName(fill(self.tr("%1: %2"), self._name(index), state_name))
         weight = "bold" if state is StepState.RUNNING else "normal"
-        label.setStyleSheet(f"color: {COLORS[state]}; font-weight: {weight};")
+        theme.set_style(label, f"color: {{{COLORS[state]}}}; font-weight: {weight};")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from crm_mail_gui.core.fields import SUMMARY_ROWS, summary_texts
 from crm_mail_gui.core.settings import MailSettings
+from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.fields import top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.translations import fill
@@ -60,7 +61,7 @@ class SummaryView(QFrame):
             self.form.addRow(QLabel(text), value)
         self.path_label = QLabel()
         self.path_label.setObjectName("summaryPath")
-        self.path_label.setStyleSheet("color: #666;")
+        theme.set_style(self.path_label, "color: {muted};")
         self.path_label.setWordWrap(True)
         set_enum(self.path_label, "textFormat", "PlainText")
         set_enum(self.path_label, "textInteractionFlags", "TextSelectableByMouse")

@@ -58,6 +58,22 @@
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
+    <message>
+        <source>Close the message</source>
+        <translation>メッセージを閉じる</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Success</source>
+        <translation>成功</translation>
+    </message>
 </context>
 <context>
     <name>Dialogs</name>
@@ -259,6 +275,10 @@ Send the password unencrypted anyway?</source>
         <translation>適用する</translation>
     </message>
     <message>
+        <source>Dismiss the suggestion</source>
+        <translation>この提案を閉じる</translation>
+    </message>
+    <message>
         <source>“%1” is a %2 address. Use the %2 settings?</source>
         <translation>「%1」は %2 のアドレスです。%2 の設定を使いますか?</translation>
     </message>
@@ -445,6 +465,34 @@ Send the password unencrypted anyway?</source>
     <message>
         <source>Send</source>
         <translation>送信</translation>
+    </message>
+    <message>
+        <source>not yet run</source>
+        <translation>未実行</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>省略</translation>
+    </message>
+    <message>
+        <source>Test steps</source>
+        <translation>テストの手順</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
