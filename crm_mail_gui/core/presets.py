@@ -105,7 +105,7 @@ class Preset:
         """True when `host` tells this preset apart from every other: a fixed host, or a host
         with the placeholder in front of the provider's own domain (sv1234.xserver.jp)."""
         for pattern in self._hosts():
-            prefix, found, suffix = _split_pattern(pattern, self.placeholder)
+            _prefix, found, suffix = _split_pattern(pattern, self.placeholder)
             distinctive = not found or suffix.strip(".").count(".") >= 1
             if distinctive and _host_fits(host, pattern, self.placeholder):
                 return True

@@ -94,7 +94,8 @@ class MainWindow(QMainWindow):
         subtitle = note_label(
             self.tr(
                 "Every mail the CRM sends by itself — workflow notifications, password resets, "
-                "quotes — leaves through this server. Saving sends a test mail first."
+                "quotes — leaves through this server. Saving first sends a test mail and stores "
+                "the settings once the server has accepted it for delivery."
             )
         )
         subtitle.setObjectName("windowSubtitle")
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
             form.saveRequested.connect(lambda: self.start_test(check_only=False))
             form.checkRequested.connect(lambda: self.start_test(check_only=True))
             form.cancelTestRequested.connect(self.cancel_test)
+            form.helpLinkRequested.connect(lambda url: self.open_url(url))
             form.backRequested.connect(self.back_to_summary)
             form.userEdit.editingFinished.connect(self._refresh_password_state)
             form.serverEdit.editingFinished.connect(self._refresh_password_state)
