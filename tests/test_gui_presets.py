@@ -187,3 +187,48 @@ def test_no_italics_in_the_notes(qtbot: QtBot, make_window: Callable[..., MainWi
     for preset in load_presets():
         choose_preset(window, preset.id)
         assert "<i>" not in guidance.text() and "italic" not in guidance.text()
+
+
+# --------------------------------------------------------------------------- full width
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "shown"),
+    [
+        ("serverEdit", "ｓｓｌ：／／ｓｍｔｐ．ｅｘａｍｐｌｅ．ｃｏｍ：４６５", "ssl://smtp.example.com:465"),
+        ("userEdit", "ａｌｉｃｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", "alice@example.com"),
+        ("fromEdit", "ａｌｉｃｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", "alice@example.com"),
+        ("testRecipientEdit", "ｂｏｂ＠ｅｘａｍｐｌｅ．ｏｒｇ　", "bob@example.org"),
+    ],
+)
+def test_full_width_input_is_shown_as_stored_when_the_field_is_left(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], name: str, typed: str, shown: str
+) -> None:
+    """Typed as a Japanese IME in full-width mode does (real key events: qtbot.keyClicks maps
+    characters through Latin-1, see gui_window.type_keys), then Tab away."""
+    window = make_window("ja")
+    editor = child(window, name, QLineEdit)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus, timeout=2000)
+    type_keys(editor, typed)
+    assert editor.text() == typed  # left alone while typing
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not editor.hasFocus(), timeout=2000)
+    assert editor.text() == shown
+
+
+def test_the_password_is_never_folded(
+    qtbot: QtBot, make_window: Callable[..., MainWindow]
+) -> None:
+    window = make_window("ja")
+    password = child(window, "passwordEdit", QLineEdit)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    password.setFocus()
+    qtbot.waitUntil(password.hasFocus, timeout=2000)
+    type_keys(password, "ｐａｓｓ１ ")
+    qtbot.keyClick(password, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not password.hasFocus(), timeout=2000)
+    assert password.text() == "ｐａｓｓ１ "
