@@ -195,7 +195,11 @@ def test_no_italics_in_the_notes(qtbot: QtBot, make_window: Callable[..., MainWi
 @pytest.mark.parametrize(
     ("name", "typed", "shown"),
     [
-        ("serverEdit", "ｓｓｌ：／／ｓｍｔｐ．ｅｘａｍｐｌｅ．ｃｏｍ：４６５", "ssl://smtp.example.com:465"),
+        (
+            "serverEdit",
+            "ｓｓｌ：／／ｓｍｔｐ．ｅｘａｍｐｌｅ．ｃｏｍ：４６５",
+            "ssl://smtp.example.com:465",
+        ),
         ("userEdit", "ａｌｉｃｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", "alice@example.com"),
         ("fromEdit", "ａｌｉｃｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", "alice@example.com"),
         ("testRecipientEdit", "ｂｏｂ＠ｅｘａｍｐｌｅ．ｏｒｇ　", "bob@example.org"),
@@ -219,9 +223,7 @@ def test_full_width_input_is_shown_as_stored_when_the_field_is_left(
     assert editor.text() == shown
 
 
-def test_the_password_is_never_folded(
-    qtbot: QtBot, make_window: Callable[..., MainWindow]
-) -> None:
+def test_the_password_is_never_folded(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
     window = make_window("ja")
     password = child(window, "passwordEdit", QLineEdit)
     window.activateWindow()

@@ -475,6 +475,18 @@ Server: %2</source>
         <translation>編集(&amp;E)</translation>
     </message>
     <message>
+        <source>Send &amp;test again</source>
+        <translation>テストメールを再送信(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Send the test mail again with the stored settings (nothing is changed)</source>
+        <translation>保存されている設定でテストメールをもう一度送信します(設定は変更しません)</translation>
+    </message>
+    <message>
+        <source>Cancel test</source>
+        <translation>テストを中止</translation>
+    </message>
+    <message>
         <source>Server name:</source>
         <translation>サーバ名:</translation>
     </message>
@@ -503,6 +515,26 @@ Server: %2</source>
         <translation>タイムアウト(各段階):</translation>
     </message>
     <message>
+        <source>Extra CA file:</source>
+        <translation>追加の CA ファイル:</translation>
+    </message>
+    <message>
+        <source>OAuth2 registration:</source>
+        <translation>OAuth2 のアプリ登録:</translation>
+    </message>
+    <message>
+        <source>Last successful test:</source>
+        <translation>最後に成功したテスト:</translation>
+    </message>
+    <message>
+        <source>none recorded</source>
+        <translation>記録なし</translation>
+    </message>
+    <message>
+        <source>%1, to %2</source>
+        <translation>%1、送信先 %2</translation>
+    </message>
+    <message>
         <source>Yes</source>
         <translation>はい</translation>
     </message>
@@ -513,6 +545,22 @@ Server: %2</source>
     <message>
         <source>%1 s</source>
         <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 (the password may be sent unencrypted)</source>
+        <translation>%1(パスワードを暗号化せずに送ることを許可済み)</translation>
+    </message>
+    <message>
+        <source>client ID %1</source>
+        <translation>クライアント ID %1</translation>
+    </message>
+    <message>
+        <source>tenant %1</source>
+        <translation>テナント %1</translation>
+    </message>
+    <message>
+        <source>authority %1</source>
+        <translation>認可サーバー %1</translation>
     </message>
 </context>
 </TS>
