@@ -66,6 +66,19 @@ def test_xserver_says_it_once_and_calmly_until_the_field_is_left(
     assert child(window, "presetCombo", QComboBox).currentData() == "xserver"
 
 
+def test_another_placeholder_preset_starts_calm_again(
+    qtbot: QtBot, make_window: Callable[..., MainWindow]
+) -> None:
+    window = make_window("ja")
+    server = child(window, "serverEdit", QLineEdit)
+    choose_preset(window, "xserver")
+    leave(qtbot, window, server)  # e.g. to the provider box
+    assert "svNNNN" in server_message(window)
+    choose_preset(window, "sakura")
+    assert server.text() == "tls://INITIAL-DOMAIN.sakura.ne.jp:587"
+    assert server_message(window) == "" and server.property("state") in ("", None)
+
+
 def test_enter_with_the_placeholder_marks_the_field(
     qtbot: QtBot, make_window: Callable[..., MainWindow]
 ) -> None:

@@ -183,3 +183,25 @@ def test_send_test_again_can_be_cancelled(
     assert window.sending.job is None and not cancel.isVisible()
     assert child(window, "sendTestAgainButton", QPushButton).isEnabled()
     assert window.stack.currentWidget() is child(window, "summaryView")
+
+
+def test_a_fix_offered_after_send_test_again_opens_the_form_with_it(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    certs: TestCerts,
+    starttls_server: AioSMTPServer,
+    config_dir: Path,
+) -> None:
+    """ssl:// on a STARTTLS port: the banner's fix changes the settings, so it opens the form."""
+    store_settings(config_dir, f"ssl://127.0.0.1:{starttls_server.port}", certs, timeout=5)
+    window = make_window("en")
+    qtbot.mouseClick(child(window, "sendTestAgainButton", QPushButton), Qt.MouseButton.LeftButton)
+    banner = wait_error(qtbot, window)
+    fix = child(banner, "bannerFixButton", QPushButton)
+    assert fix.isVisible() and f"tls://127.0.0.1:{starttls_server.port}" in fix.text()
+    assert window.stack.currentWidget() is child(window, "summaryView")
+    qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.form
+    assert window.form.serverEdit.text() == f"tls://127.0.0.1:{starttls_server.port}"
+    assert window.form.is_dirty()  # nothing stored until Save
+    assert Store(config_dir).load().settings.server.canonical().startswith("ssl://")

@@ -613,6 +613,8 @@ class SettingsForm(QWidget):
             self.userEdit.setText(preset.username_fixed)
         self.serverEdit.setText(preset.server)
         self.server_row.touched = True
+        self.server_row.left = False  # the preset's value: marked once the user moves on again
+        self.validate()
         self.picker.offer.hide()
         if preset.placeholder:
             start = preset.server.find(preset.placeholder)
