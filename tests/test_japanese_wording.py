@@ -23,12 +23,15 @@ SHORT_FORM = re.compile(r"サーバ(?!ー)")
 
 
 def japanese_texts() -> Iterator[tuple[str, str]]:
-    """(where, text) for every Japanese text: .ts translations, the catalogue, providers.json."""
+    """(where, text) for every Japanese text: .ts translations, the catalogue, the providers."""
     for message in ET.parse(TS_FILE).getroot().iter("message"):
         source = message.findtext("source") or ""
         yield f"ts: {source[:40]!r}", message.findtext("translation") or ""
     for key in messages.all_keys():
         yield f"catalogue: {key}", messages.entry(key)["ja"]
+    oauth = json.loads(resource_path("oauth_providers.json").read_text(encoding="utf-8"))
+    for provider in oauth["providers"]:
+        yield f"oauth_providers.json: {provider['id']}.name", provider["name"]["ja"]
     data = json.loads(resource_path("providers.json").read_text(encoding="utf-8"))
     for preset in data["presets"]:
         for field in ("name", "user_hint", "guidance"):
