@@ -173,7 +173,7 @@ def _test_and_keep(
             return code
         _say("sent", to=plan.settings.recipient, server=plan.settings.server.canonical())
     try:
-        save.keep(plan, store)
+        save.keep(plan, store, tested=not args.no_test)
     except CredentialStoreUnavailable as error:
         code = _print_store_failure(error)
         _err("not_saved" if args.no_test else "sent_not_saved")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -338,7 +339,10 @@ def test_existing_settings_open_summary_and_reuse_stored_password(
     assert ssl_server.auth_attempts == [("PLAIN", USER)]
     assert len(ssl_server.messages) == 1 and ssl_server.messages[0].auth_login == USER
     assert memory_keyring.entries == {(SERVICE, f"{USER}@127.0.0.1"): PASSWORD}
-    assert (config_dir / "settings.json").read_text(encoding="utf-8") == before
+    # the same settings, now with the note of this test (issue 13: when and to whom)
+    after = json.loads((config_dir / "settings.json").read_text(encoding="utf-8"))
+    assert after.pop("last_test")["to"] == RCPT
+    assert after == json.loads(before)
     assert window.stack.currentWidget() is summary
     dialog.accept()
 

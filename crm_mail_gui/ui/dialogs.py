@@ -19,7 +19,9 @@ from crm_mail_gui.ui.translations import fill
 class SuccessDialog(QDialog):
     """Window-modal dialog: "Test Mail Sent / テストメールが送信されました。受信トレイを確認してください。"."""
 
-    def __init__(self, recipient: str, server: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, recipient: str, server: str, parent: QWidget | None = None, *, saved: bool = True
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("successDialog")
         self.setWindowTitle(self.tr("Test Mail Sent"))
@@ -34,6 +36,8 @@ class SuccessDialog(QDialog):
         self.details.setObjectName("successDetails")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.saved = QLabel(self.tr("The settings have been saved."))
+        if not saved:
+            self.saved.hide()  # Send test again changes nothing
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)

@@ -91,7 +91,8 @@ class FieldRow(QWidget):
     ) -> None:
         super().__init__(parent)
         self.editor = editor
-        self.touched = False
+        self.touched = False  # typed into
+        self.left = False  # moved on from (editingFinished) or Save asked for
         self.message: WrapLabel | None = None
         self.fix_button: QPushButton | None = None
         self._message_color = ""

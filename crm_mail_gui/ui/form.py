@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -20,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm_mail_gui.core.address import Security, ServerAddress
+from crm_mail_gui.core.address import Security, ServerAddress, normalise
 from crm_mail_gui.core.oauth_providers import load_providers, provider_for_preset
-from crm_mail_gui.core.presets import Preset
+from crm_mail_gui.core.presets import Preset, stray_placeholder
 from crm_mail_gui.core.settings import (
     FieldError,
     MailSettings,
@@ -57,6 +58,7 @@ class SettingsForm(QWidget):
         validityChanged(bool): the form became valid or invalid.
         signInRequested(bool device), cancelSignInRequested(), signOutRequested(),
         oauthClientIdEdited(): from the OAuth2 panel (built when OAuth2 is first chosen).
+        helpLinkRequested(str): open this provider help page in the browser.
     """
 
     saveRequested = Signal()
@@ -68,6 +70,7 @@ class SettingsForm(QWidget):
     cancelSignInRequested = Signal()
     signOutRequested = Signal()
     oauthClientIdEdited = Signal()
+    helpLinkRequested = Signal(str)
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -263,6 +266,12 @@ class SettingsForm(QWidget):
 
     def _connect(self) -> None:
         self.picker.chosen.connect(self._preset_chosen)
+        self.picker.followed.connect(self._method_changed)  # OAuth2 comes and goes with it
+        self.picker.linkOpened.connect(self.helpLinkRequested)
+        self.serverEdit.textEdited.connect(self.picker.follow)
+        for name, row in self.rows.items():
+            if name != "password":  # a password is used exactly as typed
+                row.editor.editingFinished.connect(lambda name=name: self._field_left(name))
         for edit in (self.serverEdit, self.userEdit, self.passwordEdit, self.fromEdit):
             edit.textChanged.connect(self.validate)
         self.testRecipientEdit.textChanged.connect(self.validate)
@@ -309,7 +318,7 @@ class SettingsForm(QWidget):
         self._update_password_placeholder()
         self._recipient_placeholder()
         for row in self.rows.values():
-            row.touched = False
+            row.touched = row.left = False
         self.picker.reset_offers()
         self._snapshot = self.values()
         self.validate()
@@ -412,7 +421,12 @@ class SettingsForm(QWidget):
         """
         preset = self.current_preset()
         values = self.values()
-        key = (values, preset.placeholder if preset else None, ca_file_stamp(values["ca_file"]))
+        placeholder = (
+            preset.placeholder
+            if preset
+            else stray_placeholder(str(values["server"]), self.picker.presets)
+        )
+        key = (values, placeholder, ca_file_stamp(values["ca_file"]))
         if self._built is None or self._built[0] != key:
             try:
                 built: MailSettings | SettingsInvalid = build_settings(values, placeholder=key[1])
@@ -442,6 +456,8 @@ class SettingsForm(QWidget):
             show = error is not None and (
                 row.touched or bool(row.editor.text()) or name == "ca_file"
             )
+            if error is not None and error.key == "placeholder" and not row.left:
+                show = False  # the provider's notes say it calmly until the user moves on
             if show and error is not None:
                 row.set_state("error", error.message(self.lang))
             elif name == "server" and address is not None:
@@ -520,6 +536,29 @@ class SettingsForm(QWidget):
     def _enter(self) -> None:
         if self.saveButton.isEnabled() and not self.running:
             self.saveRequested.emit()
+        else:
+            self.reveal_errors()
+
+    def reveal_errors(self) -> None:
+        """Show every field's problem, as after leaving each field (Save asked for)."""
+        for row in self.rows.values():
+            row.touched = row.left = True
+        self.validate()
+
+    def _field_left(self, name: str) -> None:
+        """The user moved on from a field: show it normalised (what will be stored), and its
+        problem if it has one. Full-width letters and digits of an IME become ASCII."""
+        row = self.rows[name]
+        text = row.editor.text()
+        folded = normalise(text) if name == "server" else unicodedata.normalize("NFKC", text)
+        folded = folded.strip()
+        row.left = True
+        if folded != text and not row.editor.isReadOnly():
+            row.editor.setText(folded)  # validates (textChanged)
+            if name == "server":
+                self.picker.follow(folded)
+        else:
+            self.validate()
 
     def _auth_toggled(self, on: bool) -> None:
         self.userEdit.setEnabled(on)
@@ -563,17 +602,26 @@ class SettingsForm(QWidget):
         if getattr(self, "_server_fix", ""):
             self.serverEdit.setText(self._server_fix)
             self.server_row.touched = True
+            self.picker.follow(self._server_fix)
 
     def set_server(self, server: str) -> None:
         """Replace the server name (a fix offered by the banner)."""
         self.serverEdit.setText(server)
         self.server_row.touched = True
-        self.picker.select_for(server)
+        self.picker.follow(server)
 
     # -- presets ---------------------------------------------------------------------------
     def _preset_chosen(self) -> None:
         preset = self.current_preset()
         if preset is None:
+            previous = self.picker.previous
+            server = self.serverEdit.text().strip().lower()
+            if previous is not None and server in (s.lower() for s in previous.servers):
+                # the preset's own server name (svNNNN and all) is not the user's: Custom
+                # starts empty rather than keeping it without a word
+                self.serverEdit.clear()
+                self.server_row.touched = self.server_row.left = False
+                self.serverEdit.setFocus()
             self._method_changed()  # validates too: the placeholder check depends on the preset
             return
         self.authCheck.setChecked(preset.auth)
@@ -585,6 +633,8 @@ class SettingsForm(QWidget):
             self.userEdit.setText(preset.username_fixed)
         self.serverEdit.setText(preset.server)
         self.server_row.touched = True
+        self.server_row.left = False  # the preset's value: marked once the user moves on again
+        self.validate()
         self.picker.offer.hide()
         if preset.placeholder:
             start = preset.server.find(preset.placeholder)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, 
 from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
-from crm_mail_gui.core.store import Store
+from crm_mail_gui.core.store import LastTest, Store
 from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.banner import Banner, BannerKind
 from crm_mail_gui.ui.fields import note_label
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.confirm_unencrypted = confirm_unencrypted or _ask("confirm_unencrypted")
         self.confirm_discard = confirm_discard or _ask("confirm_discard")
         self.settings: MailSettings | None = None
+        self.last_test: LastTest | None = None  # the last successful test of self.settings
         self.jobs = JobManager(self)  # every thread of this window: send, sign-in, the store
         self.sending = SendController(self)  # Save and Check connection
         self.signing_in = SignInController(self)  # OAuth2 sign-in and sign-out
@@ -97,7 +98,8 @@ class MainWindow(QMainWindow):
         subtitle = note_label(
             self.tr(
                 "Every mail the CRM sends by itself — workflow notifications, password resets, "
-                "quotes — leaves through this server. Saving sends a test mail first."
+                "quotes — leaves through this server. Saving first sends a test mail and stores "
+                "the settings once the server has accepted it for delivery."
             )
         )
         subtitle.setObjectName("windowSubtitle")
@@ -135,6 +137,8 @@ class MainWindow(QMainWindow):
 
             self.summaryView = SummaryView()
             self.summaryView.editRequested.connect(self.edit)
+            self.summaryView.sendAgainRequested.connect(self.sending.send_again)
+            self.summaryView.cancelRequested.connect(self.cancel_test)
             self.stack.addWidget(self.summaryView)
         return self.summaryView
 
@@ -148,6 +152,7 @@ class MainWindow(QMainWindow):
             form.saveRequested.connect(lambda: self.start_test(check_only=False))
             form.checkRequested.connect(lambda: self.start_test(check_only=True))
             form.cancelTestRequested.connect(self.cancel_test)
+            form.helpLinkRequested.connect(lambda url: self.open_url(url))
             form.backRequested.connect(self.back_to_summary)
             form.userEdit.editingFinished.connect(self._refresh_password_state)
             form.serverEdit.editingFinished.connect(self._refresh_password_state)
@@ -172,6 +177,7 @@ class MainWindow(QMainWindow):
         """
         loaded = self.store.load()
         self.settings = loaded.settings
+        self.last_test = loaded.last_test
         if loaded.notice:
             title = (
                 self.tr("The settings file could not be used and was set aside.")
@@ -322,6 +328,7 @@ class MainWindow(QMainWindow):
         path_text = fill(self.tr("Settings file: %1"), str(self.store.path))
         summary = self.ensure_summary()
         summary.show_settings(self.settings, password_text, path_text)
+        summary.show_last_test(self.last_test)
         self.stack.setCurrentWidget(summary)
         summary.editButton.setFocus()
 
@@ -386,12 +393,18 @@ class MainWindow(QMainWindow):
     def _show_failure(self, failure: Failure, transcript: list[str]) -> None:
         from crm_mail_gui.ui.failure_view import failure_banner
 
+        on_summary = not self._showing(self.form)
+        if on_summary:  # a test of the stored settings (Send test again)
+            oauth_available, uses_oauth = self._stored_oauth()
+        else:
+            oauth_available = self.form.oauth_provider() is not None
+            uses_oauth = self.form.uses_oauth()
         shown = failure_banner(
             failure,
             transcript,
             self.lang,
-            oauth_available=self.form.oauth_provider() is not None,
-            uses_oauth=self.form.uses_oauth(),
+            oauth_available=oauth_available,
+            uses_oauth=uses_oauth,
         )
         self.errorBanner.show_message(
             shown.kind,
@@ -402,10 +415,26 @@ class MainWindow(QMainWindow):
             action_text=shown.action_text,
             failure=failure,
         )
+        if on_summary:
+            return  # the fields are marked when the user opens the form (a fix or Edit)
         self.form.mark_fields(failure.fields, self.tr("Check this field (see the message above)."))
         self.form.stepList.show()
 
+    def _stored_oauth(self) -> tuple[bool, bool]:
+        """(OAuth2 offered for the stored server, the stored settings sign in with it)."""
+        from crm_mail_gui.core.oauth_providers import provider_for_preset
+        from crm_mail_gui.core.presets import preset_for_server
+
+        settings = self.settings
+        if settings is None:
+            return False, False
+        preset = preset_for_server(settings.server.canonical())
+        available = settings.uses_oauth or provider_for_preset(preset.id if preset else None)
+        return bool(available), settings.uses_oauth
+
     def _apply_fix(self, action: str) -> None:
+        if not self._showing(self.form) and self.settings is not None:
+            self.edit()  # a fix offered after Send test again changes the settings: the form
         if action.startswith("server:"):
             self.form.set_server(action.removeprefix("server:"))
             self.errorBanner.clear()

@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>The longest wait for one answer from the server (connecting, the TLS handshake, each reply). Sending the message itself fails only after this long without any progress, so a large attachment on a slow line is not cut off.</source>
-        <translation>サーバからの 1 回の応答(接続、TLS ハンドシェイク、各応答)を待つ最長の時間です。メール本文の送信は、この時間のあいだまったく進まなかったときだけ失敗とします。遅い回線で大きな添付ファイルを送っても途中で打ち切られません。</translation>
+        <translation>サーバーからの 1 回の応答(接続、TLS ハンドシェイク、各応答)を待つ最長の時間です。メール本文の送信は、この時間のあいだまったく進まなかったときだけ失敗とします。遅い回線で大きな添付ファイルを送っても途中で打ち切られません。</translation>
     </message>
     <message>
         <source>only for an in-house CA</source>
@@ -33,7 +33,7 @@
     </message>
     <message>
         <source>OAuth2 authorit&amp;y:</source>
-        <translation>OAuth2 認可サーバ(&amp;Y):</translation>
+        <translation>OAuth2 認可サーバー(&amp;Y):</translation>
     </message>
     <message>
         <source>Extra CA file</source>
@@ -117,8 +117,8 @@ Send the password unencrypted anyway?</source>
         <translation>送信メールサーバー(SMTP)</translation>
     </message>
     <message>
-        <source>Every mail the CRM sends by itself — workflow notifications, password resets, quotes — leaves through this server. Saving sends a test mail first.</source>
-        <translation>ワークフロー通知、パスワードリセット、見積書の送付など、CRM が自動送信するすべてのメールの「出口」です。保存時に自動的にテストメールを送信し、本当に届くかを確認します。</translation>
+        <source>Every mail the CRM sends by itself — workflow notifications, password resets, quotes — leaves through this server. Saving first sends a test mail and stores the settings once the server has accepted it for delivery.</source>
+        <translation>ワークフロー通知、パスワードリセット、見積書の送付など、CRM が自動送信するすべてのメールの「出口」です。保存すると、まずテストメールを送信し、サーバーがそのメールを配送のために受け付けたことを確認してから設定を保存します。</translation>
     </message>
     <message>
         <source>The settings file could not be used and was set aside.</source>
@@ -170,7 +170,7 @@ Send the password unencrypted anyway?</source>
     </message>
     <message>
         <source>Server reply: %1</source>
-        <translation>サーバの応答: %1</translation>
+        <translation>サーバーの応答: %1</translation>
     </message>
     <message>
         <source>Detail: %1</source>
@@ -291,8 +291,8 @@ Send the password unencrypted anyway?</source>
         <translation>一次情報で未確認の設定です。プロバイダの案内で値を確認してください。</translation>
     </message>
     <message>
-        <source>Replace “%1” with the server name of your contract.</source>
-        <translation>「%1」の部分を契約中のサーバ名に置き換えてください。</translation>
+        <source>Provider help (opens in the browser):</source>
+        <translation>プロバイダのヘルプ(ブラウザで開きます):</translation>
     </message>
 </context>
 <context>
@@ -410,7 +410,7 @@ Send the password unencrypted anyway?</source>
     </message>
     <message>
         <source>Unencrypted connection: mail and password travel in plain text. Use ssl:// or tls:// if the server supports it.</source>
-        <translation>暗号化されない接続です。メールとパスワードが平文で送られます。サーバが対応していれば ssl:// または tls:// を使ってください。</translation>
+        <translation>暗号化されない接続です。メールとパスワードが平文で送られます。サーバーが対応していれば ssl:// または tls:// を使ってください。</translation>
     </message>
     <message>
         <source>Hide</source>
@@ -509,7 +509,7 @@ Send the password unencrypted anyway?</source>
         <source>Recipient: %1
 Server: %2</source>
         <translation>送信先: %1
-サーバ: %2</translation>
+サーバー: %2</translation>
     </message>
     <message>
         <source>The settings have been saved.</source>
@@ -521,6 +521,18 @@ Server: %2</source>
     <message>
         <source>&amp;Edit</source>
         <translation>編集(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Send &amp;test again</source>
+        <translation>テストメールを再送信(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Send the test mail again with the stored settings (nothing is changed)</source>
+        <translation>保存されている設定でテストメールをもう一度送信します(設定は変更しません)</translation>
+    </message>
+    <message>
+        <source>Cancel test</source>
+        <translation>テストを中止</translation>
     </message>
     <message>
         <source>Server name:</source>
@@ -551,6 +563,26 @@ Server: %2</source>
         <translation>タイムアウト(各段階):</translation>
     </message>
     <message>
+        <source>Extra CA file:</source>
+        <translation>追加の CA ファイル:</translation>
+    </message>
+    <message>
+        <source>OAuth2 registration:</source>
+        <translation>OAuth2 のアプリ登録:</translation>
+    </message>
+    <message>
+        <source>Last successful test:</source>
+        <translation>最後に成功したテスト:</translation>
+    </message>
+    <message>
+        <source>none recorded</source>
+        <translation>記録なし</translation>
+    </message>
+    <message>
+        <source>%1, to %2</source>
+        <translation>%1、送信先 %2</translation>
+    </message>
+    <message>
         <source>Yes</source>
         <translation>はい</translation>
     </message>
@@ -561,6 +593,22 @@ Server: %2</source>
     <message>
         <source>%1 s</source>
         <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 (the password may be sent unencrypted)</source>
+        <translation>%1(パスワードを暗号化せずに送ることを許可済み)</translation>
+    </message>
+    <message>
+        <source>client ID %1</source>
+        <translation>クライアント ID %1</translation>
+    </message>
+    <message>
+        <source>tenant %1</source>
+        <translation>テナント %1</translation>
+    </message>
+    <message>
+        <source>authority %1</source>
+        <translation>認可サーバー %1</translation>
     </message>
 </context>
 </TS>

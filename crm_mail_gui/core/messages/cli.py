@@ -7,11 +7,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "password_not_stored": {"ja": "パスワード: 未保存", "en": "Password: not stored"},
     "config_file": {"ja": "設定ファイル: {path}", "en": "Config file: {path}"},
     "sent": {
-        "ja": "テストメールが送信されました。受信トレイを確認してください。(宛先: {to}、サーバ: {server})",
+        "ja": "テストメールが送信されました。受信トレイを確認してください。(宛先: {to}、サーバー: {server})",
         "en": "Test Mail Sent. Check the inbox. (to {to}, server {server})",
     },
     "checked": {
-        "ja": "接続テストに成功しました(メールは送信していません)。サーバ: {server}",
+        "ja": "接続テストに成功しました(メールは送信していません)。サーバー: {server}",
         "en": "Connection check passed (no mail was sent). Server: {server}",
     },
     "saved": {"ja": "設定を保存しました: {path}", "en": "Settings saved: {path}"},

@@ -18,15 +18,15 @@ STEP: dict[str, dict[str, str]] = {
 KIND: dict[str, dict[str, str]] = {
     "invalid_input": {"ja": "入力内容に誤りがあります。", "en": "The input is not valid."},
     "host_not_found": {
-        "ja": "サーバ「{host}」が見つかりません。",
+        "ja": "サーバー「{host}」が見つかりません。",
         "en": "The server “{host}” was not found.",
     },
     "connection_refused": {
-        "ja": "サーバ {host} のポート {port} に接続できません(接続を拒否されました)。",
+        "ja": "サーバー {host} のポート {port} に接続できません(接続を拒否されました)。",
         "en": "The server {host} refused the connection on port {port}.",
     },
     "unreachable": {
-        "ja": "サーバ {host} に到達できません。",
+        "ja": "サーバー {host} に到達できません。",
         "en": "The server {host} cannot be reached.",
     },
     "timed_out": {
@@ -38,19 +38,19 @@ KIND: dict[str, dict[str, str]] = {
         "en": "The encrypted (TLS) connection could not be established.",
     },
     "cert_untrusted": {
-        "ja": "サーバの証明書が信頼できません。",
+        "ja": "サーバーの証明書が信頼できません。",
         "en": "The server's certificate is not trusted.",
     },
     "cert_hostname_mismatch": {
-        "ja": "サーバの証明書は「{host}」用ではありません。",
+        "ja": "サーバーの証明書は「{host}」用ではありません。",
         "en": "The server's certificate is not valid for “{host}”.",
     },
     "starttls_not_offered": {
-        "ja": "サーバが STARTTLS に対応していません。暗号化せずに続行することはしません。",
+        "ja": "サーバーが STARTTLS に対応していません。暗号化せずに続行することはしません。",
         "en": "The server does not offer STARTTLS. The app will not continue unencrypted.",
     },
     "auth_not_offered": {
-        "ja": "サーバが SMTP 認証(AUTH)に対応していません。",
+        "ja": "サーバーが SMTP 認証(AUTH)に対応していません。",
         "en": "The server does not offer SMTP authentication (AUTH).",
     },
     "auth_failed": {
@@ -62,23 +62,23 @@ KIND: dict[str, dict[str, str]] = {
         "en": "The password will not be sent over an unencrypted connection.",
     },
     "server_refused": {
-        "ja": "サーバが接続を受け付けませんでした。",
+        "ja": "サーバーが接続を受け付けませんでした。",
         "en": "The server did not accept the session.",
     },
     "sender_refused": {
-        "ja": "差出人アドレスがサーバに拒否されました。",
+        "ja": "差出人アドレスがサーバーに拒否されました。",
         "en": "The server refused the From address.",
     },
     "recipient_refused": {
-        "ja": "宛先アドレスがサーバに拒否されました。",
+        "ja": "宛先アドレスがサーバーに拒否されました。",
         "en": "The server refused the recipient address.",
     },
     "message_refused": {
-        "ja": "メール本文がサーバに拒否されました。",
+        "ja": "メール本文がサーバーに拒否されました。",
         "en": "The server refused the message.",
     },
     "connection_dropped": {
-        "ja": "{step}の途中でサーバが接続を切断しました。",
+        "ja": "{step}の途中でサーバーが接続を切断しました。",
         "en": "The server closed the connection during the {step} step.",
     },
     "cancelled": {"ja": "テストを中止しました。", "en": "The test was cancelled."},
@@ -96,7 +96,7 @@ KIND: dict[str, dict[str, str]] = {
     },
     "partially_delivered": {
         "ja": "メールは {total} 件中 {accepted} 件の宛先にだけ送信されました。"
-        "{refused} 件の宛先はサーバに拒否されました。",
+        "{refused} 件の宛先はサーバーに拒否されました。",
         "en": "The message went to only {accepted} of {total} recipients; "
         "the server refused {refused}.",
     },
@@ -105,7 +105,7 @@ KIND: dict[str, dict[str, str]] = {
         "en": "An unexpected error occurred at the {step} step.",
     },
     "protocol_violation": {
-        "ja": "{step}の段階でサーバが SMTP の手順に反するデータを送ってきたため、安全のため中止しました。",
+        "ja": "{step}の段階でサーバーが SMTP の手順に反するデータを送ってきたため、安全のため中止しました。",
         "en": "The server broke the SMTP protocol at the {step} step; the app stopped for safety.",
     },
 }
@@ -129,8 +129,8 @@ HINT: dict[str, dict[str, str]] = {
         "en": "This port starts unencrypted and then switches to TLS with STARTTLS: use {suggested}.",
     },
     "starttls_injection": {
-        "ja": "サーバは STARTTLS に 220 で応答しましたが、暗号化が始まる前に暗号化されていないデータが届きました。"
-        "通信経路上の改ざん(STARTTLS インジェクション)か、サーバの不具合です。パスワードは送信していません。"
+        "ja": "サーバーは STARTTLS に 220 で応答しましたが、暗号化が始まる前に暗号化されていないデータが届きました。"
+        "通信経路上の改ざん(STARTTLS インジェクション)か、サーバーの不具合です。パスワードは送信していません。"
         "別のネットワークから試すか、プロバイダに連絡してください。"
         "プロバイダが SSL/TLS(通常ポート 465)を提供していれば、そちらの方が安全です。",
         "en": "The server answered STARTTLS with 220, but unencrypted data arrived before encryption "
@@ -139,25 +139,25 @@ HINT: dict[str, dict[str, str]] = {
         "if the provider offers implicit TLS (usually port 465), it is the safer choice.",
     },
     "unexpected_data": {
-        "ja": "サーバが、こちらのコマンドを待たずに応答を送ってきました。応答の対応が崩れるため中止しました。"
+        "ja": "サーバーが、こちらのコマンドを待たずに応答を送ってきました。応答の対応が崩れるため中止しました。"
         "サーバ名とポートを確認し、続く場合はプロバイダに連絡してください。",
         "en": "The server sent replies before it was asked, so replies could no longer be matched "
         "to commands. Check the server name and port, and contact the provider if it goes on.",
     },
     "maybe_implicit_tls": {
-        "ja": "ポート {port} は最初から SSL/TLS で話すサーバかもしれません。ssl://{host}:{port} を試してください。",
+        "ja": "ポート {port} は最初から SSL/TLS で話すサーバーかもしれません。ssl://{host}:{port} を試してください。",
         "en": "Port {port} may expect TLS from the first byte: try ssl://{host}:{port}.",
     },
     "timeout_generic": {
-        "ja": "サーバが混雑しているか、途中で通信が遮断されています。しばらくしてから再度お試しください。",
+        "ja": "サーバーが混雑しているか、途中で通信が遮断されています。しばらくしてから再度お試しください。",
         "en": "The server is busy or something on the way drops the traffic. Try again later.",
     },
     "tls_generic": {
-        "ja": "サーバが TLS 1.2 以上に対応しているか、プロトコル(ssl:// / tls://)とポートの組み合わせを確認してください。",
+        "ja": "サーバーが TLS 1.2 以上に対応しているか、プロトコル(ssl:// / tls://)とポートの組み合わせを確認してください。",
         "en": "Check that the server supports TLS 1.2 or later and that ssl:// or tls:// matches the port.",
     },
     "cert_untrusted": {
-        "ja": "社内サーバの自己署名証明書の場合は、その CA 証明書ファイルを「追加の CA ファイル」に指定してください。",
+        "ja": "社内サーバーの自己署名証明書の場合は、その CA 証明書ファイルを「追加の CA ファイル」に指定してください。",
         "en": "For an in-house server with its own CA, name that CA file as the extra CA file.",
     },
     "cert_names": {
@@ -169,11 +169,11 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Use the server name your provider documents.",
     },
     "starttls_missing": {
-        "ja": "サーバまたは途中の機器が STARTTLS を提供していません。ssl://{host}:465 を試すか、プロバイダに確認してください。",
+        "ja": "サーバーまたは途中の機器が STARTTLS を提供していません。ssl://{host}:465 を試すか、プロバイダに確認してください。",
         "en": "The server (or something in between) does not offer STARTTLS. Try ssl://{host}:465 or ask the provider.",
     },
     "auth_not_offered": {
-        "ja": "認証が不要なサーバなら「認証を行う」を外してください。暗号化後にだけ認証を提供するサーバなら tls:// を使ってください。",
+        "ja": "認証が不要なサーバーなら「認証を行う」を外してください。暗号化後にだけ認証を提供するサーバーなら tls:// を使ってください。",
         "en": "If the server needs no login, untick “Requires authentication”; if it offers AUTH only after encryption, use tls://.",
     },
     "auth_generic": {
@@ -205,11 +205,11 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Basic (password) authentication is retired for this tenant: use OAuth2.",
     },
     "starttls_first": {
-        "ja": "サーバは先に STARTTLS を求めています。サーバ名を tls://{host}:587 にしてください。",
+        "ja": "サーバーは先に STARTTLS を求めています。サーバ名を tls://{host}:587 にしてください。",
         "en": "The server requires STARTTLS first: use tls://{host}:587.",
     },
     "auth_required": {
-        "ja": "サーバは認証を求めています。「認証を行う」にチェックを入れてください。",
+        "ja": "サーバーは認証を求めています。「認証を行う」にチェックを入れてください。",
         "en": "The server requires a login: tick “Requires authentication”.",
     },
     "send_as_denied": {
@@ -225,15 +225,15 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Check the test recipient address.",
     },
     "message_generic": {
-        "ja": "サーバのメッセージを確認し、プロバイダの送信制限(迷惑メール判定・送信数)を確認してください。",
+        "ja": "サーバーのメッセージを確認し、プロバイダの送信制限(迷惑メール判定・送信数)を確認してください。",
         "en": "Read the server's reply and check the provider's sending limits and filters.",
     },
     "tls_old": {
-        "ja": "サーバは TLS 1.2 以上を求めています。",
+        "ja": "サーバーは TLS 1.2 以上を求めています。",
         "en": "The server requires TLS 1.2 or later.",
     },
     "dropped": {
-        "ja": "サーバがセッションを打ち切りました。サーバ名・ポート・暗号化方式を確認し、しばらくしてから再度お試しください。",
+        "ja": "サーバーがセッションを打ち切りました。サーバ名・ポート・暗号化方式を確認し、しばらくしてから再度お試しください。",
         "en": "The server ended the session. Check server, port and encryption, then try again later.",
     },
     "unencrypted_auth": {
@@ -245,11 +245,11 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Make an OS credential store available (Windows Credential Manager, macOS Keychain, Secret Service).",
     },
     "oauth_token_rejected": {
-        "ja": "サーバがアクセストークンを受け付けませんでした。もう一度サインインし、アプリ登録の権限(SMTP.Send / https://mail.google.com/)と、メールボックスで SMTP AUTH が有効かを確認してください。",
+        "ja": "サーバーがアクセストークンを受け付けませんでした。もう一度サインインし、アプリ登録の権限(SMTP.Send / https://mail.google.com/)と、メールボックスで SMTP AUTH が有効かを確認してください。",
         "en": "The server did not accept the access token. Sign in again, and check the app registration's permission (SMTP.Send / https://mail.google.com/) and that SMTP AUTH is enabled for the mailbox.",
     },
     "xoauth2_not_offered": {
-        "ja": "このサーバは OAuth2(XOAUTH2)認証に対応していません。パスワード認証を使うか、サーバ名を確認してください。",
+        "ja": "このサーバーは OAuth2(XOAUTH2)認証に対応していません。パスワード認証を使うか、サーバ名を確認してください。",
         "en": "This server does not offer OAuth2 (XOAUTH2). Use password authentication or check the server name.",
     },
     "oauth_sign_in": {
@@ -261,7 +261,7 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Enter the password.",
     },
     "server_refused": {
-        "ja": "サーバのメッセージを確認し、時間をおいて再度お試しください。",
+        "ja": "サーバーのメッセージを確認し、時間をおいて再度お試しください。",
         "en": "Read the server's reply and try again later.",
     },
     "message_invalid": {
@@ -270,22 +270,22 @@ HINT: dict[str, dict[str, str]] = {
     },
     "smtputf8_missing": {
         "ja": "宛先または差出人に日本語などの非 ASCII 文字を含むアドレス({address})がありますが、"
-        "サーバが国際化メール(SMTPUTF8)に対応していません。何も送信していません。"
+        "サーバーが国際化メール(SMTPUTF8)に対応していません。何も送信していません。"
         "ASCII だけのアドレスを使ってください。",
         "en": "An address contains non-ASCII characters ({address}), but the server does not "
         "offer internationalised mail (SMTPUTF8). Nothing was sent. Use an ASCII-only address.",
     },
     "eight_bit_missing": {
         "ja": "メールに 8 ビットのデータ(エンコードされていないヘッダなど)が含まれていますが、"
-        "サーバが 8BITMIME に対応していません。何も送信していません。"
+        "サーバーが 8BITMIME に対応していません。何も送信していません。"
         "本文を base64 か quoted-printable にし、ヘッダを RFC 2047 でエンコードしてください。",
         "en": "The message contains 8-bit data (such as unencoded headers), but the server does "
         "not offer 8BITMIME. Nothing was sent. Encode the body as base64 or quoted-printable "
         "and the headers per RFC 2047.",
     },
     "upload_stalled": {
-        "ja": "サーバが {seconds} 秒間メール本文を受け取らなくなりました"
-        "(送信済み {sent} / {total} バイト)。サーバや途中の回線の状態を確認してください。",
+        "ja": "サーバーが {seconds} 秒間メール本文を受け取らなくなりました"
+        "(送信済み {sent} / {total} バイト)。サーバーや途中の回線の状態を確認してください。",
         "en": "The server took no part of the message for {seconds} s "
         "({sent} of {total} bytes sent). Check the server and the network in between.",
     },
@@ -303,7 +303,7 @@ HINT: dict[str, dict[str, str]] = {
 
 LABEL: dict[str, dict[str, str]] = {
     "step": {"ja": "段階: {value}", "en": "Step: {value}"},
-    "reply": {"ja": "サーバの応答: {value}", "en": "Server reply: {value}"},
+    "reply": {"ja": "サーバーの応答: {value}", "en": "Server reply: {value}"},
     "detail": {"ja": "詳細: {value}", "en": "Detail: {value}"},
     "hint": {"ja": "対処: {value}", "en": "Hint: {value}"},
     "suggested": {"ja": "提案: {value}", "en": "Suggested server: {value}"},
