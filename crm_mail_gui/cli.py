@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from crm_mail_gui.cli_parser import build_parser
+from crm_mail_gui.cli_parser import build_parser, help_language
 from crm_mail_gui.core import credentials, fields, i18n, save
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.exit_codes import ExitCode
@@ -40,7 +40,7 @@ def parse_arguments(words: list[str]) -> argparse.Namespace:
     """Parse the command line; started without arguments, no parser is built (-15 M at start-up)."""
     if not words:  # started from a menu or a double-click: the same result without a parser
         return argparse.Namespace(self_check=False, command=None)
-    return build_parser().parse_args(words)
+    return build_parser(help_language(words)).parse_args(words)
 
 
 def _print_field_errors(errors: dict[str, FieldError]) -> None:
