@@ -286,14 +286,14 @@ class MainWindow(QMainWindow):
             return self.tr(
                 "No credential store is available on this PC, so a password cannot be saved."
             )
-        if state.warning:  # a file: "never in a file" would not be true
+        if state.warning:  # a file: "kept only in %1" would hide the risk
             kept = fill(self.tr("The password and OAuth2 sign-ins are kept in %1."), state.where)
             lines = [kept, state.warning]
         else:
             lines = [
                 fill(
                     self.tr(
-                        "The password and OAuth2 sign-ins are kept only in %1, never in a file."
+                        "The password and OAuth2 sign-ins are kept only in %1, never in the settings file."
                     ),
                     state.where,
                 )
