@@ -301,7 +301,11 @@ class MainWindow(QMainWindow):
         if self._reused is not None:
             user, host = self._reused
             reused = i18n.text(
-                "credentials.reused", self.lang, user=user, server=host, where=state.where
+                "credentials.reused_unless_typed",
+                self.lang,
+                user=user,
+                server=host,
+                where=state.where,
             )
             lines.append(printable(reused, 400))
         return "\n".join(lines)

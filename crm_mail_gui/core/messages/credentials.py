@@ -68,6 +68,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "{user}({server})用に {where} に保存済みのパスワードを使います。",
         "en": "Using the password stored for {user} at {server} ({where}).",
     },
+    "reused_unless_typed": {
+        "ja": "{user}({server})用に {where} に保存済みのパスワードを使います"
+        "(別のパスワードを入力すると、そちらを使います)。",
+        "en": "Using the password stored for {user} at {server} ({where}), unless you type "
+        "another.",
+    },
     **{f"backend.{key}": entry for key, entry in BACKEND.items()},
     **{f"weak.{key}": entry for key, entry in WEAK.items()},
 }
