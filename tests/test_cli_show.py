@@ -157,11 +157,11 @@ def test_show_names_a_plaintext_store_and_warns(
     assert cli.set(f"ssl://{HOST}:{ssl_server.port}", certs, password=PASSWORD) == 0
     assert cli("show", lang="ja") == 0
     assert f"パスワード: 保存済み(暗号化されていないファイル({PLAIN_PATH}))" in cli.out
-    assert f"警告: パスワードは暗号化されずにファイル {PLAIN_PATH} に書き込まれます。" in cli.out
+    assert "警告: パスワードは暗号化されずにこのファイルに書き込まれます。" in cli.out
     assert "PlaintextKeyring" not in cli.out
     assert cli("show", "--json") == 0
     assert json.loads(cli.out)["password_stored"] is True  # stdout stays JSON
-    assert cli.err.startswith("Warning: the password is written unencrypted to the file")
+    assert cli.err.startswith("Warning: the password is written unencrypted to this file")
 
 
 def test_show_of_a_system_store_has_no_warning(

@@ -123,11 +123,11 @@ def _describe_file(backend: Any, lang: str) -> StoreDescription:
     plain = "plaintext" in type(backend).__name__.lower() or scheme.lower() in PLAINTEXT_SCHEMES
     if plain:
         name = i18n.text("credentials.backend.plaintext_file", lang, path=path)
-        warning = i18n.text("credentials.weak.plaintext", lang, path=path)
+        warning = i18n.text("credentials.weak.plaintext", lang)
         return StoreDescription("plaintext_file", name, warning)
     name = i18n.text("credentials.backend.encrypted_file", lang, path=path)
     key = "weak_file" if any(w in scheme for w in WEAK_SCHEME_WORDS) else "file"
-    warning = i18n.text(f"credentials.weak.{key}", lang, path=path, scheme=scheme)
+    warning = i18n.text(f"credentials.weak.{key}", lang, scheme=scheme or "?")
     return StoreDescription("encrypted_file", name, warning)
 
 

@@ -31,20 +31,20 @@ BACKEND: dict[str, dict[str, str]] = {
 
 WEAK: dict[str, dict[str, str]] = {
     "plaintext": {
-        "ja": "パスワードは暗号化されずにファイル {path} に書き込まれます。"
+        "ja": "パスワードは暗号化されずにこのファイルに書き込まれます。"
         "このファイルを読める人やプログラムは誰でもパスワードを読めます。",
-        "en": "the password is written unencrypted to the file {path}. Anyone and any program "
-        "that can read this file can read the password.",
+        "en": "the password is written unencrypted to this file. Anyone and any program that "
+        "can read the file can read the password.",
     },
     "weak_file": {
-        "ja": "パスワードはファイル {path} に書き込まれ、弱い暗号化({scheme})でしか守られていません。",
-        "en": "the password is written to the file {path}, protected only by weak encryption "
+        "ja": "パスワードはこのファイルに書き込まれ、弱い暗号化({scheme})でしか守られていません。",
+        "en": "the password is written to this file, protected only by weak encryption "
         "({scheme}).",
     },
     "file": {
-        "ja": "パスワードは OS の資格情報ストアではなくファイル {path} に書き込まれます({scheme})。",
-        "en": "the password is written to the file {path} ({scheme}), not to the system's "
-        "credential store.",
+        "ja": "パスワードは OS の資格情報ストアではなく、このファイルに書き込まれます({scheme})。",
+        "en": "the password is written to this file ({scheme}), not to the system's credential "
+        "store.",
     },
     "not_recommended": {
         "ja": "この保存先は keyring が推奨しないものです(優先度 {priority})。"
