@@ -38,8 +38,7 @@ WEAK: dict[str, dict[str, str]] = {
     },
     "weak_file": {
         "ja": "パスワードはこのファイルに書き込まれ、弱い暗号化({scheme})でしか守られていません。",
-        "en": "the password is written to this file, protected only by weak encryption "
-        "({scheme}).",
+        "en": "the password is written to this file, protected only by weak encryption ({scheme}).",
     },
     "file": {
         "ja": "パスワードは OS の資格情報ストアではなく、このファイルに書き込まれます({scheme})。",
