@@ -148,3 +148,32 @@ def test_a_mistake_in_japanese(tmp_path: Path) -> None:
     assert result.stderr.startswith("使い方: crm-mail-gui")
     assert "crm-mail-gui: エラー: " in result.stderr and "'sett'" in result.stderr
     assert "crm-mail-gui --help" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        ("サーバ名", 8),
+        ("Gmail", 5),
+        ("Microsoft 365\uff08Office 365\uff09", 27),
+        ("Microsoft 365 (Office 365)", 26),
+        ("é", 1),
+        ("e\u0301", 1),
+    ],
+)
+def test_display_width_counts_terminal_columns(text: str, columns: int) -> None:
+    assert display_width.width(text) == columns
+    assert display_width.width(display_width.pad(text, 30)) == 30
+
+
+def test_wrap_breaks_japanese_between_letters_and_english_at_spaces() -> None:
+    text = "パスワードを標準入力から 1 行読みます(UTF-8)。省略すると保存済みのパスワードを使います"
+    lines = display_width.wrap(text, 20)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(display_width.width(line) <= 20 for line in lines)
+    assert not any(line.startswith(("。", "、", ")")) for line in lines)  # kinsoku
+    assert display_width.wrap("send a test mail, then store", 12) == [
+        "send a test",
+        "mail, then",
+        "store",
+    ]
