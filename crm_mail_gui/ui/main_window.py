@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
-from crm_mail_gui.core import credentials
+from crm_mail_gui.core import credentials, i18n
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
+from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import LastTest, Store
 from crm_mail_gui.ui import accessibility, theme
@@ -84,6 +85,8 @@ class MainWindow(QMainWindow):
         self._credentials_known = False
         self._store_state: StoreState | None = None  # None until the loader thread has answered
         self._stored = False  # a password (or OAuth2 sign-in) is kept for self.settings
+        self._reused: tuple[str, str] | None = None  # (user, host) in the form whose password
+        # is already in the store, though not for the stored settings (e.g. a fresh config)
         self._first_exposure = FirstExposure(self, self._on_screen)  # see ui.startup
         self._store_loader: CallJob | None = None
         self._shut_down = False
@@ -304,10 +307,29 @@ class MainWindow(QMainWindow):
             return self.tr(
                 "No credential store is available on this PC, so a password cannot be saved."
             )
-        where = state.where
-        return fill(
-            self.tr("The password and OAuth2 sign-ins are kept only in %1, never in a file."), where
-        )
+        if state.warning:  # a file: "kept only in %1" would hide the risk
+            kept = fill(self.tr("The password and OAuth2 sign-ins are kept in %1."), state.where)
+            lines = [kept, state.warning]
+        else:
+            lines = [
+                fill(
+                    self.tr(
+                        "The password and OAuth2 sign-ins are kept only in %1, never in the settings file."
+                    ),
+                    state.where,
+                )
+            ]
+        if self._reused is not None:
+            user, host = self._reused
+            reused = i18n.text(
+                "credentials.reused_unless_typed",
+                self.lang,
+                user=user,
+                server=host,
+                where=state.where,
+            )
+            lines.append(printable(reused, 400))
+        return "\n".join(lines)
 
     def _show_summary(self) -> None:
         assert self.settings is not None
@@ -325,6 +347,8 @@ class MainWindow(QMainWindow):
             password_text = (
                 fill(self.tr("stored (%1)"), state.where) if self._stored else self.tr("not stored")
             )
+        if state is not None and self._credentials_known and state.warning:
+            password_text = f"{password_text}\n{state.warning}"  # a plain or weak file
         path_text = fill(self.tr("Settings file: %1"), str(self.store.path))
         summary = self.ensure_summary()
         summary.show_settings(self.settings, password_text, path_text)
@@ -335,6 +359,7 @@ class MainWindow(QMainWindow):
     def edit(self) -> None:
         """Open the edit form with the stored settings."""
         stored = self._credentials_known and bool(self.settings) and self._stored
+        self._reused = None  # the stored settings' own password is no surprise
         self.ensure_form().load(self.settings, stored, self._store_note())
         if self.settings is not None and self.settings.uses_oauth:
             self.form.set_oauth_signed_in(stored)
@@ -360,8 +385,17 @@ class MainWindow(QMainWindow):
             return
 
         def then(answer: object) -> None:
-            if self._form_account() == (settings.user, settings.server.host):
+            account = (settings.user, settings.server.host)
+            if self._form_account() == account:
                 self.form.set_password_stored(answer is True)
+                own = self.settings is not None and account == (
+                    self.settings.user,
+                    self.settings.server.host,
+                )
+                reused = account if answer is True and not own and not settings.uses_oauth else None
+                if reused != self._reused:
+                    self._reused = reused
+                    self.form.set_store_note(self._store_note())
 
         store = self.store  # the question's thread must not hold the window
         self._ask_store(lambda: store.has_password(settings), then)

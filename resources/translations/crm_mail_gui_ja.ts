@@ -133,8 +133,12 @@ Send the password unencrypted anyway?</source>
         <translation>この PC では資格情報ストアが使えないため、パスワードを保存できません。</translation>
     </message>
     <message>
-        <source>The password and OAuth2 sign-ins are kept only in %1, never in a file.</source>
-        <translation>パスワードと OAuth2 のサインイン情報は %1 にだけ保存され、ファイルには書き込まれません。</translation>
+        <source>The password and OAuth2 sign-ins are kept in %1.</source>
+        <translation>パスワードと OAuth2 のサインイン情報は %1 に保存されます。</translation>
+    </message>
+    <message>
+        <source>The password and OAuth2 sign-ins are kept only in %1, never in the settings file.</source>
+        <translation>パスワードと OAuth2 のサインイン情報は %1 にだけ保存され、設定ファイルには書き込まれません。</translation>
     </message>
     <message>
         <source>signed in</source>

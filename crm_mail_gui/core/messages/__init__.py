@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # never run: names every area for PyInstaller, which cannot s
     from crm_mail_gui.core.messages import (  # noqa: F401
         address,
         cli,
+        cli_help,
         config,
         credentials,
         errors,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # never run: names every area for PyInstaller, which cannot s
 AREAS = (
     "address",
     "cli",
+    "cli_help",
     "config",
     "credentials",
     "errors",
