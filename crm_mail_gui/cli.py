@@ -96,15 +96,19 @@ def _progress(verbose: bool):
 def cmd_show(store: Store, args: argparse.Namespace) -> int:
     """Print the stored settings in words (--json: as values); never the password.
 
-    `show --json` without settings prints {} and exits 0 (the hint goes to stderr), so a
-    script reads "nothing configured" as an empty object; plain `show` exits 1.
+    `show --json` with nothing configured prints {} and exits 0 (the hint goes to stderr), so a
+    script reads "nothing configured" as an empty object; plain `show` exits 1, and so does
+    --json when a settings file was there but could not be used (set aside: said on stderr).
     """
-    settings = _load(store)
+    loaded = store.load()
+    if loaded.notice:
+        _err("notice", text=loaded.notice)
+    settings = loaded.settings
     if settings is None:
         if args.json:
             print("{}")
         _err("not_configured")
-        return ExitCode.OK if args.json else ExitCode.OTHER
+        return ExitCode.OK if args.json and not loaded.notice else ExitCode.OTHER
     data = settings.to_dict()
     data.pop("allow_unencrypted_auth", None)
     data["password_stored"] = _password_stored(store, settings)
