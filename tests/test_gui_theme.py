@@ -332,6 +332,19 @@ def test_every_colour_pair_is_chosen_by_the_palette(scheme: theme.Scheme) -> Non
     )
 
 
+@pytest.mark.parametrize("column", [0, 1], ids=["light", "dark"])
+def test_status_icon_colours_stand_out_in_both_schemes(column: int) -> None:
+    """Non-text contrast (WCAG 1.4.11, >= 3:1): icons on the window and banners, marks on icons."""
+    window = QColor(theme.palette_for(theme.Scheme(("light", "dark")[column])).window().color())
+    backgrounds = [window] + [QColor(theme.COLORS[f"{k}_bg"][column]) for k in BannerKind]
+    mark = QColor(theme.COLORS["icon_mark"][column])
+    for name, pair in theme.COLORS.items():
+        if name.startswith("icon_") and name != "icon_mark":
+            icon = QColor(pair[column])
+            assert min(contrast(icon, b) for b in backgrounds) >= 3, name
+            assert contrast(mark, icon) >= 3, name
+
+
 def test_no_colour_is_hard_coded_outside_the_theme() -> None:
     ui = Path(theme.__file__).parent
     hex_colour = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b|QColor\(")

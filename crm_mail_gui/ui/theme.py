@@ -63,6 +63,13 @@ COLORS: dict[str, tuple[str, str]] = {
     "note_text": ("#0d2a4a", "#dcebfa"),
     "note_warning": ("#8a3c00", "#ffcc80"),  # the "not confirmed" line on note_bg
     "offer_bg": ("#f3e5f5", "#33203a"),
+    # status icons (non-text: >= 3:1 on the window and the banners), the mark drawn on them
+    "icon_error": ("#c62828", "#ef5350"),
+    "icon_warning": ("#e65100", "#ffa726"),
+    "icon_success": ("#2e7d32", "#66bb6a"),
+    "icon_info": ("#1565c0", "#64b5f6"),
+    "icon_pending": ("#757575", "#9e9e9e"),
+    "icon_mark": ("#ffffff", "#1e1e1e"),
     # the OAuth2 panel
     "panel_bg": ("#f7f8fd", "#23263a"),
     "panel_border": ("#c5cae9", "#4a5080"),
