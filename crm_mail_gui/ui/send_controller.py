@@ -38,7 +38,7 @@ class SendController(WindowView):
             return
         from crm_mail_gui.core import save
 
-        self._credentials_known = True
+        # (the credential store's loader still fills in the summary's password line)
         self.errorBanner.clear()
         self.infoBanner.clear()
         plan = save.plan_for(settings, None)

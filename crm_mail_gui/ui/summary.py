@@ -59,6 +59,7 @@ class SummaryView(QFrame):
         self.cancelButton.clicked.connect(self.cancelRequested)
         self.cancelButton.hide()
         self.stepList: StepList | None = None  # built with the first test from here
+        self._steps_for: MailSettings | None = None  # the settings the step list shows
         self.form = QFormLayout()
         set_enum(self.form, "labelAlignment", "AlignRight|AlignVCenter")
         self.form.setVerticalSpacing(10)
@@ -134,6 +135,7 @@ class SummaryView(QFrame):
             steps = self.ensure_step_list()
             steps.reset(settings.server.security, settings.auth)
             steps.show()
+            self._steps_for = settings
             self.cancelButton.setFocus()
         elif not running:
             self.sendTestAgainButton.setFocus()
@@ -168,5 +170,5 @@ class SummaryView(QFrame):
                 parts.append(fill(self.tr("authority %1"), oauth.authority))
             self.oauth_value.setText(", ".join(parts))
         self.path_label.setText(path_text)
-        if self.stepList is not None and self.cancelButton.isHidden():
+        if self.stepList is not None and settings != self._steps_for:
             self.stepList.hide()  # the steps of an earlier test are not about these settings
