@@ -8,6 +8,7 @@ import pytest
 from gui_support import restore_language
 from PySide6.QtWidgets import QApplication
 
+from crm_mail_gui.core import i18n
 from crm_mail_gui.core.discovery.model import (
     Candidate,
     Detection,
@@ -105,14 +106,20 @@ def test_a_source_without_detail_says_what_happened(
     assert view.source_row(SourceEvent(Source.ISPDB, "ISPDB", status)).text == text
 
 
-def test_probe_texts_name_the_protection_and_the_mechanisms(view: DetectView) -> None:
-    starttls = ProbeEvent(GUESS, Probe(True, True, True, ()))
+def test_probe_texts_are_the_cores_and_mark_what_is_not_verified(view: DetectView) -> None:
+    no_auth = Probe(True, True, True, (), reason="the server offers no authentication (AUTH)")
     plain = Candidate("mail.example.co.jp", 25, Security.PLAIN, Source.GUESS, "example.co.jp")
+    unencrypted = Probe(True, False, True, ("LOGIN",), reason="the connection is not encrypted")
     v6 = Candidate("::1", 465, Security.SSL, Source.SRV, "example.co.jp")
-    rows = view.rows([starttls, ProbeEvent(plain, Probe(True, False, True, ("LOGIN",)))])
-    assert rows[0].text == "smtp.example.co.jp:587: STARTTLS ✓, no AUTH offered"
-    assert rows[1].text == "mail.example.co.jp:25: unencrypted, AUTH LOGIN"
-    assert view.candidate_row(v6, OK).text.startswith("[::1]:465: TLS ✓")
+    rows = view.rows([ProbeEvent(GUESS, no_auth), ProbeEvent(plain, unencrypted)])
+    assert rows[0].text == "smtp.example.co.jp:587: ✗ the server offers no authentication (AUTH)"
+    assert rows[1].text == "mail.example.co.jp:25: ✗ the connection is not encrypted"
+    assert [row.state for row in rows] == ["unverified", "unverified"]
+    assert view.candidate_row(v6, OK).text == "[::1]:465: TLS ✓, AUTH PLAIN LOGIN"
+    assert view.candidate_row(GUESS, None).text == "smtp.example.co.jp:587: checking…"
+    assert view.candidate_row(GUESS, Probe(False, False, False)).text == (
+        "smtp.example.co.jp:587: ✗ not verified"
+    )
 
 
 def test_a_foreign_candidate_is_marked_in_its_row(view: DetectView) -> None:
@@ -127,15 +134,26 @@ def test_the_result_merges_candidates_and_adds_the_unprobed_ones(view: DetectVie
     merged = Candidate(
         "sv1234.xserver.jp", 465, Security.SSL, Source.MX, "example.co.jp", auth=("OAuth2",)
     )
+    late = Probe(False, False, False, reason="not checked before the deadline")
+    unanswered = SourceEvent(Source.SRV, "SRV _submissions", Status.FAILED, "no answer")
     detection = Detection(
         "taro@example.co.jp",
         "example.co.jp",
-        ranked=(Ranked(merged, (Source.MX, Source.ISPDB), OK), Ranked(GUESS, (Source.GUESS,))),
+        ranked=(
+            Ranked(merged, (Source.MX, Source.ISPDB), OK),
+            Ranked(GUESS, (Source.GUESS,), late),
+        ),
+        sources=(mx(Status.FOUND, "x", (XSERVER,)), unanswered),
         timed_out=True,
     )
-    rows = view.rows([ProbeEvent(XSERVER, OK)], detection)
+    events = [SourceEvent(Source.SRV, "SRV _submissions", Status.RUNNING), ProbeEvent(XSERVER, OK)]
+    rows = view.rows(events, detection)
     assert rows[0].candidate == merged  # the merged record, in the row where it answered
-    assert rows[1].text == "smtp.example.co.jp:587: not checked (the time ran out)"
+    assert [row.text for row in rows[1:]] == [
+        "MX: x",
+        "SRV _submissions: no answer",  # never answered live: the result says why
+        "smtp.example.co.jp:587: ✗ not checked before the deadline",
+    ]
     summary = view.summary(detection)
     assert "1 verified server(s) found; the best is ssl://sv1234.xserver.jp:465." in summary
     assert "Some lookups ran out of time." in summary
@@ -161,11 +179,15 @@ def test_texts_in_japanese(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) 
     next(gen)
     try:
         translations.install("ja")
+        i18n.set_language("ja")
         view = DetectView()
         assert view.origin_text(XSERVER) == "この設定は example.co.jp から取得しました。"
         assert view.source_row(SourceEvent(Source.ISPDB, "ISPDB", Status.SKIPPED)).text == (
             "ISPDB: オフ"
         )
-        assert view.candidate_row(GUESS, None).text.endswith("未確認(時間切れ)")
+        assert view.candidate_row(XSERVER, OK).text == (
+            "sv1234.xserver.jp:465: TLS ✓、AUTH PLAIN LOGIN"
+        )
+        assert view.summary(Detection("a@b.jp", "b.jp")) == "サーバーが見つかりませんでした。"
     finally:
         next(gen, None)

@@ -191,7 +191,7 @@ def test_the_list_fills_live_in_the_order_of_answers(
     detector.step()
     assert wait_rows(qtbot, window, 2)[1] == "ISPDB: 登録なし"
     detector.step()
-    assert wait_rows(qtbot, window, 3)[2] == "sv1234.xserver.jp:465: TLS ✓, AUTH PLAIN LOGIN"
+    assert wait_rows(qtbot, window, 3)[2] == "sv1234.xserver.jp:465: TLS ✓、AUTH PLAIN LOGIN"
     assert window.detecting.job is not None and button.text() == "中止"  # not ended yet
     detector.step()
     qtbot.waitUntil(lambda: button.text() == "メールアドレスから検出", timeout=3000)

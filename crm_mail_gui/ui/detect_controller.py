@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from crm_mail_gui.ui.window_view import WindowView
 
 if TYPE_CHECKING:
-    from crm_mail_gui.core.discovery.model import Candidate, Event
+    from crm_mail_gui.core.discovery.model import Candidate, Detection, Event
     from crm_mail_gui.ui.detect_job import DetectJob
     from crm_mail_gui.ui.detect_panel import DetectPanel
     from crm_mail_gui.ui.detect_view import Row
@@ -88,6 +88,7 @@ class DetectController(WindowView):
             deadline=self.deadline,
             ca_file=values["ca_file"],  # type: ignore[arg-type]
             detector=self.window.detector,
+            lang=self.lang,
         )
         job.progress.connect(self._event)
         job.finished.connect(self._finished)
@@ -129,21 +130,25 @@ class DetectController(WindowView):
         panel.set_status(panel.view.progress_text(self.events))
 
     def _finished(self, result: object) -> None:
-        from crm_mail_gui.core.discovery.model import Detection
+        """The one result: the Detection, the core's refusal of the address, or Crashed."""
+        from crm_mail_gui.ui.detect_job import Refused
+        from crm_mail_gui.ui.jobs import Crashed
 
         self.job = None
         self._set_running(False)
         panel = self.panel
-        if not isinstance(result, Detection):  # jobs.Crashed: its type only
-            text = getattr(result, "text", type(result).__name__)
-            panel.set_status(
-                self.tr("Detection stopped because of an unexpected error: ") + str(text)
-            )
+        if isinstance(result, Refused):
+            panel.set_status(result.text)
             return
-        panel.show_rows(panel.view.rows(self.events, result))
-        panel.set_status(panel.view.summary(result))
-        if result.best is not None and panel.current() is None:
-            panel.select(("candidate", *result.best.candidate.key))
+        if isinstance(result, Crashed) or not hasattr(result, "ranked"):
+            text = result.text if isinstance(result, Crashed) else type(result).__name__
+            panel.set_status(self.tr("Detection stopped because of an unexpected error: ") + text)
+            return
+        detection: Detection = result  # type: ignore[assignment]
+        panel.show_rows(panel.view.rows(self.events, detection))
+        panel.set_status(panel.view.summary(detection))
+        if detection.best is not None and panel.current() is None:
+            panel.select(("candidate", *detection.best.candidate.key))
 
     # -- using a candidate ---------------------------------------------------------------
     def use(self, row: Row) -> None:

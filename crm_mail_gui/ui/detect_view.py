@@ -1,24 +1,29 @@
-"""What the detection list shows: a pure function from detection events (and the result) to rows."""
+"""What the detection list shows: a pure function from detection events (and the result) to rows.
+
+core.discovery (dnspython and the rest: ~0.2 s) is imported by the detection job on its thread;
+here only where an event or a Detection is at hand, which means that import is done: the GUI
+thread never waits for it (nor for the import lock while the job holds it).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from crm_mail_gui.core.discovery.model import (
-    Candidate,
-    Detection,
-    Event,
-    Probe,
-    ProbeEvent,
-    Security,
-    SourceEvent,
-    Status,
-)
 from crm_mail_gui.core.printable import printable
 from crm_mail_gui.ui.translations import fill
+
+if TYPE_CHECKING:
+    from crm_mail_gui.core.discovery.model import (
+        Candidate,
+        Detection,
+        Event,
+        Probe,
+        SourceEvent,
+    )
 
 TEXT_LIMIT = 200  # a row of the list: one line, whatever a server or a DNS answer said
 
@@ -61,6 +66,10 @@ class DetectView:
             if row is not None:
                 rows[row.key] = row
         if detection is not None:
+            for source in detection.sources:  # the final state: unanswered ones say why
+                row = self.event_row(source)
+                if row is not None:
+                    rows[row.key] = row
             for ranked in detection.ranked:
                 key = ("candidate", *ranked.candidate.key)
                 probe = ranked.probe or (rows[key].probe if key in rows else None)
@@ -69,6 +78,8 @@ class DetectView:
 
     def event_row(self, event: Event) -> Row | None:
         """The row of one event (None for a source that only started)."""
+        from crm_mail_gui.core.discovery.model import ProbeEvent, SourceEvent, Status
+
         if isinstance(event, ProbeEvent):
             return self.candidate_row(event.candidate, event.probe)
         if isinstance(event, SourceEvent) and event.status is not Status.RUNNING:
@@ -77,6 +88,8 @@ class DetectView:
 
     def source_row(self, event: SourceEvent) -> Row:
         """ "MX: sv1234.xserver.jp → Xserver", "ISPDB: not listed", "ISPDB: switched off"."""
+        from crm_mail_gui.core.discovery.model import Status
+
         fallback = {
             Status.FOUND: self.tr("found"),
             Status.NONE: self.tr("nothing found"),
@@ -89,7 +102,7 @@ class DetectView:
 
     def candidate_row(self, candidate: Candidate, probe: Probe | None) -> Row:
         """ "smtp.example.co.jp:465: TLS ✓, AUTH PLAIN LOGIN" (and a warning when foreign)."""
-        text = f"{self.host_port(candidate)}: {self.probe_text(candidate, probe)}"
+        text = f"{self.host_port(candidate)}: {self.probe_text(probe)}"
         if candidate.foreign:
             text = f"{text}  ⚠ {self.foreign_text(candidate)}"
         verified = probe is not None and probe.verified
@@ -108,23 +121,14 @@ class DetectView:
         host = f"[{candidate.host}]" if ":" in candidate.host else candidate.host
         return f"{host}:{candidate.port}"
 
-    def probe_text(self, candidate: Candidate, probe: Probe | None) -> str:
-        """What the probe showed: "TLS ✓, AUTH PLAIN LOGIN", or why the server is not usable."""
-        if probe is None:
-            return self.tr("not checked (the time ran out)")
-        if not probe.verified:
-            return "✗ " + (probe.reason or self.tr("not reachable"))
-        if candidate.security is Security.SSL:
-            parts = ["TLS ✓"]
-        elif candidate.security is Security.STARTTLS:
-            parts = ["STARTTLS ✓"]
-        else:
-            parts = [self.tr("unencrypted")]
-        if probe.auth_mechanisms:
-            parts.append("AUTH " + " ".join(probe.auth_mechanisms))
-        else:
-            parts.append(self.tr("no AUTH offered"))
-        return ", ".join(parts)
+    def probe_text(self, probe: Probe | None) -> str:
+        """What the probe showed (core.discovery.probe.describe), ✗ first when not verified."""
+        from crm_mail_gui.core.discovery.probe import describe
+
+        text = describe(probe)
+        if probe is not None and not probe.verified:
+            return "✗ " + (text or self.tr("not verified"))
+        return text
 
     # -- the texts around the list -------------------------------------------------------
     def origin_text(self, candidate: Candidate) -> str:
@@ -148,6 +152,8 @@ class DetectView:
         """The labels of the sources that started and have not answered yet, in start order."""
         state: dict[tuple, tuple[str, bool]] = {}
         for event in events:
+            from crm_mail_gui.core.discovery.model import SourceEvent, Status
+
             if isinstance(event, SourceEvent):
                 key = (event.source.value, event.label)
                 state[key] = (event.label, event.status is Status.RUNNING)

@@ -124,20 +124,8 @@
         <translation>オフ</translation>
     </message>
     <message>
-        <source>not checked (the time ran out)</source>
-        <translation>未確認(時間切れ)</translation>
-    </message>
-    <message>
-        <source>not reachable</source>
-        <translation>接続できません</translation>
-    </message>
-    <message>
-        <source>unencrypted</source>
-        <translation>暗号化なし</translation>
-    </message>
-    <message>
-        <source>no AUTH offered</source>
-        <translation>AUTH なし</translation>
+        <source>not verified</source>
+        <translation>未検証</translation>
     </message>
     <message>
         <source>This setting was taken from %1.</source>
