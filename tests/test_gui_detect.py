@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -308,24 +309,30 @@ def test_a_microsoft_365_candidate_chooses_oauth2(
 def test_a_foreign_candidate_shows_the_warning_before_it_can_be_used(
     qtbot: QtBot, make_window: Callable[..., MainWindow]
 ) -> None:
+    live = replace(FOREIGN, foreign=False)  # as the core sends it: flagged only in the result
     detector = ScriptedDetector(
         [
-            SourceEvent(Source.AUTOCONFIG, "autoconfig", Status.FOUND, "", (FOREIGN,)),
-            ProbeEvent(FOREIGN, OK),
+            SourceEvent(Source.AUTOCONFIG, "autoconfig", Status.FOUND, "", (live,)),
+            ProbeEvent(live, OK),
         ],
         Detection(ADDRESS, "example.co.jp", ranked=(Ranked(FOREIGN, (Source.AUTOCONFIG,), OK),)),
     )
     window = open_form(make_window, detector)
     server = child(window, "serverEdit", QLineEdit)
     server.setText("ssl://typed.example.co.jp:465")
-    run_to_end(qtbot, window, detector)
-    row = texts(window)[1]
+    click(qtbot, window, "detectButton")
+    detector.step(2)
+    row = wait_rows(qtbot, window, 2)[1]
+    assert window.detecting.job is not None  # still running: the warning does not wait for the end
     assert "⚠" in row and "この設定は example.net から取得しました" in row
-    warning = child(window, "detectForeignWarning", QLabel)
-    assert warning.isVisible()  # selected as the best: the warning is up before any use
-    assert "mail.example.net" in warning.text() and "example.net" in warning.text()
     double_click_row(qtbot, window, 1)
+    warning = child(window, "detectForeignWarning", QLabel)
+    assert warning.isVisible()
+    assert "mail.example.net" in warning.text() and "example.net" in warning.text()
     assert server.text() == "ssl://typed.example.co.jp:465"  # a double-click does not use it
+    detector.step()
+    qtbot.waitUntil(lambda: window.detecting.job is None, timeout=3000)
+    assert "⚠" in texts(window)[1] and warning.isVisible()
     use = child(window, "useCandidateButton", QPushButton)
     assert use.text() == "この外部サーバーを使う"
     click(qtbot, window, "useCandidateButton")

@@ -27,6 +27,7 @@ class DetectController(WindowView):
         self.job: DetectJob | None = None
         self.events: list[Event] = []
         self.deadline = DEADLINE
+        self.address_used = ""  # the address of the detection shown
         self._wired: DetectPanel | None = None
 
     @property
@@ -81,6 +82,7 @@ class DetectController(WindowView):
             return
         panel.reset(panel.view.progress_text(()))
         self.events = []
+        self.address_used = address
         values = self.form.values()
         job = DetectJob(
             address,
@@ -126,7 +128,7 @@ class DetectController(WindowView):
         """One answer of a source or a probe, on the GUI thread, in the order of answers."""
         self.events.append(event)
         panel = self.panel
-        panel.show_rows(panel.view.rows(self.events))
+        panel.show_rows(panel.view.rows(self.events, address=self.address_used))
         panel.set_status(panel.view.progress_text(self.events))
 
     def _finished(self, result: object) -> None:
