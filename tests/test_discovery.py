@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fakes.dns_server import DnsServer
+from fakes.https_server import WebServer
 from fakes.smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
 
 from crm_mail_gui.core import i18n
@@ -34,6 +35,8 @@ TEST_NAMES = (
     "submit.srv.example.jp",
     "smtp.silent.example.jp",
     "initial.sakura.ne.jp",
+    "smtp.example.jp",
+    "smtp.evil.example.net",
 )
 
 
@@ -51,8 +54,8 @@ class NamedCerts:
 
 
 @pytest.fixture(scope="module")
-def named_certs(tmp_path_factory: pytest.TempPathFactory) -> NamedCerts:
-    return NamedCerts(TestCerts(tmp_path_factory.mktemp("discovery-certs")))
+def named_certs(certs: TestCerts) -> NamedCerts:
+    return NamedCerts(certs)  # the suite's CA: the web server's certificates are trusted too
 
 
 @pytest.fixture
@@ -301,3 +304,43 @@ def test_an_invalid_address_raises_a_value_error_with_a_message(lang: str) -> No
     assert isinstance(caught.value, ValueError)
     message = caught.value.message(lang)
     assert message.startswith(i18n.text("discovery.invalid_address", lang, reason="").rstrip())
+
+
+AUTOCONFIG_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1"><emailProvider id="example.jp"><domain>example.jp</domain>
+<outgoingServer type="smtp"><hostname>smtp.example.jp</hostname><port>465</port>
+<socketType>SSL</socketType><username>%EMAILADDRESS%</username>
+<authentication>password-cleartext</authentication></outgoingServer>
+<outgoingServer type="smtp"><hostname>smtp.evil.example.net</hostname><port>587</port>
+<socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username>
+<authentication>password-cleartext</authentication></outgoingServer>
+</emailProvider></clientConfig>"""
+
+
+def test_autoconfig_and_ispdb_merge_with_the_guess_and_a_foreign_host_is_marked(
+    dns, smtp_ports, certs: TestCerts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dns(
+        {
+            "example.jp": {},
+            "autoconfig.example.jp": {"A": LOCAL},
+            "ispdb.example.org": {"A": LOCAL},
+            "smtp.example.jp": {"A": LOCAL},
+            "smtp.evil.example.net": {"A": LOCAL},
+        }
+    )
+    with WebServer(certs) as web:
+        web.add("autoconfig.example.jp", "/mail/config-v1.1.xml", AUTOCONFIG_XML)
+        web.add("ispdb.example.org", "/v1.1/example.jp", AUTOCONFIG_XML)
+        monkeypatch.setenv("CRM_MAIL_GUI_AUTOCONFIG_PORT", str(web.port))
+        monkeypatch.setenv("CRM_MAIL_GUI_ISPDB_URL", f"https://ispdb.example.org:{web.port}/v1.1")
+        detection = run("taro@example.jp", smtp_ports, ispdb=True)
+        asked = web.hosts_asked()
+    assert "ispdb.example.org" in asked and "autoconfig.example.jp" in asked
+    best = detection.best
+    assert best is not None and best.candidate.server == "ssl://smtp.example.jp:465"
+    assert set(best.sources) == {Source.AUTOCONFIG, Source.ISPDB, Source.GUESS}
+    assert best.candidate.source is Source.AUTOCONFIG and not best.candidate.foreign
+    evil = next(r for r in detection.ranked if r.candidate.host == "smtp.evil.example.net")
+    assert evil.candidate.foreign
+    assert source_event(detection, "ISPDB").status is Status.FOUND
