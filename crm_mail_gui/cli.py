@@ -185,6 +185,12 @@ def _test_and_keep(
 def cmd_set(store: Store, args: argparse.Namespace) -> int:
     """Like Save in the window: test first, store only on success."""
     values = _merged_values(store, args, fields.SET_OPTIONS)
+    if args.detect:
+        from crm_mail_gui.cli_detect import fill_from_detection
+
+        code = fill_from_detection(values, args)
+        if code is not None:
+            return code
     if args.password_stdin:
         values.pop("oauth", None)  # a password replaces an OAuth2 sign-in
     plan = save.plan_from_values(values, None, consent=args.allow_unencrypted_password)
@@ -349,8 +355,16 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_detect(store: Store, args: argparse.Namespace) -> int:
+    """Detect the outgoing server from a mail address (crm_mail_gui.cli_detect)."""
+    from crm_mail_gui.cli_detect import cmd_detect as run
+
+    return run(store, args)
+
+
 COMMANDS = {
     "show": cmd_show,
+    "detect": cmd_detect,
     "set": cmd_set,
     "test": cmd_test,
     "presets": cmd_presets,

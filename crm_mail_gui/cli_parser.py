@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from crm_mail_gui import __version__
+from crm_mail_gui import __version__, cli_detect
 from crm_mail_gui.core import fields, i18n
 from crm_mail_gui.core.fields import SettingsField
 
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     setp.add_argument("--no-test", action="store_true")
     setp.add_argument("--allow-unencrypted-password", action="store_true")
     setp.add_argument("-v", "--verbose", action="store_true")
+    setp.add_argument("--detect", metavar="ADDRESS", help="start from the best detected server")
 
     test = commands.add_parser("test", parents=[common], help="send a test mail")
     test.add_argument("--to", metavar="ADDR")
@@ -66,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     signin.add_argument("--no-test", action="store_true")
     signin.add_argument("-v", "--verbose", action="store_true")
     commands.add_parser("signout", parents=[common], help="forget the OAuth2 tokens")
+
+    cli_detect.add_parser(commands, common)
 
     presets = commands.add_parser("presets", parents=[common], help="list provider presets")
     presets.add_argument("--json", action="store_true")

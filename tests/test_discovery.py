@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from fakes.dns_server import DnsServer
+from discovery_fixtures import *  # noqa: F403 (fixtures: dns, smtp_ports, named_certs)
+from discovery_fixtures import LOCAL, NamedCerts
+from fakes.https_server import WebServer
 from fakes.smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
 
 from crm_mail_gui.core import i18n
@@ -26,60 +26,6 @@ from crm_mail_gui.core.discovery import (
 )
 
 pytestmark = pytest.mark.e2e
-LOCAL = ["127.0.0.1"]
-TEST_NAMES = (
-    "sv1234.xserver.jp",
-    "smtp.guess.example.jp",
-    "mail.guess.example.jp",
-    "submit.srv.example.jp",
-    "smtp.silent.example.jp",
-    "initial.sakura.ne.jp",
-)
-
-
-class NamedCerts:
-    """A server certificate for the detection tests' host names, from the suite's test CA."""
-
-    def __init__(self, certs: TestCerts) -> None:
-        self.ca_file = certs.ca_file
-        self._leaf = certs.ca.issue_cert(*TEST_NAMES)
-
-    def server_context(self) -> ssl.SSLContext:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self._leaf.configure_cert(context)
-        return context
-
-
-@pytest.fixture(scope="module")
-def named_certs(tmp_path_factory: pytest.TempPathFactory) -> NamedCerts:
-    return NamedCerts(TestCerts(tmp_path_factory.mktemp("discovery-certs")))
-
-
-@pytest.fixture
-def smtp_ports(named_certs: NamedCerts, monkeypatch: pytest.MonkeyPatch) -> Iterator[NamedCerts]:
-    """An implicit-TLS server for every probe of 465 and a STARTTLS one for 587."""
-    with (
-        AioSMTPServer(named_certs, mode="ssl", users=DEFAULT_USERS) as implicit,  # type: ignore[arg-type]
-        AioSMTPServer(named_certs, mode="starttls", users=DEFAULT_USERS) as starttls,  # type: ignore[arg-type]
-    ):
-        monkeypatch.setenv("CRM_MAIL_GUI_PROBE_PORTS", f"465:{implicit.port},587:{starttls.port}")
-        yield named_certs
-
-
-@pytest.fixture
-def dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., DnsServer]]:
-    """Factory: dns(zones, **knobs) starts a DnsServer and points CRM_MAIL_GUI_DNS_SERVER at it."""
-    started: list[DnsServer] = []
-
-    def start(zones: dict[str, Any], **knobs: Any) -> DnsServer:
-        server = DnsServer(zones, **knobs).start()
-        started.append(server)
-        monkeypatch.setenv("CRM_MAIL_GUI_DNS_SERVER", server.address)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 def run(address: str, certs: NamedCerts | None, **kwargs: Any) -> Detection:
@@ -301,3 +247,43 @@ def test_an_invalid_address_raises_a_value_error_with_a_message(lang: str) -> No
     assert isinstance(caught.value, ValueError)
     message = caught.value.message(lang)
     assert message.startswith(i18n.text("discovery.invalid_address", lang, reason="").rstrip())
+
+
+AUTOCONFIG_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1"><emailProvider id="example.jp"><domain>example.jp</domain>
+<outgoingServer type="smtp"><hostname>smtp.example.jp</hostname><port>465</port>
+<socketType>SSL</socketType><username>%EMAILADDRESS%</username>
+<authentication>password-cleartext</authentication></outgoingServer>
+<outgoingServer type="smtp"><hostname>smtp.evil.example.net</hostname><port>587</port>
+<socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username>
+<authentication>password-cleartext</authentication></outgoingServer>
+</emailProvider></clientConfig>"""
+
+
+def test_autoconfig_and_ispdb_merge_with_the_guess_and_a_foreign_host_is_marked(
+    dns, smtp_ports, certs: TestCerts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dns(
+        {
+            "example.jp": {},
+            "autoconfig.example.jp": {"A": LOCAL},
+            "ispdb.example.org": {"A": LOCAL},
+            "smtp.example.jp": {"A": LOCAL},
+            "smtp.evil.example.net": {"A": LOCAL},
+        }
+    )
+    with WebServer(certs) as web:
+        web.add("autoconfig.example.jp", "/mail/config-v1.1.xml", AUTOCONFIG_XML)
+        web.add("ispdb.example.org", "/v1.1/example.jp", AUTOCONFIG_XML)
+        monkeypatch.setenv("CRM_MAIL_GUI_AUTOCONFIG_PORT", str(web.port))
+        monkeypatch.setenv("CRM_MAIL_GUI_ISPDB_URL", f"https://ispdb.example.org:{web.port}/v1.1")
+        detection = run("taro@example.jp", smtp_ports, ispdb=True)
+        asked = web.hosts_asked()
+    assert "ispdb.example.org" in asked and "autoconfig.example.jp" in asked
+    best = detection.best
+    assert best is not None and best.candidate.server == "ssl://smtp.example.jp:465"
+    assert set(best.sources) == {Source.AUTOCONFIG, Source.ISPDB, Source.GUESS}
+    assert best.candidate.source is Source.AUTOCONFIG and not best.candidate.foreign
+    evil = next(r for r in detection.ranked if r.candidate.host == "smtp.evil.example.net")
+    assert evil.candidate.foreign
+    assert source_event(detection, "ISPDB").status is Status.FOUND

@@ -12,7 +12,7 @@ from crm_mail_gui.core import i18n
 from crm_mail_gui.core.connection import CancelToken
 from crm_mail_gui.core.discovery import probe as probe_module
 from crm_mail_gui.core.discovery import ranking, sources
-from crm_mail_gui.core.discovery.lookup import make_resolver
+from crm_mail_gui.core.discovery.lookup import ip_resolver, make_resolver
 from crm_mail_gui.core.discovery.model import (
     Candidate,
     Detection,
@@ -314,6 +314,7 @@ def _start_web(
     if well_known:
         labels.append((Source.WELL_KNOWN, f"{domain}/.well-known"))
     ispdb_label = "ISPDB" if domain == run.domain else f"ISPDB ({domain})"
+    resolve_ips = ip_resolver(run.deadline_at, run.stop)
     if autoconfig is None:
         for source, label in [*labels, (Source.ISPDB, ispdb_label)]:
             run.skip(source, label, i18n.text("discovery.source_unavailable"))
@@ -330,6 +331,7 @@ def _start_web(
                 cancel=run.stop,
                 allow_http=allow_http,
                 ca_file=run.ca_file,
+                resolve=resolve_ips,
             ),
         )
     if not ispdb:
@@ -339,6 +341,11 @@ def _start_web(
         Source.ISPDB,
         ispdb_label,
         lambda: autoconfig.fetch_ispdb(
-            domain, run.address, deadline_at=run.deadline_at, cancel=run.stop, ca_file=run.ca_file
+            domain,
+            run.address,
+            deadline_at=run.deadline_at,
+            cancel=run.stop,
+            ca_file=run.ca_file,
+            resolve=resolve_ips,
         ),
     )

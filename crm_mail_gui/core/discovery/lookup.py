@@ -6,6 +6,7 @@ import os
 import re
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import dns.exception
@@ -13,7 +14,7 @@ import dns.message
 import dns.rdatatype
 import dns.resolver
 
-from crm_mail_gui.core.connection import CancelToken, StepTimeout, resolve
+from crm_mail_gui.core.connection import Cancelled, CancelToken, StepTimeout, resolve
 
 ENV_DNS_SERVER = "CRM_MAIL_GUI_DNS_SERVER"
 MAX_ANSWERS = 10  # records taken from one answer (after sorting); the rest are ignored
@@ -175,3 +176,19 @@ def address_infos(host: str, port: int, deadline_at: float, cancel: CancelToken)
             raise failure
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
     return infos
+
+
+def ip_resolver(deadline_at: float, cancel: CancelToken) -> Callable[[str], list[str]]:
+    """A host -> IP addresses function for the web lookups: the same resolver as the probes.
+
+    Failures come out as OSError (what core.https_fetch expects from a resolver).
+    """
+
+    def resolve_ips(host: str) -> list[str]:
+        try:
+            infos = address_infos(host, 0, deadline_at, cancel)
+        except (LookupFailed, Cancelled) as error:
+            raise OSError(f"no answer for {host}: {error}") from None
+        return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+    return resolve_ips

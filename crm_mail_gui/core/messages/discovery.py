@@ -68,4 +68,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "not checked before the deadline",
     },
     "probe_cancelled": {"ja": "キャンセルしました", "en": "cancelled"},
+    "foreign": {
+        "ja": "サーバー {host} は {domain} のものでも既知のプロバイダーのものでもありません。"
+        "この設定は {origin} から取得しました。",
+        "en": "The server {host} is neither under {domain} nor a known provider's. "
+        "This setting was obtained from {origin}.",
+    },
+    "cli_header": {
+        "ja": "{address} の送信メールサーバーの候補:",
+        "en": "Outgoing mail servers found for {address}:",
+    },
+    "cli_sources": {"ja": "調べた情報源:", "en": "Sources:"},
+    "cli_none": {
+        "ja": "{address} で使える(TLS と認証を確認できた)送信メールサーバーは見つかりませんでした。",
+        "en": "No outgoing mail server with verified TLS and authentication was found for {address}.",
+    },
+    "cli_using": {
+        "ja": "検出したサーバーを使います: {server}({source})",
+        "en": "Using the detected server {server} ({source})",
+    },
+    "cli_oauth": {
+        "ja": "このサーバーは OAuth2 でのサインインを前提としています。"
+        "「crm-mail-gui signin」も使えます。",
+        "en": "This server expects OAuth2 sign-in; “crm-mail-gui signin” can do that.",
+    },
 }
