@@ -9,16 +9,17 @@ CRM_MAIL_GUI_PROBE_PORTS); the test CA is the form's extra CA file. Nothing is p
 from __future__ import annotations
 
 import itertools
-import ssl
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from discovery_fixtures import *  # noqa: F403 (fixtures: dns, smtp_ports, named_certs)
+from discovery_fixtures import LOCAL
 from fakes.dns_server import DnsServer
 from fakes.https_server import WebServer
-from fakes.smtp_servers import DEFAULT_USERS, AioSMTPServer, TestCerts
+from fakes.smtp_servers import TestCerts
 from gui_support import child, restore_language
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QListWidget, QPushButton
@@ -31,8 +32,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$"),
 ]
-LOCAL = ["127.0.0.1"]
-SMTP_NAMES = ("sv1234.xserver.jp", "smtp.evil.example.net")
 AUTOCONFIG_PATH = "/mail/config-v1.1.xml"
 FOREIGN_CONFIG = b"""<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">
@@ -60,40 +59,28 @@ def _restore_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield from restore_language(monkeypatch)
 
 
-class NamedCerts:
-    """A server certificate for the SMTP test names, from the suite's test CA (one CA file)."""
-
-    def __init__(self, certs: TestCerts) -> None:
-        self.ca_file = certs.ca_file
-        self._leaf = certs.ca.issue_cert(*SMTP_NAMES)
-
-    def server_context(self) -> ssl.SSLContext:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self._leaf.configure_cert(context)
-        return context
-
-
 @pytest.fixture
-def network(certs: TestCerts, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
-    """Factory: network(zones, **dns_knobs) starts DNS, web and SMTP servers behind the seams."""
-    named = NamedCerts(certs)
-    started: list[Any] = []
+def network(
+    dns: Callable[..., DnsServer],
+    smtp_ports: Any,
+    certs: TestCerts,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[..., tuple[DnsServer, WebServer]]]:
+    """Factory: network(zones, **dns_knobs) starts the DNS and web servers behind the seams
+    (the SMTP servers of every probe are up already: discovery_fixtures.smtp_ports)."""
+    webs: list[WebServer] = []
 
     def start(zones: dict[str, Any], **knobs: Any) -> tuple[DnsServer, WebServer]:
-        dns = DnsServer(zones, **knobs).start()
+        server = dns(zones, **knobs)
         web = WebServer(certs).start()
-        implicit = AioSMTPServer(named, mode="ssl", users=DEFAULT_USERS).start()  # type: ignore[arg-type]
-        starttls = AioSMTPServer(named, mode="starttls", users=DEFAULT_USERS).start()  # type: ignore[arg-type]
-        started.extend((dns, web, implicit, starttls))
-        monkeypatch.setenv("CRM_MAIL_GUI_DNS_SERVER", dns.address)
+        webs.append(web)
         monkeypatch.setenv("CRM_MAIL_GUI_AUTOCONFIG_PORT", str(web.port))
         monkeypatch.setenv("CRM_MAIL_GUI_ISPDB_URL", f"https://ispdb.example.org:{web.port}/v1.1")
-        monkeypatch.setenv("CRM_MAIL_GUI_PROBE_PORTS", f"465:{implicit.port},587:{starttls.port}")
-        return dns, web
+        return server, web
 
     yield start
-    for server in reversed(started):
-        server.stop()
+    for web in webs:
+        web.stop()
 
 
 def open_form(
@@ -136,11 +123,12 @@ def test_an_xserver_domain_found_by_mx_fills_the_form(
     _dns, web = network(XSERVER_ZONES, delay=0.1)  # every answer takes 0.1 s: the list fills live
     window = open_form(make_window, certs, "taro@xs.example.jp")
     seen: list[tuple[int, bool]] = []  # (rows, still running) each time the list grew
+    click(qtbot, window, "detectButton")  # builds the list; the first answer is 0.1 s away
     results = child(window, "detectResults", QListWidget)
+    assert results.count() == 0
     results.model().rowsInserted.connect(
         lambda *_: seen.append((results.count(), window.detecting.job is not None))
     )
-    click(qtbot, window, "detectButton")
     wait_end(qtbot, window)
     rows = texts(window)
     assert "MX: sv1234.xserver.jp → Xserver" in rows
