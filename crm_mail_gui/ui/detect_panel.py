@@ -42,6 +42,7 @@ class DetectPanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.view = DetectView()
         self.rows: list[Row] = []
+        self.read_only = False  # while a test runs
         self.ispdbCheck = QCheckBox(self.tr("Also ask Thunderbird's ISPDB"))
         self.ispdbCheck.setObjectName("detectIspdbCheck")
         self.ispdbCheck.setChecked(ispdb)
@@ -160,13 +161,14 @@ class DetectPanel(QFrame):
 
     def set_read_only(self, read_only: bool) -> None:
         """While a test runs: no candidate fills the form."""
+        self.read_only = read_only
         self.useButton.setEnabled(not read_only and self.current() is not None)
         self.ispdbCheck.setEnabled(not read_only)
 
     # -- choosing ------------------------------------------------------------------------
     def _selection_changed(self, _index: int) -> None:
         row = self.current()
-        self.useButton.setEnabled(row is not None and self.ispdbCheck.isEnabled())
+        self.useButton.setEnabled(row is not None and not self.read_only)
         foreign = row is not None and row.candidate is not None and row.candidate.foreign
         if foreign:
             assert row is not None and row.candidate is not None
