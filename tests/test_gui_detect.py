@@ -463,3 +463,19 @@ def test_texts_in_english(qtbot: QtBot, make_window: Callable[..., MainWindow]) 
     assert shown_text(window, "detectOrigin").startswith(
         "This setting was taken from example.co.jp."
     )
+
+
+def test_a_candidate_without_a_preset_selects_the_preset_of_its_server(
+    qtbot: QtBot, make_window: Callable[..., MainWindow]
+) -> None:
+    gmail = Candidate("smtp.gmail.com", 465, Security.SSL, Source.ISPDB, "ispdb", ("OAuth2",))
+    detector = ScriptedDetector(
+        [ProbeEvent(gmail, OK)],
+        Detection(ADDRESS, "example.co.jp", ranked=(Ranked(gmail, (Source.ISPDB,), OK),)),
+    )
+    window = open_form(make_window, detector)
+    run_to_end(qtbot, window, detector)
+    click(qtbot, window, "useCandidateButton")
+    assert child(window, "serverEdit", QLineEdit).text() == "ssl://smtp.gmail.com:465"
+    assert child(window, "presetCombo", QComboBox).currentData() == "gmail"
+    assert window.form.uses_oauth()  # the ISPDB names OAuth2 only, and Google offers it

@@ -161,10 +161,10 @@ class DetectController(WindowView):
         form = self.form
         if candidate.preset_id and form.picker.presetCombo.findData(candidate.preset_id) >= 0:
             form.apply_preset(candidate.preset_id)  # authentication and method as the preset says
-        form.serverEdit.setText(candidate.server)
-        form.server_row.touched = True
-        if not candidate.preset_id:
-            form.picker.select_for(candidate.server)
+            form.serverEdit.setText(candidate.server)  # the real host in the placeholder's place
+            form.server_row.touched = True
+        else:
+            form.set_server(candidate.server)  # the preset follows the server name
         self._apply_auth(candidate)
         user = candidate.username or (form.userEdit.text().strip() or self.address())
         if user:
