@@ -54,6 +54,7 @@ def smtp_ports(named_certs: NamedCerts, monkeypatch: pytest.MonkeyPatch) -> Iter
         AioSMTPServer(named_certs, mode="starttls", users=DEFAULT_USERS) as starttls,  # type: ignore[arg-type]
     ):
         monkeypatch.setenv("CRM_MAIL_GUI_PROBE_PORTS", f"465:{implicit.port},587:{starttls.port}")
+        named_certs.servers = (implicit, starttls)  # type: ignore[attr-defined]
         yield named_certs
 
 

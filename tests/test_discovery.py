@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from discovery_fixtures import *  # noqa: F403 (fixtures: dns, smtp_ports, named_certs)
 from discovery_fixtures import LOCAL, NamedCerts
+from dnslib import DNSLabel
 from fakes.https_server import WebServer
 from fakes.smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
 
@@ -72,6 +73,9 @@ def test_xserver_found_by_mx_fills_the_placeholder_with_the_real_host(dns, smtp_
     assert "ssl://smtp.xs.example.jp:465" in unverified
     assert all(unverified.values())
     assert not detection.timed_out and not detection.cancelled
+    # probed, never signed in: no AUTH command reached either server, no mail
+    for server in smtp_ports.servers:
+        assert server.auth_attempts == [] and server.messages == []
 
 
 def test_found_by_srv_and_a_dot_target_means_not_offered(dns, smtp_ports) -> None:
@@ -287,3 +291,32 @@ def test_autoconfig_and_ispdb_merge_with_the_guess_and_a_foreign_host_is_marked(
     evil = next(r for r in detection.ranked if r.candidate.host == "smtp.evil.example.net")
     assert evil.candidate.foreign
     assert source_event(detection, "ISPDB").status is Status.FOUND
+
+
+RTL_LABEL = DNSLabel([b"a\xe2\x80\xaeb", b"example", b"net"])  # U+202E in a label, raw UTF-8
+
+
+def test_names_in_an_answer_that_are_no_host_names_are_dropped(dns) -> None:
+    from crm_mail_gui.core.discovery.lookup import lookup_mx, lookup_srv, make_resolver
+
+    dns(
+        {
+            "odd.example.jp": {
+                "MX": [
+                    (1, "ev\x1b[31mil.example.net"),
+                    (2, "sp ace.example.net"),
+                    (3, "ok.example.net"),
+                ]
+            },
+            "_submissions._tcp.odd.example.jp": {
+                "SRV": [(0, 0, 465, RTL_LABEL), (1, 0, 465, "fine.example.net")]
+            },
+        }
+    )
+    resolver = make_resolver()
+    deadline_at = time.monotonic() + 5
+    assert [r.host for r in lookup_mx(resolver, "odd.example.jp", deadline_at)] == [
+        "ok.example.net"
+    ]
+    srv = lookup_srv(resolver, "_submissions._tcp.odd.example.jp", deadline_at)
+    assert [r.target for r in srv] == ["fine.example.net"]

@@ -142,7 +142,7 @@ def lookup_srv(resolver: dns.resolver.Resolver, name: str, deadline_at: float) -
 
 
 def address_infos(host: str, port: int, deadline_at: float, cancel: CancelToken) -> list[tuple]:
-    """getaddrinfo-style entries for `host`: via CRM_MAIL_GUI_DNS_SERVER (A, AAAA) when set.
+    """getaddrinfo-style entries for `host`: via CRM_MAIL_GUI_DNS_SERVER (A, else AAAA) when set.
 
     Without the seam the system resolver answers (hosts file included), in a helper thread so
     that the deadline and `cancel` apply. Raises socket.gaierror when the name has no address.
@@ -171,6 +171,8 @@ def address_infos(host: str, port: int, deadline_at: float, cancel: CancelToken)
                 (rdata.address, port) if family == socket.AF_INET else (rdata.address, port, 0, 0)
             )
             infos.append((family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", address))
+        if infos:  # IPv4 found: AAAA is asked only for a name without A records
+            break
     if not infos:
         if failure is not None:
             raise failure
