@@ -257,6 +257,12 @@ def cmd_set(store: Store, args: argparse.Namespace) -> int:
         return _print_problem(started)
     start, preset = started
     values = _merged_values(store, args, fields.SET_OPTIONS, start)
+    if args.detect:
+        from crm_mail_gui.cli_detect import fill_from_detection
+
+        code = fill_from_detection(values, args)
+        if code is not None:
+            return code
     if args.password_stdin:
         values.pop("oauth", None)  # a password replaces an OAuth2 sign-in
     problem = _preset_problem(preset, values)
@@ -442,8 +448,16 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_detect(store: Store, args: argparse.Namespace) -> int:
+    """Detect the outgoing server from a mail address (crm_mail_gui.cli_detect)."""
+    from crm_mail_gui.cli_detect import cmd_detect as run
+
+    return run(store, args)
+
+
 COMMANDS = {
     "show": cmd_show,
+    "detect": cmd_detect,
     "set": cmd_set,
     "test": cmd_test,
     "presets": cmd_presets,

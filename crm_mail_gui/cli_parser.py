@@ -27,6 +27,7 @@ COMMAND_HELP_SECTIONS: dict[str, tuple[str, ...]] = {
     "": ("servers", "exit", "examples"),
     "set": ("servers", "exit", "examples_set"),
     "test": ("exit",),
+    "detect": ("exit_detect",),
     "signin": ("servers", "exit"),
 }
 """Which sections follow the options in each command's --help ("": the program's own)."""
@@ -181,6 +182,9 @@ def _epilog(sections: tuple[str, ...], lang: str) -> str:
         elif section == "exit":
             rows = [(f"{int(code):>3}", text(f"exit.{int(code)}")) for code in ExitCode]
             blocks.append("\n".join([text("exit_title"), *_table(rows)]))
+        elif section == "exit_detect":
+            rows = [(f"{code:>3}", text(f"exit_detect.{code}")) for code in (0, 2, 3)]
+            blocks.append("\n".join([text("exit_title"), *_table(rows)]))
         else:
             lines = [text("examples_title")]
             for key, command in EXAMPLES[section]:
@@ -268,6 +272,8 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         "--allow-unencrypted-password", action="store_true", help=text("allow_unencrypted")
     )
     setp.add_argument("-v", "--verbose", action="store_true", help=text("verbose"))
+    setp.add_argument("--detect", metavar="ADDRESS", help=text("set_detect"))
+    setp.add_argument("--no-ispdb", action="store_true", help=text("no_ispdb"))
 
     test = command("test")
     test.add_argument("--to", metavar="ADDR", help=text("test_to"))
@@ -289,6 +295,16 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     signin.add_argument("--no-test", action="store_true", help=text("no_test"))
     signin.add_argument("-v", "--verbose", action="store_true", help=text("verbose"))
     command("signout")
+
+    detect = command("detect")
+    detect.add_argument("address", metavar="ADDRESS", help=text("detect_address"))
+    detect.add_argument("--json", action="store_true", help=text("json"))
+    detect.add_argument("--no-ispdb", action="store_true", help=text("no_ispdb"))
+    detect.add_argument("--allow-http", action="store_true", help=text("allow_http"))
+    detect.add_argument("--ca-file", metavar="FILE", help=text("detect_ca_file"))
+    detect.add_argument(
+        "--deadline", metavar="SECONDS", type=float, default=10.0, help=text("deadline")
+    )
 
     presets = command("presets")
     presets.add_argument("--json", action="store_true", help=text("json"))

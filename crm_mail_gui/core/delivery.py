@@ -306,10 +306,12 @@ class _Session:
             data = downgraded
         return params, data
 
-    def _converse(self, env: Envelope, check_only: bool) -> tuple[dict[str, tuple[int, str]], str]:
+    def open(self) -> None:
+        """Resolve (unless `infos` is given), connect, TLS, EHLO: the session before AUTH."""
         server = self.settings.server
-        with self.stage(Step.RESOLVE):
-            self.infos = resolve(server.host, server.port, self.settings.timeout, self.cancel)
+        if not self.infos:
+            with self.stage(Step.RESOLVE):
+                self.infos = resolve(server.host, server.port, self.settings.timeout, self.cancel)
         with self.stage(Step.CONNECT):
             self.conn.connect(self.infos)
             if server.security is not Security.SSL:
@@ -332,6 +334,9 @@ class _Session:
                 self._handshake()
             with self.stage(Step.EHLO):
                 self._ehlo()
+
+    def _converse(self, env: Envelope, check_only: bool) -> tuple[dict[str, tuple[int, str]], str]:
+        self.open()
         if self.settings.auth:
             with self.stage(Step.AUTH):
                 self._authenticate()
@@ -688,6 +693,47 @@ def probe_certificate_names(
         return []
     finally:
         probe.close()
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a server offers before AUTH: its EHLO extensions (lower-case keys), TLS version."""
+
+    extensions: dict[str, str]
+    tls_version: str | None
+
+    @property
+    def auth_mechanisms(self) -> tuple[str, ...]:
+        """The AUTH mechanisms offered, upper case, in the server's order."""
+        seen: dict[str, None] = {}
+        for mechanism in self.extensions.get("auth", "").split():
+            seen.setdefault(mechanism.upper()[:40], None)
+        return tuple(seen)[:20]
+
+
+def probe_server(
+    settings: MailSettings, infos: list[tuple] | None = None, cancel: CancelToken | None = None
+) -> Offer:
+    """Connect, TLS as `settings.server` says, EHLO, QUIT: never a credential, never a mail.
+
+    `infos` (getaddrinfo entries) replaces the resolve step. Raises DeliveryError, classified as
+    for a real session (refused, timed out, certificate not trusted, STARTTLS not offered, ...).
+    """
+    session = _Session(settings.with_changes(auth=False), None, None, cancel)
+    session.infos = list(infos or [])
+    try:
+        try:
+            session.open()
+            session._quit()
+        except BaseException as error:
+            raise session._translate(error) from None
+    except DeliveryError:
+        raise
+    except Exception as error:
+        raise session.unexpected(error) from None
+    finally:
+        session.conn.close()
+    return Offer(dict(session.extensions), session._tls_version)
 
 
 def deliver(

@@ -41,9 +41,12 @@ from crm_mail_gui.ui.steps import StepList
 from crm_mail_gui.ui.translations import fill
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtGui import QKeyEvent
 
     from crm_mail_gui.ui.advanced_panel import AdvancedPanel
+    from crm_mail_gui.ui.detect_panel import DetectPanel
     from crm_mail_gui.ui.oauth_panel import OAuthPanel
 
 
@@ -59,6 +62,7 @@ class SettingsForm(QWidget):
         signInRequested(bool device), cancelSignInRequested(), signOutRequested(),
         oauthClientIdEdited(): from the OAuth2 panel (built when OAuth2 is first chosen).
         helpLinkRequested(str): open this provider help page in the browser.
+        detectRequested(): the detect button was clicked (start or stop detecting).
     """
 
     saveRequested = Signal()
@@ -71,6 +75,7 @@ class SettingsForm(QWidget):
     signOutRequested = Signal()
     oauthClientIdEdited = Signal()
     helpLinkRequested = Signal(str)
+    detectRequested = Signal()
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +100,10 @@ class SettingsForm(QWidget):
 
         self.serverEdit = self._line("serverEdit", "ssl://smtp.example.com:465")
         self.userEdit = self._line("userEdit", self.tr("usually the full mail address"))
+        self.detectButton = QPushButton(self.detect_button_text())
+        self.detectButton.setObjectName("detectButton")
+        self.detectButton.setToolTip(self.detect_button_tooltip())
+        self.detectPanel: DetectPanel | None = None  # see ensure_detect_panel
         self.passwordEdit = self._line("passwordEdit", "")
         self.passwordEdit.setEchoMode(QLineEdit.EchoMode.Password)  # + ImhSensitiveData etc.
         self.showPasswordButton = QToolButton()
@@ -118,7 +127,7 @@ class SettingsForm(QWidget):
         self._oauth_provider_id = ""
 
         self.server_row = FieldRow(self.serverEdit)
-        self.user_row = FieldRow(self.userEdit)
+        self.user_row = FieldRow(self.userEdit, self.detectButton)
         self.password_row = FieldRow(self.passwordEdit, self.showPasswordButton)
         self.from_row = FieldRow(self.fromEdit)
         self.to_row = FieldRow(self.testRecipientEdit)
@@ -199,6 +208,7 @@ class SettingsForm(QWidget):
             *self.picker.focus_chain(),
             self.serverEdit,
             self.userEdit,
+            self.detectButton,
             self.authMethodCombo,
             self.passwordEdit,
             self.showPasswordButton,
@@ -228,6 +238,29 @@ class SettingsForm(QWidget):
             panel.oauthClientIdEdit.editingFinished.connect(self.oauthClientIdEdited)
             _chain_focus(self.showPasswordButton, *panel.focus_chain(), self.fromEdit)
         return self.oauthPanel
+
+    def detect_button_text(self) -> str:
+        """The detect button's text when no detection runs."""
+        return self.tr("Detect from address")
+
+    def detect_button_tooltip(self) -> str:
+        """The detect button's tooltip when no detection runs."""
+        return self.tr("Find the server for the address in User name (or From); nothing is sent")
+
+    def ensure_detect_panel(self, ispdb: Callable[[], bool]) -> DetectPanel:
+        """The detection panel below the user name, built with the first detection.
+
+        `ispdb` answers whether the ISPDB is asked (the remembered choice), when it is built.
+        """
+        if self.detectPanel is None:
+            from crm_mail_gui.ui.detect_panel import DetectPanel
+
+            panel = self.detectPanel = DetectPanel(ispdb())
+            panel.hide()
+            self._insert_row_below(self.user_row, panel)
+            panel.set_read_only(self.running)
+            _chain_focus(self.detectButton, *panel.focus_chain(), self.authMethodCombo)
+        return self.detectPanel
 
     def ensure_advanced(self) -> AdvancedPanel:
         """The advanced panel below its button, built when first opened (ui.startup, rule 8).
@@ -284,6 +317,7 @@ class SettingsForm(QWidget):
         self.showPasswordButton.toggled.connect(self._show_password)
         self.advancedButton.toggled.connect(self._toggle_advanced)
         self.server_row.fixRequested.connect(self._apply_server_fix)
+        self.detectButton.clicked.connect(self.detectRequested)
         self.saveButton.clicked.connect(self.saveRequested)
         self.checkButton.clicked.connect(self.checkRequested)
         self.cancelTestButton.clicked.connect(self.cancelTestRequested)
@@ -664,6 +698,8 @@ class SettingsForm(QWidget):
             self.oauthPanel.set_read_only(running)
         if self.advanced is not None:
             self.advanced.set_read_only(running)
+        if self.detectPanel is not None:
+            self.detectPanel.set_read_only(running)
         self.picker.set_running(running)
         for widget in (
             self.authMethodCombo,

@@ -15,6 +15,7 @@ from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.core.store import LastTest, Store
 from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.banner import Banner, BannerKind
+from crm_mail_gui.ui.detect_controller import DetectController
 from crm_mail_gui.ui.fields import note_label
 from crm_mail_gui.ui.jobs import CallJob, JobManager
 from crm_mail_gui.ui.qt_props import set_enum
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent
 
     from crm_mail_gui.core.errors import Failure
+    from crm_mail_gui.ui.detect_job import Detector
     from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.form import SettingsForm
     from crm_mail_gui.ui.summary import SummaryView
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         confirm_unencrypted: Callable[[QWidget], bool] | None = None,
         confirm_discard: Callable[[QWidget], bool] | None = None,
         open_url: Callable[[str], object] | None = None,
+        detector: Detector | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -79,6 +82,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobManager(self)  # every thread of this window: send, sign-in, the store
         self.sending = SendController(self)  # Save and Check connection
         self.signing_in = SignInController(self)  # OAuth2 sign-in and sign-out
+        self.detector = detector  # core.discovery.detect unless a test passes another
+        self.detecting = DetectController(self)  # Detect from address
         self.success_dialog: SuccessDialog | None = None
         self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
@@ -166,6 +171,7 @@ class MainWindow(QMainWindow):
             form.authMethodCombo.activated.connect(lambda _i: signing_in._refresh_oauth_state())
             form.oauthClientIdEdited.connect(signing_in._refresh_oauth_state)
             form.userEdit.editingFinished.connect(signing_in._refresh_oauth_state)
+            form.detectRequested.connect(self.detecting.toggle)
         return self.form
 
     def _showing(self, page: QWidget | None) -> bool:
@@ -363,6 +369,7 @@ class MainWindow(QMainWindow):
         self.ensure_form().load(self.settings, stored, self._store_note())
         if self.settings is not None and self.settings.uses_oauth:
             self.form.set_oauth_signed_in(stored)
+        self.detecting.reset()
         self.errorBanner.clear()
         self.stack.setCurrentWidget(self.form)
         self.form.presetCombo.setFocus()  # the first field: where Tab starts

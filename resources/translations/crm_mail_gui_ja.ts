@@ -76,6 +76,115 @@
     </message>
 </context>
 <context>
+    <name>DetectController</name>
+    <message>
+        <source>Type the mail address in User name (or From) first.</source>
+        <translation>先にユーザ名(または差出人)にメールアドレスを入力してください。</translation>
+    </message>
+    <message>
+        <source>Detection was cancelled.</source>
+        <translation>検出を中止しました。</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <source>Stop detecting</source>
+        <translation>検出を中止します</translation>
+    </message>
+    <message>
+        <source>Detection stopped because of an unexpected error: </source>
+        <translation>予期しないエラーで検出が止まりました: </translation>
+    </message>
+    <message>
+        <source>Save sends a test mail before anything is stored.</source>
+        <translation>保存すると、設定を保存する前にテストメールを送信して確認します。</translation>
+    </message>
+</context>
+<context>
+    <name>DetectPanel</name>
+    <message>
+        <source>Also ask Thunderbird&apos;s ISPDB</source>
+        <translation>Thunderbird の ISPDB にも問い合わせる</translation>
+    </message>
+    <message>
+        <source>Only the domain of the address (the part after @) is sent to the ISPDB (autoconfig.thunderbird.net); everything else is asked of the domain&apos;s own servers and DNS.</source>
+        <translation>ISPDB(autoconfig.thunderbird.net)に送られるのはメールアドレスのドメイン(@ より後ろ)だけです。ほかの問い合わせはドメイン自身のサーバーと DNS に対して行います。</translation>
+    </message>
+    <message>
+        <source>Use this setting</source>
+        <translation>この設定を使う</translation>
+    </message>
+    <message>
+        <source>Use this outside server</source>
+        <translation>この外部サーバーを使う</translation>
+    </message>
+</context>
+<context>
+    <name>DetectView</name>
+    <message>
+        <source>found</source>
+        <translation>見つかりました</translation>
+    </message>
+    <message>
+        <source>nothing found</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <source>no usable answer</source>
+        <translation>使える応答がありません</translation>
+    </message>
+    <message>
+        <source>switched off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <source>not verified</source>
+        <translation>未検証</translation>
+    </message>
+    <message>
+        <source>This setting was taken from %1.</source>
+        <translation>この設定は %1 から取得しました。</translation>
+    </message>
+    <message>
+        <source>This setting was taken from %1: the server %2 is not under your address&apos;s domain nor a known provider&apos;s.</source>
+        <translation>この設定は %1 から取得しました。サーバー %2 はメールアドレスのドメインにも既知のプロバイダーにも属していません。</translation>
+    </message>
+    <message>
+        <source>Detecting…</source>
+        <translation>検出中…</translation>
+    </message>
+    <message>
+        <source>Detecting… waiting for: %1</source>
+        <translation>検出中… 応答待ち: %1</translation>
+    </message>
+    <message>
+        <source>Detection was cancelled.</source>
+        <translation>検出を中止しました。</translation>
+    </message>
+    <message>
+        <source>%1 verified server(s) found; the best is %2.</source>
+        <translation>検証できたサーバー: %1 件。最適なのは %2 です。</translation>
+    </message>
+    <message>
+        <source>Servers were proposed, but none could be verified.</source>
+        <translation>候補のサーバーはありましたが、どれも検証できませんでした。</translation>
+    </message>
+    <message>
+        <source>No server found. Tried: %1</source>
+        <translation>サーバーが見つかりませんでした。試したもの: %1</translation>
+    </message>
+    <message>
+        <source>No server found.</source>
+        <translation>サーバーが見つかりませんでした。</translation>
+    </message>
+    <message>
+        <source>Some lookups ran out of time.</source>
+        <translation>一部の問い合わせは時間切れになりました。</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>Unencrypted connection</source>
@@ -407,6 +516,14 @@ Send the password unencrypted anyway?</source>
     <message>
         <source>Test &amp;recipient:</source>
         <translation>テストメールの送信先(&amp;E):</translation>
+    </message>
+    <message>
+        <source>Detect from address</source>
+        <translation>メールアドレスから検出</translation>
+    </message>
+    <message>
+        <source>Find the server for the address in User name (or From); nothing is sent</source>
+        <translation>ユーザ名(または差出人)のアドレスからサーバーを探します。パスワードは送信しません</translation>
     </message>
     <message>
         <source>Change to %1</source>

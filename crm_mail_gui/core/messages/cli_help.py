@@ -59,6 +59,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "プロバイダのプリセット(set --preset の ID)を一覧表示します",
         "en": "list the provider presets (the IDs for set --preset)",
     },
+    "cmd.detect": {
+        "ja": "メールアドレスから送信サーバーを検出します(autoconfig、ISPDB、MX、SRV、推測。"
+        "候補ごとに接続を確かめます。認証情報は送りません)",
+        "en": "detect the outgoing server from a mail address (autoconfig, ISPDB, MX, SRV, "
+        "guesses; each candidate is checked with a real connection, no credential is sent)",
+    },
     "cmd.export": {
         "ja": "設定をパスワードなしでファイルに書き出します(他の PC 用)",
         "en": "write the settings without the password to FILE (for other PCs)",
@@ -172,6 +178,36 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Without a port: 465 / 587 / 25. Put an IPv6 address in brackets: [::1]:2525.",
     },
     "host_port": {"ja": "ホスト:ポート", "en": "host:port"},
+    "detect_address": {
+        "ja": "検出するメールアドレス(例: info@example.co.jp)",
+        "en": "the mail address to detect from (e.g. info@example.co.jp)",
+    },
+    "no_ispdb": {
+        "ja": "Thunderbird の ISPDB に問い合わせません(問い合わせるときもドメインだけを送ります)",
+        "en": "do not ask Thunderbird's ISPDB (when asked, it gets the domain only)",
+    },
+    "allow_http": {
+        "ja": "この検出に限り、暗号化されていない HTTP の autoconfig も読みます",
+        "en": "for this lookup only, also read autoconfig over unencrypted HTTP",
+    },
+    "detect_ca_file": {
+        "ja": "HTTPS と SMTP の確認で、この CA ファイルも信頼します",
+        "en": "also trust this CA file for the HTTPS lookups and the SMTP checks",
+    },
+    "deadline": {
+        "ja": "検出全体の制限時間(秒、既定 10)",
+        "en": "the deadline of the whole detection, in seconds (default 10)",
+    },
+    "set_detect": {
+        "ja": "このアドレスから検出した最良の候補(サーバ名、認証、ユーザ名)から始めます",
+        "en": "start from the best server detected from this address (server, auth, user)",
+    },
+    "exit_detect.0": {"ja": "確認できた候補がある", "en": "a verified candidate exists"},
+    "exit_detect.2": {"ja": "アドレスが正しくない", "en": "invalid address"},
+    "exit_detect.3": {
+        "ja": "到達できる候補がない",
+        "en": "no candidate is reachable",
+    },
     "exit_title": {"ja": "終了コード:", "en": "Exit codes:"},
     "exit.0": {"ja": "成功", "en": "success"},
     "exit.1": {"ja": "その他のエラー", "en": "anything else"},
