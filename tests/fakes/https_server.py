@@ -64,9 +64,12 @@ class WebServer:
     ``requests`` records (host, path with query) of every request, in order.
     """
 
-    def __init__(self, certs: TestCerts, *, tls: bool = True) -> None:
+    def __init__(
+        self, certs: TestCerts, *, tls: bool = True, names: tuple[str, ...] = WEB_NAMES
+    ) -> None:
         self.certs = certs
         self.tls = tls
+        self.names = names
         self.routes: dict[tuple[str, str], _Response] = {}
         self.requests: list[tuple[str, str]] = []
         self.errors: list[BaseException] = []
@@ -107,7 +110,7 @@ class WebServer:
 
     def start(self) -> Self:
         if self.tls:
-            self._httpd = _HTTPSServer(self, web_context(self.certs))  # type: ignore[arg-type]
+            self._httpd = _HTTPSServer(self, web_context(self.certs, self.names))  # type: ignore[arg-type]
         else:
             self._httpd = _PlainHTTPServer(self, ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER))  # type: ignore[arg-type]
         self.port = self._httpd.server_address[1]
