@@ -101,15 +101,21 @@ def test_an_external_dtd_is_never_fetched(certs: TestCerts, web: WebServer) -> N
     assert web.hosts_asked() == {"autoconfig.example.jp"}
 
 
-def test_a_50_mb_body_is_refused_at_once_by_its_length(certs: TestCerts, web: WebServer) -> None:
-    web.add("autoconfig.example.jp", PATH, b"<clientConfig>" + b" " * (50 << 20))
+CHUNK = b" " * (64 << 10)
+
+
+def test_a_50_mb_body_is_refused_quickly(certs: TestCerts, web: WebServer) -> None:
+    # 800 x 64 KiB = 50 MiB, sent as fast as the client reads
+    web.add_chunks("autoconfig.example.jp", PATH, CHUNK, 800, declared=800 * len(CHUNK))
     event, seconds = lookup(certs)
     failed(event, f"exceeds {MAX_CONFIG_BYTES} bytes")
     assert seconds < 1.5
+    assert web.bytes_sent < 16 << 20  # what the client took, plus what the sockets buffer
 
 
 def test_an_endless_body_stops_at_the_cap_quickly(certs: TestCerts, web: WebServer) -> None:
-    web.add("autoconfig.example.jp", PATH, b"<clientConfig>", endless=True)  # 64 MB, no length
+    # no Content-Length, 64 KiB every 5 ms for as long as the client reads (up to 50 MiB)
+    web.add_chunks("autoconfig.example.jp", PATH, CHUNK, 800, pause=0.005)
     event, seconds = lookup(certs)
     failed(event, f"exceeds {MAX_CONFIG_BYTES} bytes")
     assert seconds < 1.5

@@ -329,7 +329,7 @@ def fetch_autoconfig(
                 )
             except FetchError as error:
                 unreachable = error.kind in ("resolve", "network", "tls", "not_http")
-                if scheme == "https" and allow_http and unreachable:
+                if scheme != schemes[-1] and unreachable:  # HTTPS failed, plain HTTP allowed
                     continue
                 return SourceEvent(source, label, Status.FAILED, _fetch_detail(error, name))
             return _answer_event(
