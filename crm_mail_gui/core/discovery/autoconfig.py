@@ -310,7 +310,7 @@ def fetch_autoconfig(
             path = "/mail/config-v1.1.xml?emailaddress=" + urllib.parse.quote(address, safe="")
             label = printable(unicode_domain(host), 100)
         https_port = _env_port(ENV_AUTOCONFIG_PORT)
-        http_port = _env_port(ENV_AUTOCONFIG_HTTP_PORT) if allow_http else None
+        http_port = _env_port(ENV_AUTOCONFIG_HTTP_PORT)
         schemes = ("https", "http") if allow_http else ("https",)
         for scheme in schemes:
             try:
