@@ -220,6 +220,15 @@ def test_cancel_ends_a_dribbling_lookup_at_once(certs: TestCerts, web: WebServer
     assert seconds < 0.4 + SLACK
 
 
+def test_a_lookup_already_cancelled_fetches_nothing(certs: TestCerts, web: WebServer) -> None:
+    web.add("autoconfig.example.jp", PATH, GOOD)
+    cancel = CancelToken()
+    cancel.cancel()
+    event, seconds = lookup(certs, cancel=cancel)
+    failed(event, "cancelled")
+    assert seconds < 0.3 and web.requests == []
+
+
 # --------------------------------------------------------------------------- redirects
 
 
@@ -232,6 +241,13 @@ def test_a_redirect_to_plain_http_is_refused(certs: TestCerts, web: WebServer) -
     web.add("autoconfig.example.jp", "/x.xml", GOOD)
     failed(lookup(certs)[0], "non-https", "http://autoconfig.example.jp")
     assert len(web.requests) == 1
+
+
+def test_refused_redirects_are_explained_in_japanese(certs: TestCerts, web: WebServer) -> None:
+    redirect(web, "autoconfig.example.jp", PATH, f"https://evil.example.net:{web.port}/")
+    i18n.set_language("ja")
+    event, _ = lookup(certs)
+    failed(event, "example.jp の外のホストへのリダイレクトを拒否しました", "evil.example.net")
 
 
 def test_a_redirect_to_plain_http_is_refused_even_when_http_is_allowed(
