@@ -203,6 +203,27 @@ def test_a_resolver_that_never_answers_ends_at_the_deadline(
     assert seconds < 1.0 + SLACK
 
 
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (RuntimeError("resolver broke"), ("not found", "resolver broke")),
+        (["not-an-address", "\x1b[2J"], ("not found", "no address")),
+        ([], ("not found", "no address")),
+    ],
+    ids=["raises", "garbage", "empty"],
+)
+def test_a_broken_resolver_is_a_failure(
+    certs: TestCerts, web: WebServer, answer: object, words: tuple[str, ...]
+) -> None:
+    def broken(_host: str) -> list[str]:
+        if isinstance(answer, Exception):
+            raise answer
+        return answer  # type: ignore[return-value]
+
+    failed(lookup(certs, resolve=broken)[0], *words)
+    assert web.requests == []
+
+
 def test_a_deadline_already_passed_fetches_nothing(certs: TestCerts, web: WebServer) -> None:
     web.add("autoconfig.example.jp", PATH, GOOD)
     event, seconds = lookup(certs, seconds=-1.0)
