@@ -149,6 +149,12 @@ def test_a_good_server_next_to_absurd_ones_is_found(certs: TestCerts, web: WebSe
     assert "1 ignored as invalid: port 0" in event.detail
 
 
+def test_an_answer_cut_short_is_a_failure(certs: TestCerts, web: WebServer) -> None:
+    raw = b"HTTP/1.0 200 OK\r\nContent-Length: 5000\r\n\r\n" + GOOD[:200]
+    web.add("autoconfig.example.jp", PATH, raw=raw)
+    failed(lookup(certs)[0], "cut short")
+
+
 def test_an_answer_that_is_not_http_is_a_failure(certs: TestCerts, web: WebServer) -> None:
     web.add("autoconfig.example.jp", PATH, raw=b"\x1b]0;pwned\x07 SSH-2.0-OpenSSH\r\n\r\n")
     failed(lookup(certs)[0], "is not HTTP")
