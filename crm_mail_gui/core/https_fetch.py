@@ -197,8 +197,9 @@ def _addresses(host: str, resolve: Resolve, watchdog: Watchdog) -> list[str]:
         found = bounded_call(lambda: list(resolve(host)), watchdog, "resolve")
     except FetchError:
         raise
-    except (OSError, UnicodeError, ValueError) as error:
-        raise FetchError("resolve", printable(str(error), 120), host=host) from None
+    except Exception as error:  # whatever the resolver raises, the name was not resolved
+        text = printable(str(error) or type(error).__name__, 120)
+        raise FetchError("resolve", text, host=host) from None
     addresses: list[str] = []
     for text in found[:MAX_ADDRESSES]:
         with contextlib.suppress(ValueError, TypeError):
@@ -322,13 +323,12 @@ def get(
     from crm_mail_gui.core import tls
 
     seconds = deadline_at - time.monotonic()
+    if seconds <= 0:
+        raise FetchError("timeout", "0 s", url=printable(url, 200))
     with Watchdog(seconds) as watchdog:
         unregister = cancel.register(watchdog.abort) if cancel is not None else (lambda: None)
         host = ""
         try:
-            if seconds <= 0:
-                watchdog._expire()
-                raise FetchError("timeout", "0 s")
             context = tls.client_context(extra_ca_file(ca_file))
             for hop in range(max_redirects + 1):
                 parts = urllib.parse.urlsplit(url)

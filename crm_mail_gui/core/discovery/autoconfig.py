@@ -27,7 +27,7 @@ from xml.etree.ElementTree import Element, ParseError
 from crm_mail_gui.core import i18n
 from crm_mail_gui.core.address import AddressError, ascii_domain, unicode_domain
 from crm_mail_gui.core.discovery.model import Candidate, Security, Source, SourceEvent, Status
-from crm_mail_gui.core.https_fetch import FetchError, get
+from crm_mail_gui.core.https_fetch import Answer, FetchError, get
 from crm_mail_gui.core.printable import is_safe, printable
 
 if TYPE_CHECKING:
@@ -45,20 +45,22 @@ ENV_AUTOCONFIG_HTTP_PORT = "CRM_MAIL_GUI_AUTOCONFIG_HTTP_PORT"  # plain HTTP one
 ENV_ISPDB_URL = "CRM_MAIL_GUI_ISPDB_URL"  # replaces ISPDB_URL
 ACCEPT = "application/xml, text/xml;q=0.9, */*;q=0.1"
 
-SOCKET_TYPES = {"SSL": Security.SSL, "STARTTLS": Security.STARTTLS, "plain": Security.PLAIN}
-# readFromXML's outgoing-server values; the deprecated "plain" and "secure" as their new names
+# Both tables are looked up case-insensitively (by the lower-case value).
+SOCKET_TYPES = {"ssl": Security.SSL, "starttls": Security.STARTTLS, "plain": Security.PLAIN}
+# readFromXML's outgoing-server values (and the draft's TLS-client-cert); the deprecated
+# "plain" and "secure" under their current names
 AUTH_VALUES = {
     "password-cleartext": "password-cleartext",
     "plain": "password-cleartext",
     "password-encrypted": "password-encrypted",
     "secure": "password-encrypted",
-    "OAuth2": "OAuth2",
+    "oauth2": "OAuth2",
     "none": "none",
-    "client-IP-address": "client-IP-address",
+    "client-ip-address": "client-IP-address",
     "smtp-after-pop": "smtp-after-pop",
-    "GSSAPI": "GSSAPI",
-    "NTLM": "NTLM",
-    "TLS-client-cert": "TLS-client-cert",
+    "gssapi": "GSSAPI",
+    "ntlm": "NTLM",
+    "tls-client-cert": "TLS-client-cert",
 }
 _PLACEHOLDER = re.compile(r"%[A-Za-z]+%")
 _PORT = re.compile(r"[0-9]{1,5}")
@@ -164,7 +166,7 @@ def _server(item: Element, values: dict[str, str], source: Source, origin: str) 
     """One `<outgoingServer type="smtp">` as a Candidate, or _Invalid with the reason."""
     hostname = _fill((item.findtext("hostname") or "").strip(), values)
     try:
-        host = ascii_domain(hostname)
+        host = ascii_domain(hostname[:-1] if hostname.endswith(".") else hostname)
     except AddressError as error:
         shown = printable(hostname, 60)
         raise _Invalid(Skip("host", {"host": shown, "reason": error})) from None
@@ -172,11 +174,12 @@ def _server(item: Element, values: dict[str, str], source: Source, origin: str) 
     if not _PORT.fullmatch(port_text) or not 1 <= int(port_text) <= 65535:
         raise _Invalid(Skip("port", {"port": printable(port_text, 20)}))
     sockets = _texts(item, "socketType")
-    security = next((SOCKET_TYPES[v] for v in sockets if v in SOCKET_TYPES), None)
-    if security is None:
+    known = [SOCKET_TYPES[value.lower()] for value in sockets if value.lower() in SOCKET_TYPES]
+    if not known:  # the first one we know is taken, as Thunderbird does
         raise _Invalid(Skip("socket", {"value": printable(", ".join(sockets), 60)}))
+    security = known[0]
     given = _texts(item, "authentication")
-    auth = tuple(dict.fromkeys(AUTH_VALUES[v] for v in given if v in AUTH_VALUES))
+    auth = tuple(dict.fromkeys(AUTH_VALUES[v.lower()] for v in given if v.lower() in AUTH_VALUES))
     if not auth:
         raise _Invalid(Skip("auth", {"value": printable(", ".join(given), 60)}))
     return Candidate(
@@ -243,24 +246,19 @@ def _fetch_detail(error: FetchError, allowed: str) -> str:
 
 
 def _answer_event(
-    answer_status: int,
-    body: bytes,
-    host: str,
-    address: str,
-    source: Source,
-    label: str,
-    not_found_key: str,
+    answer: Answer, address: str, source: Source, label: str, not_found_key: str
 ) -> SourceEvent:
     """The final event for an HTTP answer: FOUND, NONE (404 / nothing for SMTP) or FAILED."""
-    if answer_status in (404, 410):
-        detail = i18n.text(f"autoconfig.{not_found_key}", status=answer_status)
+    status, host = answer.status, answer.host
+    if status in (404, 410):
+        detail = i18n.text(f"autoconfig.{not_found_key}", status=status)
         return SourceEvent(source, label, Status.NONE, detail)
-    if not 200 <= answer_status < 300:
+    if not 200 <= status < 300:
         shown = printable(unicode_domain(host), 80)
-        detail = i18n.text("autoconfig.http_status", host=shown, status=answer_status)
+        detail = i18n.text("autoconfig.http_status", host=shown, status=status)
         return SourceEvent(source, label, Status.FAILED, detail)
     try:
-        read = read_config(body, address, source=source, origin=host)
+        read = read_config(answer.body, address, source=source, origin=host)
     except ConfigError as error:
         return SourceEvent(source, label, Status.FAILED, error.message())
     skipped = ""
@@ -296,18 +294,18 @@ def fetch_autoconfig(
     HTTPS could not be reached at all. `deadline_at` is a time.monotonic() value; `resolve` maps
     a host name to IP addresses (None: the system resolver).
     """
-    label = printable(domain, 80)
-    try:
+    well_known = source is Source.WELL_KNOWN
+    label = _label(domain, "{}/.well-known" if well_known else "autoconfig.{}")
+
+    def run() -> SourceEvent:
         name = ascii_domain(domain)
-        if source is Source.WELL_KNOWN:
+        if well_known:
             host, path = name, "/.well-known/autoconfig/mail/config-v1.1.xml"
-            label = f"{printable(unicode_domain(name), 80)}/.well-known"
         else:
             host = f"autoconfig.{name}"
             path = "/mail/config-v1.1.xml?emailaddress=" + urllib.parse.quote(address, safe="")
-            label = printable(unicode_domain(host), 100)
         https_port = _env_port(ENV_AUTOCONFIG_PORT)
-        http_port = _env_port(ENV_AUTOCONFIG_HTTP_PORT) if allow_http else None
+        http_port = _env_port(ENV_AUTOCONFIG_HTTP_PORT)
         schemes = ("https", "http") if allow_http else ("https",)
         for scheme in schemes:
             try:
@@ -326,23 +324,13 @@ def fetch_autoconfig(
                 )
             except FetchError as error:
                 unreachable = error.kind in ("resolve", "network", "tls", "not_http")
-                if scheme == "https" and allow_http and unreachable:
+                if scheme != schemes[-1] and unreachable:  # HTTPS failed, plain HTTP allowed
                     continue
                 return SourceEvent(source, label, Status.FAILED, _fetch_detail(error, name))
-            return _answer_event(
-                answer.status, answer.body, answer.host, address, source, label, "not_found"
-            )
+            return _answer_event(answer, address, source, label, "not_found")
         raise AssertionError("unreachable")  # pragma: no cover
-    except AddressError as error:
-        detail = i18n.text("autoconfig.domain_invalid", domain=label, reason=error)
-        return SourceEvent(source, label, Status.FAILED, detail)
-    except _SeamError as error:
-        detail = i18n.text(
-            "autoconfig.seam_invalid", name=error.name, value=printable(error.value, 60)
-        )
-        return SourceEvent(source, label, Status.FAILED, detail)
-    except Exception as error:  # a bug must not end detection: the source fails, visibly
-        return SourceEvent(source, label, Status.FAILED, _bug(error))
+
+    return _never_raising(source, label, domain, run)
 
 
 def fetch_ispdb(
@@ -359,8 +347,8 @@ def fetch_ispdb(
     GET https://autoconfig.thunderbird.net/v1.1/<domain> (CRM_MAIL_GUI_ISPDB_URL replaces the
     base): only the domain is sent, never the address (it only fills the placeholders here).
     """
-    label = "ISPDB"
-    try:
+
+    def run() -> SourceEvent:
         name = ascii_domain(domain)
         base = os.environ.get(ENV_ISPDB_URL, "").strip() or ISPDB_URL
         parts = urllib.parse.urlsplit(base)
@@ -380,24 +368,35 @@ def fetch_ispdb(
                 accept=ACCEPT,
             )
         except FetchError as error:
-            detail = _fetch_detail(error, base_host)
-            return SourceEvent(Source.ISPDB, label, Status.FAILED, detail)
-        return _answer_event(
-            answer.status, answer.body, answer.host, address, Source.ISPDB, label, "not_listed"
-        )
+            return SourceEvent(
+                Source.ISPDB, "ISPDB", Status.FAILED, _fetch_detail(error, base_host)
+            )
+        return _answer_event(answer, address, Source.ISPDB, "ISPDB", "not_listed")
+
+    return _never_raising(Source.ISPDB, "ISPDB", domain, run)
+
+
+def _label(domain: str, pattern: str) -> str:
+    """The printable list label of a lookup, e.g. autoconfig.example.jp (never raises)."""
+    try:
+        shown = unicode_domain(ascii_domain(domain))
+    except AddressError:
+        shown = domain
+    return printable(pattern.format(shown), 100)
+
+
+def _never_raising(
+    source: Source, label: str, domain: str, run: Callable[[], SourceEvent]
+) -> SourceEvent:
+    """`run()`, with every failure turned into a FAILED event with a printable detail."""
+    try:
+        return run()
     except AddressError as error:
         shown = printable(domain, 80)
         detail = i18n.text("autoconfig.domain_invalid", domain=shown, reason=error)
-        return SourceEvent(Source.ISPDB, label, Status.FAILED, detail)
     except _SeamError as error:
-        detail = i18n.text(
-            "autoconfig.seam_invalid", name=error.name, value=printable(error.value, 60)
-        )
-        return SourceEvent(Source.ISPDB, label, Status.FAILED, detail)
+        shown = printable(error.value, 60)
+        detail = i18n.text("autoconfig.seam_invalid", name=error.name, value=shown)
     except Exception as error:  # a bug must not end detection: the source fails, visibly
-        return SourceEvent(Source.ISPDB, label, Status.FAILED, _bug(error))
-
-
-def _bug(error: Exception) -> str:
-    """A printable one-line account of an unexpected error."""
-    return printable(f"{type(error).__name__}: {error}", 200)
+        detail = printable(f"{type(error).__name__}: {error}", 200)
+    return SourceEvent(source, label, Status.FAILED, detail)
