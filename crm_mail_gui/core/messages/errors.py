@@ -335,7 +335,10 @@ FIELD: dict[str, dict[str, str]] = {
         "ja": "このサーバーは OAuth2 に対応していません。",
         "en": "This server does not offer OAuth2.",
     },
-    "host_not_found": {"ja": "この名前のサーバーは見つかりません。", "en": "No server has this name."},
+    "host_not_found": {
+        "ja": "この名前のサーバーは見つかりません。",
+        "en": "No server has this name.",
+    },
     "connection_refused": {
         "ja": "このポートでは接続できません。",
         "en": "This port does not accept connections.",
