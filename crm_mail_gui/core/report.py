@@ -29,7 +29,6 @@ def failure_report(
     lang: str | None = None,
     *,
     server: str = "",
-    field_label: str = "",
     components: Sequence[tuple[str, str]] | None = None,
     when: datetime | None = None,
     secrets: Iterable[str] = (),
@@ -45,8 +44,9 @@ def failure_report(
 
     lines = [i18n.text("errors.report.title", lang), label("headline", failure.message(lang))]
     lines += failure.describe(lang).splitlines()[1:]  # step, reply, detail, hint, suggestion
-    if field_label:
-        lines.append(label("field", f"{field_label} — {failure.field_note(lang)}"))
+    if failure.field:
+        name = i18n.text(f"fields.{failure.field}", lang)
+        lines.append(label("field", f"{name} — {failure.field_note(lang)}"))
     if server:
         lines.append(label("server", server))
     parts = components if components is not None else versions()

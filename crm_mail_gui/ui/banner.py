@@ -47,6 +47,7 @@ class Banner(QFrame):
         self.kind: BannerKind | None = None
         self.failure: Failure | None = None
         self._action = ""
+        self._report = ""  # what Copy copies (the transcript when empty)
         self._built = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.hide()
@@ -136,8 +137,12 @@ class Banner(QFrame):
         action: str = "",
         action_text: str = "",
         failure: Failure | None = None,
+        report: str = "",
     ) -> None:
-        """Show the banner; every text is escaped (it may quote a server) and shown as plain text."""
+        """Show the banner; every text is escaped (it may quote a server) and shown as plain text.
+
+        `report` is what Copy puts on the clipboard (a helpdesk report); without it, the transcript.
+        """
         from crm_mail_gui.core.printable import printable, printable_lines
 
         if not self._built:
@@ -150,6 +155,7 @@ class Banner(QFrame):
         self.body.setText(body)
         self.body.setVisible(bool(body))
         self._action = action
+        self._report = report
         self.fix_button.setText(printable(action_text))
         self.fix_button.setVisible(bool(action))
         self.transcript.setPlainText(printable_lines(transcript))
@@ -164,6 +170,7 @@ class Banner(QFrame):
         """Hide the banner and forget its content."""
         self.kind = None
         self.failure = None
+        self._report = ""
         self.hide()
 
     def _toggle_details(self, shown: bool) -> None:
@@ -174,7 +181,8 @@ class Banner(QFrame):
 
         from crm_mail_gui.core.printable import printable_lines
 
-        QGuiApplication.clipboard().setText(printable_lines(self.transcript.toPlainText()))
+        text = self._report or self.transcript.toPlainText()
+        QGuiApplication.clipboard().setText(printable_lines(text))
 
     def _close(self) -> None:
         self.clear()

@@ -16,9 +16,21 @@ from crm_mail_gui.ui.translations import fill
 
 
 class SuccessDialog(QDialog):
-    """Window-modal dialog: "Test Mail Sent / テストメールが送信されました。受信トレイを確認してください。"."""
+    """Window-modal dialog: "Test Mail Sent / テストメールが送信されました。受信トレイを確認してください。".
 
-    def __init__(self, recipient: str, server: str, parent: QWidget | None = None) -> None:
+    After a session without TLS (`encrypted` False) it says that the mail (and, with `logged_in`,
+    the password) travelled unencrypted.
+    """
+
+    def __init__(
+        self,
+        recipient: str,
+        server: str,
+        parent: QWidget | None = None,
+        *,
+        encrypted: bool = True,
+        logged_in: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("successDialog")
         self.setWindowTitle(self.tr("Test Mail Sent"))
@@ -33,12 +45,23 @@ class SuccessDialog(QDialog):
         self.details.setObjectName("successDetails")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.saved = QLabel(self.tr("The settings have been saved."))
+        self.unencrypted = QLabel(
+            self.tr(
+                "The connection was not encrypted: the mail and the password travelled in "
+                "plain text."
+            )
+            if logged_in
+            else self.tr("The connection was not encrypted: the mail travelled in plain text.")
+        )
+        self.unencrypted.setObjectName("successUnencrypted")
+        self.unencrypted.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
-        for widget in (heading, self.message, self.details, self.saved, buttons):
+        for widget in (heading, self.message, self.details, self.unencrypted, self.saved, buttons):
             layout.addWidget(widget)
+        self.unencrypted.setVisible(not encrypted)
         self.setMinimumWidth(420)
 
 

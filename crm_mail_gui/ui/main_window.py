@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.resize(760, 720)
 
         self.errorBanner.fixRequested.connect(self._apply_fix)
+        self.errorBanner.closed.connect(self._failure_cleared)
 
     def ensure_summary(self) -> SummaryView:
         """The read-only summary, built when first shown (a first run never shows it)."""
@@ -369,7 +370,7 @@ class MainWindow(QMainWindow):
         self._show_failure(store_failure(error), transcript or [])
 
     def _show_failure(self, failure: Failure, transcript: list[str]) -> None:
-        from crm_mail_gui.ui.failure_view import failure_banner
+        from crm_mail_gui.ui.failure_view import failure_banner, failure_report_text
 
         shown = failure_banner(
             failure,
@@ -377,6 +378,13 @@ class MainWindow(QMainWindow):
             self.lang,
             oauth_available=self.form.oauth_provider() is not None,
             uses_oauth=self.form.uses_oauth(),
+        )
+        report = failure_report_text(
+            failure,
+            transcript,
+            self.lang,
+            server=self.form.serverEdit.text(),
+            secrets=self.form.typed_secrets(),
         )
         self.errorBanner.show_message(
             shown.kind,
@@ -386,22 +394,39 @@ class MainWindow(QMainWindow):
             action=shown.action,
             action_text=shown.action_text,
             failure=failure,
+            report=report,
         )
-        self.form.mark_fields(failure.fields, self.tr("Check this field (see the message above)."))
+        if shown.field:
+            self.form.mark_field(shown.field, shown.field_note)
         self.form.stepList.show()
+
+    def _failure_cleared(self) -> None:
+        """The error banner went away: the last test's steps no longer describe the form."""
+        if self.form is not None:
+            self.form.stepList.hide()
+
+    def _clear_failure(self) -> None:
+        self.errorBanner.clear()
+        self._failure_cleared()
 
     def _apply_fix(self, action: str) -> None:
         if action.startswith("server:"):
             self.form.set_server(action.removeprefix("server:"))
-            self.errorBanner.clear()
+            self._clear_failure()
         elif action == "oauth2":
             self.form.set_auth_method("oauth2")
             self.signing_in._refresh_oauth_state()
-            self.errorBanner.clear()
+            self._clear_failure()
             self.form.ensure_oauth_panel().oauthClientIdEdit.setFocus()
         elif action == "sign_in":
-            self.errorBanner.clear()
+            self._clear_failure()
             self.signing_in.start_sign_in()
+        elif action == "auth_off":
+            self.form.authCheck.setChecked(False)
+            self._clear_failure()
+            self.form.saveButton.setFocus()
+        elif action == "ca_file":  # the banner stays: it says why while the file is chosen
+            self.form.open_ca_file()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Esc cancels a running test, wherever the focus is (keys no widget took end here)."""

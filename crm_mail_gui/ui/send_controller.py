@@ -136,13 +136,18 @@ class SendController(WindowView):
         self.window._show_summary()
         # the dialog in a slot of its own: the summary's layout and the dialog together would
         # hold the GUI thread for more than a frame (bench_responsiveness.py)
-        QTimer.singleShot(0, self.window, lambda: self._open_success_dialog(settings))
+        encrypted = outcome.tls_version is not None
+        QTimer.singleShot(0, self.window, lambda: self._open_success_dialog(settings, encrypted))
 
-    def _open_success_dialog(self, settings: MailSettings) -> None:
+    def _open_success_dialog(self, settings: MailSettings, encrypted: bool = True) -> None:
         from crm_mail_gui.ui.dialogs import SuccessDialog
 
         self.window.success_dialog = SuccessDialog(
-            settings.recipient, settings.server.canonical(), self.window
+            settings.recipient,
+            settings.server.canonical(),
+            self.window,
+            encrypted=encrypted,
+            logged_in=settings.auth,
         )
         self.window.success_dialog.open()
 
