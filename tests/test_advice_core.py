@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import re
 import sys
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from crm_mail_gui.core.errors import DeliveryError, Failure, Fix, Kind, Step, pr
 from crm_mail_gui.core.messages.errors import FIELD, HINT
 from crm_mail_gui.core.report import failure_report
 from crm_mail_gui.core.settings import build_settings
+from crm_mail_gui.logsetup import log
 
 USER, PASSWORD = next(iter(DEFAULT_USERS.items()))
 FaultFactory = Callable[..., FaultServer]
@@ -106,7 +108,13 @@ def test_cli_prints_the_one_suggestion(
     code = main(["--config-dir", str(tmp_path), "--lang", "ja", *args])
     out, err = capsys.readouterr()
     assert code == 3
-    assert servers_named(out + err) == {f"tls://{HOST}:{starttls_server.port}"}
+    suggestion = f"tls://{HOST}:{starttls_server.port}"
+    assert servers_named(out + err) == {suggestion}
+    handler = next(h for h in log.handlers if isinstance(h, logging.FileHandler))
+    handler.flush()
+    logged = Path(handler.baseFilename).read_text(encoding="utf-8").splitlines()[-1]
+    assert "session failed: tls_handshake_failed" in logged
+    assert servers_named(logged) == {suggestion}  # the log: the same one
 
 
 # --------------------------------------------------------------------------- 2. provider hints
