@@ -145,7 +145,7 @@ HINT: dict[str, dict[str, str]] = {
         "to commands. Check the server name and port, and contact the provider if it goes on.",
     },
     "maybe_implicit_tls": {
-        "ja": "ポート {port} は最初から SSL/TLS で話すサーバかもしれません。{suggested} を試してください。",
+        "ja": "ポート {port} は最初から SSL/TLS で話すサーバーかもしれません。{suggested} を試してください。",
         "en": "Port {port} may expect TLS from the first byte: try {suggested}.",
     },
     "timeout_generic": {
@@ -169,7 +169,7 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Use the server name your provider documents.",
     },
     "starttls_missing": {
-        "ja": "サーバまたは途中の機器が STARTTLS を提供していません。{suggested} を試すか、プロバイダに確認してください。",
+        "ja": "サーバーまたは途中の機器が STARTTLS を提供していません。{suggested} を試すか、プロバイダに確認してください。",
         "en": "The server (or something in between) does not offer STARTTLS. Try {suggested} or ask the provider.",
     },
     "auth_not_offered": {
@@ -177,7 +177,7 @@ HINT: dict[str, dict[str, str]] = {
         "en": "This server offers no login. If it needs none, untick “Requires authentication”.",
     },
     "auth_not_offered_plain": {
-        "ja": "認証が不要なサーバなら「認証を行う」を外してください。暗号化後にだけ認証を提供するサーバなら tls:// を使ってください。",
+        "ja": "認証が不要なサーバーなら「認証を行う」を外してください。暗号化後にだけ認証を提供するサーバーなら tls:// を使ってください。",
         "en": "If the server needs no login, untick “Requires authentication”; if it offers AUTH only after encryption, use tls://.",
     },
     "auth_generic": {
@@ -209,7 +209,7 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Basic (password) authentication is retired for this tenant: use OAuth2.",
     },
     "starttls_first": {
-        "ja": "サーバは先に STARTTLS を求めています。サーバ名を {suggested} にしてください。",
+        "ja": "サーバーは先に STARTTLS を求めています。サーバ名を {suggested} にしてください。",
         "en": "The server requires STARTTLS first: use {suggested}.",
     },
     "auth_required": {
