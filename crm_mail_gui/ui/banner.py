@@ -12,6 +12,8 @@ from crm_mail_gui.ui.fields import WrapLabel, top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from crm_mail_gui.core.errors import Failure
 
 
@@ -47,7 +49,9 @@ class Banner(QFrame):
         self.kind: BannerKind | None = None
         self.failure: Failure | None = None
         self._action = ""
-        self._report = ""  # what Copy copies (the transcript when empty)
+        self._report: Callable[[], str] | None = (
+            None  # makes what Copy copies (else the transcript)
+        )
         self._built = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.hide()
@@ -137,11 +141,12 @@ class Banner(QFrame):
         action: str = "",
         action_text: str = "",
         failure: Failure | None = None,
-        report: str = "",
+        report: Callable[[], str] | None = None,
     ) -> None:
         """Show the banner; every text is escaped (it may quote a server) and shown as plain text.
 
-        `report` is what Copy puts on the clipboard (a helpdesk report); without it, the transcript.
+        `report` makes what Copy puts on the clipboard (a helpdesk report), when Copy is clicked;
+        without it, Copy copies the transcript.
         """
         from crm_mail_gui.core.printable import printable, printable_lines
 
@@ -170,7 +175,7 @@ class Banner(QFrame):
         """Hide the banner and forget its content."""
         self.kind = None
         self.failure = None
-        self._report = ""
+        self._report = None
         self.hide()
 
     def _toggle_details(self, shown: bool) -> None:
@@ -181,7 +186,7 @@ class Banner(QFrame):
 
         from crm_mail_gui.core.printable import printable_lines
 
-        text = self._report or self.transcript.toPlainText()
+        text = self._report() if self._report is not None else self.transcript.toPlainText()
         QGuiApplication.clipboard().setText(printable_lines(text))
 
     def _close(self) -> None:

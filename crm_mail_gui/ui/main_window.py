@@ -379,13 +379,12 @@ class MainWindow(QMainWindow):
             oauth_available=self.form.oauth_provider() is not None,
             uses_oauth=self.form.uses_oauth(),
         )
-        report = failure_report_text(
-            failure,
-            transcript,
-            self.lang,
-            server=self.form.serverEdit.text(),
-            secrets=self.form.typed_secrets(),
-        )
+        form, lang, server = self.form, self.lang, self.form.serverEdit.text()
+
+        def report() -> str:  # made when Copy is clicked (the OS version takes ~50 ms to learn)
+            secrets = form.typed_secrets()  # what the form holds then: never on the clipboard
+            return failure_report_text(failure, transcript, lang, server=server, secrets=secrets)
+
         self.errorBanner.show_message(
             shown.kind,
             shown.title,
