@@ -123,6 +123,9 @@ def test_untrusted_certificate_marks_the_server_and_offers_the_ca_file(
     ca_edit = child(window, "caFileEdit", QLineEdit)
     qtbot.waitUntil(ca_edit.hasFocus, timeout=1000)
     assert ca_edit.isVisible() and banner.isVisible()  # the reason stays while the file is chosen
+    assert window.form.stepList.isVisible()
+    qtbot.mouseClick(banner.close_button, Qt.MouseButton.LeftButton)  # ×: the steps go with it
+    assert not banner.isVisible() and not window.form.stepList.isVisible()
 
 
 def test_no_auth_marks_the_server_and_untick_fixes_it(
