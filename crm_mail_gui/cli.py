@@ -57,11 +57,15 @@ def _print_transcript(lines: Sequence[str], stream=None) -> None:
 
 
 def _print_failure(error: DeliveryError, verbose: bool) -> int:
-    from crm_mail_gui.core.printable import printable_lines
+    from crm_mail_gui.core.printable import printable, printable_lines
 
     failure = error.failure
-    log.warning(
-        "session failed: %s at %s: %s", failure.kind, failure.step, failure.server_reply() or "-"
+    log.warning(  # the one suggestion, as the hint names it and a window's button applies it
+        "session failed: %s at %s: %s; suggested: %s",
+        failure.kind,
+        failure.step,
+        failure.server_reply() or "-",
+        printable(failure.suggested_server or "-"),
     )
     print(printable_lines(failure.describe(i18n.current_language())), file=sys.stderr)
     if verbose and error.transcript:

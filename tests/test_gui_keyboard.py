@@ -56,6 +56,7 @@ def stored(config_dir: Path) -> None:
 FIRST_RUN_ORDER = [
     "serverEdit",
     "userEdit",
+    "detectButton",  # beside the user name (Detect from address)
     "passwordEdit",
     "showPasswordButton",
     "fromEdit",

@@ -95,11 +95,11 @@ def test_first_run_save_sends_test_mail_and_stores(
     assert received.message["Subject"] == SUBJECT
     assert received.auth_login == USER
 
-    # The dialog: window-modal, Japanese message, the fixed heading.
+    # The dialog: window-modal, Japanese message, a Japanese title and heading (issue 13).
     assert dialog.windowModality() == Qt.WindowModality.WindowModal
     texts = [label.text() for label in dialog.findChildren(QLabel)]
     assert SUCCESS_JA in texts
-    assert "Test Mail Sent" in texts
+    assert "テストメール送信完了" in texts and dialog.windowTitle() == "テストメール送信完了"
     assert any(RCPT in text and name in text for text in texts)
 
     # Stored: the file without the password, the password only in the keyring.

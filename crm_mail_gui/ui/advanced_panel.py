@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidg
 from crm_mail_gui.core import settings as checks
 from crm_mail_gui.core.settings import MailSettings
 from crm_mail_gui.ui import accessibility
-from crm_mail_gui.ui.fields import FieldRow
+from crm_mail_gui.ui.fields import FieldRow, show_read_only
 from crm_mail_gui.ui.qt_props import set_enum
 
 
@@ -103,8 +103,8 @@ class AdvancedPanel(QWidget):
 
     def set_read_only(self, running: bool) -> None:
         """Read-only while a test runs."""
-        self.caFileEdit.setReadOnly(running)
-        self.oauthAuthorityEdit.setReadOnly(running)
+        show_read_only(self.caFileEdit, running)
+        show_read_only(self.oauthAuthorityEdit, running)
         self.timeoutSpin.setEnabled(not running)
         self.caBrowseButton.setEnabled(not running)
 

@@ -13,6 +13,8 @@ from crm_mail_gui.ui.fields import WrapLabel, top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from crm_mail_gui.core.errors import Failure
 
 
@@ -41,6 +43,9 @@ class Banner(QFrame):
         self.kind: BannerKind | None = None
         self.failure: Failure | None = None
         self._action = ""
+        self._report: Callable[[], str] | None = (
+            None  # makes what Copy copies (else the transcript)
+        )
         self._built = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
         accessibility.set_role(self, "AlertMessage")  # named by its title (show_message)
@@ -134,8 +139,13 @@ class Banner(QFrame):
         action: str = "",
         action_text: str = "",
         failure: Failure | None = None,
+        report: Callable[[], str] | None = None,
     ) -> None:
-        """Show the banner; every text is escaped (it may quote a server) and shown as plain text."""
+        """Show the banner; every text is escaped (it may quote a server) and shown as plain text.
+
+        `report` makes what Copy puts on the clipboard (a helpdesk report), when Copy is clicked;
+        without it, Copy copies the transcript.
+        """
         from crm_mail_gui.core.printable import printable, printable_lines
 
         if not self._built:
@@ -148,6 +158,7 @@ class Banner(QFrame):
         self.body.setText(body)
         self.body.setVisible(bool(body))
         self._action = action
+        self._report = report
         self.fix_button.setText(printable(action_text))
         self.fix_button.setVisible(bool(action))
         self.transcript.setPlainText(printable_lines(transcript))
@@ -172,6 +183,7 @@ class Banner(QFrame):
         """Hide the banner and forget its content."""
         self.kind = None
         self.failure = None
+        self._report = None
         self.hide()
 
     def _toggle_details(self, shown: bool) -> None:
@@ -182,7 +194,8 @@ class Banner(QFrame):
 
         from crm_mail_gui.core.printable import printable_lines
 
-        QGuiApplication.clipboard().setText(printable_lines(self.transcript.toPlainText()))
+        text = self._report() if self._report is not None else self.transcript.toPlainText()
+        QGuiApplication.clipboard().setText(printable_lines(text))
 
     def _close(self) -> None:
         self.clear()

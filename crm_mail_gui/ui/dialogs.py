@@ -17,10 +17,21 @@ from crm_mail_gui.ui.translations import fill
 
 
 class SuccessDialog(QDialog):
-    """Window-modal dialog: "Test Mail Sent / テストメールが送信されました。受信トレイを確認してください。"."""
+    """Window-modal dialog: "Test Mail Sent / テストメールが送信されました。受信トレイを確認してください。".
+
+    After a session without TLS (`encrypted` False) it says that the mail (and, with `logged_in`,
+    the password) travelled unencrypted; `saved` False (Send test again) leaves out "saved".
+    """
 
     def __init__(
-        self, recipient: str, server: str, parent: QWidget | None = None, *, saved: bool = True
+        self,
+        recipient: str,
+        server: str,
+        parent: QWidget | None = None,
+        *,
+        saved: bool = True,
+        encrypted: bool = True,
+        logged_in: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("successDialog")
@@ -38,12 +49,23 @@ class SuccessDialog(QDialog):
         self.saved = QLabel(self.tr("The settings have been saved."))
         if not saved:
             self.saved.hide()  # Send test again changes nothing
+        self.unencrypted = QLabel(
+            self.tr(
+                "The connection was not encrypted: the mail and the password travelled in "
+                "plain text."
+            )
+            if logged_in
+            else self.tr("The connection was not encrypted: the mail travelled in plain text.")
+        )
+        self.unencrypted.setObjectName("successUnencrypted")
+        self.unencrypted.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
-        for widget in (heading, self.message, self.details, self.saved, buttons):
+        for widget in (heading, self.message, self.details, self.unencrypted, self.saved, buttons):
             layout.addWidget(widget)
+        self.unencrypted.setVisible(not encrypted)
         self.setMinimumWidth(420)
 
 

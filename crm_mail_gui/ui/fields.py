@@ -158,3 +158,23 @@ class FieldRow(QWidget):
         message.setVisible(bool(text))
         fix_button.setText(fix_text)
         fix_button.setVisible(bool(fix_text))
+
+
+def show_read_only(edit: QLineEdit, read_only: bool) -> None:
+    """Make `edit` read-only and let it look so: the disabled colours of its own palette.
+
+    (setReadOnly alone keeps the look of an editable field; disabling would lose selection.)
+    """
+    from PySide6.QtGui import QPalette
+
+    edit.setReadOnly(read_only)
+    if not read_only:
+        edit.setPalette(QPalette())  # nothing resolved: the inherited palette again
+        return
+    palette = edit.palette()
+    disabled = QPalette.ColorGroup.Disabled
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Text):
+            source = QPalette.ColorRole.Window if role is QPalette.ColorRole.Base else role
+            palette.setColor(group, role, palette.color(disabled, source))
+    edit.setPalette(palette)

@@ -34,7 +34,7 @@ from crm_mail_gui.core.settings import (
 )
 from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit
-from crm_mail_gui.ui.fields import FieldRow, WrapLabel
+from crm_mail_gui.ui.fields import FieldRow, WrapLabel, show_read_only
 from crm_mail_gui.ui.preset_picker import PresetPicker
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.steps import StepList
@@ -529,8 +529,8 @@ class SettingsForm(QWidget):
                 warning.message(self.lang),
                 fill(self.tr("Change to %1"), warning.suggestion),
             )
-        elif address.security is Security.PLAIN:
-            self._server_fix = ""
+        elif address.security is Security.PLAIN and self.authCheck.isChecked():
+            self._server_fix = ""  # without a login, no password can travel in clear
             self.server_row.set_state(
                 "warning",
                 self.tr(
@@ -541,12 +541,26 @@ class SettingsForm(QWidget):
         else:
             self.server_row.set_state("")
 
-    def mark_fields(self, fields: tuple[str, ...], text: str) -> None:
-        """Mark the fields a failure points at (the message is in the banner)."""
-        for name in fields:
-            row = self.rows.get(name)
-            if row is not None:
-                row.set_state("error", text)
+    def mark_field(self, name: str, text: str) -> None:
+        """Mark the one field a failure points at, with its own short text (the rest is in the
+        banner)."""
+        row = self.rows.get(name)
+        if row is not None:
+            row.set_state("error", text)
+
+    def typed_secrets(self) -> list[str]:
+        """What the user typed that must never be copied: the password, an OAuth2 client secret."""
+        secrets = [self.passwordEdit.text()]
+        if self.oauthPanel is not None:
+            secrets.append(self.oauthPanel.oauthClientSecretEdit.text())
+        return [secret for secret in secrets if secret]
+
+    def open_ca_file(self) -> None:
+        """Open the advanced panel at the extra CA file field (a fix offered by the banner)."""
+        self.advancedButton.setChecked(True)
+        edit = self.ensure_advanced().caFileEdit
+        edit.setFocus()
+        edit.selectAll()
 
     # -- behaviour -------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -693,7 +707,7 @@ class SettingsForm(QWidget):
             self.fromEdit,
             self.testRecipientEdit,
         ):
-            edit.setReadOnly(running)
+            show_read_only(edit, running)
         if self.oauthPanel is not None:
             self.oauthPanel.set_read_only(running)
         if self.advanced is not None:
@@ -711,11 +725,12 @@ class SettingsForm(QWidget):
         self.server_row.set_fix_enabled(not running)
         if not running:
             self._auth_toggled(self.authCheck.isChecked())
+            self.stepList.stop()  # a stage still "running" (cancelled, crashed) is not
         self.cancelTestButton.setVisible(running)
         self.saveButton.setVisible(not running)
         self.checkButton.setVisible(not running)
         if running and settings is not None:
-            self.stepList.reset(settings.server.security, settings.auth)
+            self.stepList.reset(settings.server.security, settings.auth, settings.timeout)
             self.stepList.show()
             self.cancelTestButton.setFocus()
         if not running:

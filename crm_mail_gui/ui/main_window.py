@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.resize(760, 720)
 
         self.errorBanner.fixRequested.connect(self._apply_fix)
+        self.errorBanner.closed.connect(self._failure_cleared)
 
     def ensure_summary(self) -> SummaryView:
         """The read-only summary, built when first shown (a first run never shows it)."""
@@ -432,7 +433,7 @@ class MainWindow(QMainWindow):
         self._show_failure(store_failure(error), transcript or [])
 
     def _show_failure(self, failure: Failure, transcript: list[str]) -> None:
-        from crm_mail_gui.ui.failure_view import failure_banner
+        from crm_mail_gui.ui.failure_view import failure_banner, failure_report_text
 
         on_summary = not self._showing(self.form)
         if on_summary:  # a test of the stored settings (Send test again)
@@ -447,6 +448,17 @@ class MainWindow(QMainWindow):
             oauth_available=oauth_available,
             uses_oauth=uses_oauth,
         )
+        form, lang = self.form, self.lang
+        if on_summary and self.settings is not None:
+            server = self.settings.server.canonical()
+        else:
+            server = form.serverEdit.text() if form is not None else ""
+
+        def report() -> str:  # made when Copy is clicked (the OS version takes ~50 ms to learn)
+            # what the form holds then: never on the clipboard
+            secrets = form.typed_secrets() if form is not None else []
+            return failure_report_text(failure, transcript, lang, server=server, secrets=secrets)
+
         self.errorBanner.show_message(
             shown.kind,
             shown.title,
@@ -455,11 +467,22 @@ class MainWindow(QMainWindow):
             action=shown.action,
             action_text=shown.action_text,
             failure=failure,
+            report=report,
         )
         if on_summary:
             return  # the fields are marked when the user opens the form (a fix or Edit)
-        self.form.mark_fields(failure.fields, self.tr("Check this field (see the message above)."))
+        if shown.field:
+            self.form.mark_field(shown.field, shown.field_note)
         self.form.stepList.show()
+
+    def _failure_cleared(self) -> None:
+        """The error banner went away: the last test's steps no longer describe the form."""
+        if self.form is not None:
+            self.form.stepList.hide()
+
+    def _clear_failure(self) -> None:
+        self.errorBanner.clear()
+        self._failure_cleared()
 
     def _stored_oauth(self) -> tuple[bool, bool]:
         """(OAuth2 offered for the stored server, the stored settings sign in with it)."""
@@ -478,15 +501,21 @@ class MainWindow(QMainWindow):
             self.edit()  # a fix offered after Send test again changes the settings: the form
         if action.startswith("server:"):
             self.form.set_server(action.removeprefix("server:"))
-            self.errorBanner.clear()
+            self._clear_failure()
         elif action == "oauth2":
             self.form.set_auth_method("oauth2")
             self.signing_in._refresh_oauth_state()
-            self.errorBanner.clear()
+            self._clear_failure()
             self.form.ensure_oauth_panel().oauthClientIdEdit.setFocus()
         elif action == "sign_in":
-            self.errorBanner.clear()
+            self._clear_failure()
             self.signing_in.start_sign_in()
+        elif action == "auth_off":
+            self.form.authCheck.setChecked(False)
+            self._clear_failure()
+            self.form.saveButton.setFocus()
+        elif action == "ca_file":  # the banner stays: it says why while the file is chosen
+            self.form.open_ca_file()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Keys no widget took end here, wherever the focus is.

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from crm_mail_gui.core.oauth_providers import Provider
 from crm_mail_gui.ui import accessibility, theme
-from crm_mail_gui.ui.fields import WrapLabel
+from crm_mail_gui.ui.fields import WrapLabel, show_read_only
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.translations import fill
 
@@ -233,6 +233,6 @@ class OAuthPanel(QFrame):
     def set_read_only(self, read_only: bool) -> None:
         """While a test runs."""
         for edit in (self.oauthClientIdEdit, self.oauthTenantEdit, self.oauthClientSecretEdit):
-            edit.setReadOnly(read_only)
+            show_read_only(edit, read_only)
         self.signOutButton.setEnabled(not read_only)
         self._refresh()

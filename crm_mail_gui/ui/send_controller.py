@@ -177,11 +177,14 @@ class SendController(WindowView):
     ) -> None:
         settings, _typed, check_only, found = pending
         self._steps().finish(sent=not check_only)
+        encrypted = outcome.tls_version is not None
         if self.again:
             if "last_test" in found:
                 self.window.last_test = found["last_test"]
                 self.window.ensure_summary().show_last_test(found["last_test"])
-            QTimer.singleShot(0, self.window, lambda: self._open_success_dialog(settings, False))
+            QTimer.singleShot(
+                0, self.window, lambda: self._open_success_dialog(settings, encrypted, saved=False)
+            )
             return
         if check_only:
             self.infoBanner.show_message(
@@ -201,13 +204,20 @@ class SendController(WindowView):
         self.window._show_summary()
         # the dialog in a slot of its own: the summary's layout and the dialog together would
         # hold the GUI thread for more than a frame (bench_responsiveness.py)
-        QTimer.singleShot(0, self.window, lambda: self._open_success_dialog(settings))
+        QTimer.singleShot(0, self.window, lambda: self._open_success_dialog(settings, encrypted))
 
-    def _open_success_dialog(self, settings: MailSettings, saved: bool = True) -> None:
+    def _open_success_dialog(
+        self, settings: MailSettings, encrypted: bool, *, saved: bool = True
+    ) -> None:
         from crm_mail_gui.ui.dialogs import SuccessDialog
 
         self.window.success_dialog = SuccessDialog(
-            settings.recipient, settings.server.canonical(), self.window, saved=saved
+            settings.recipient,
+            settings.server.canonical(),
+            self.window,
+            saved=saved,
+            encrypted=encrypted,
+            logged_in=settings.auth,
         )
         self.window.success_dialog.open()
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from enum import StrEnum
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from crm_mail_gui.core.address import Security
@@ -18,6 +19,13 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (QT_TRANSLATE_NOOP("StepList", "TLS"), ("tls", "starttls")),
     (QT_TRANSLATE_NOOP("StepList", "Authenticate"), ("auth",)),
     (QT_TRANSLATE_NOOP("StepList", "Send"), ("mail", "rcpt", "data")),
+)
+# What a running stage says, with the time its step has taken: "接続中… 6 / 20 秒".
+RUNNING_NAMES = (
+    QT_TRANSLATE_NOOP("StepList", "Connecting…"),
+    QT_TRANSLATE_NOOP("StepList", "Starting TLS…"),
+    QT_TRANSLATE_NOOP("StepList", "Authenticating…"),
+    QT_TRANSLATE_NOOP("StepList", "Sending…"),
 )
 
 
@@ -58,7 +66,10 @@ COLORS = {  # names of ui.theme colours
 
 
 class StepList(QWidget):
-    """A row of stage labels that follow the worker's progress signals."""
+    """A row of stage labels that follow the worker's progress signals.
+
+    The running stage shows the seconds its step has taken against the timeout, once a second.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +78,9 @@ class StepList(QWidget):
         self.setAccessibleName(self.tr("Test steps"))
         self.labels: list[QLabel] = []
         self.states: list[StepState] = []
+        self.timeout: float | None = None  # seconds per step of the running test
+        self._step_started = 0.0  # time.monotonic() when the running step began
+        self._ticker: QTimer | None = None  # one label update a second while a step runs
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for index, _ in enumerate(STAGES):
@@ -87,8 +101,9 @@ class StepList(QWidget):
     def _name(self, index: int) -> str:
         return QCoreApplication.translate("StepList", STAGES[index][0])
 
-    def reset(self, security: Security, auth: bool) -> None:
-        """Set every stage pending (or skipped when it does not apply)."""
+    def reset(self, security: Security, auth: bool, timeout: float | None = None) -> None:
+        """Set every stage pending (or skipped when it does not apply); `timeout` per step."""
+        self.timeout = timeout
         for index, (_, steps) in enumerate(STAGES):
             skip = ("tls" in steps and security is Security.PLAIN) or ("auth" in steps and not auth)
             self._set(index, StepState.SKIPPED if skip else StepState.PENDING)
@@ -99,6 +114,7 @@ class StepList(QWidget):
             if step not in steps:
                 continue
             if state == "start":
+                self._step_started = time.monotonic()  # the timeout applies to each step
                 self._set(index, StepState.RUNNING)
             elif state == "fail":
                 self._set(index, StepState.FAIL)
@@ -110,6 +126,45 @@ class StepList(QWidget):
         last = len(STAGES) - 1
         self._set(last, StepState.OK if sent else StepState.SKIPPED)
 
+    def stop(self) -> None:
+        """The test ended without a report for the running stage (cancelled): it is not running."""
+        for index, state in enumerate(self.states):
+            if state is StepState.RUNNING:
+                self._set(index, StepState.PENDING)
+        if self._ticker is not None:
+            self._ticker.stop()
+
+    def elapsed(self) -> int:
+        """Whole seconds the running step has taken."""
+        return int(time.monotonic() - self._step_started)
+
+    def _follow_time(self, running: bool) -> None:
+        """Tick while a stage runs; the timer is made by the first test, not at start-up."""
+        if running and self._ticker is None:
+            self._ticker = QTimer(self)
+            self._ticker.setInterval(1000)
+            self._ticker.timeout.connect(self._tick)
+        if running and self._ticker is not None and not self._ticker.isActive():
+            self._ticker.start()
+        elif not running and self._ticker is not None and StepState.RUNNING not in self.states:
+            self._ticker.stop()
+
+    def _tick(self) -> None:
+        for index, state in enumerate(self.states):
+            if state is StepState.RUNNING:
+                self.labels[index].setText(self._running_text(index))
+
+    def _running_text(self, index: int) -> str:
+        name = QCoreApplication.translate("StepList", RUNNING_NAMES[index])
+        if not self.timeout:
+            return f"{MARKS[StepState.RUNNING]} {name}"
+        return fill(
+            QCoreApplication.translate("StepList", "%1 %2 / %3 s"),
+            name,
+            str(self.elapsed()),
+            f"{self.timeout:g}",
+        )
+
     def state_text(self) -> str:
         """The stages as text, e.g. "接続 ✓ → TLS ✓ → 認証 ✗ → 送信 ○" (for tests and a11y)."""
         return " → ".join(f"{self._name(i)} {MARKS[s]}" for i, s in enumerate(self.states))
@@ -117,7 +172,11 @@ class StepList(QWidget):
     def _set(self, index: int, state: StepState) -> None:
         self.states[index] = state
         label = self.labels[index]
-        label.setText(f"{MARKS[state]} {self._name(index)}")
+        running = state is StepState.RUNNING
+        label.setText(
+            self._running_text(index) if running else f"{MARKS[state]} {self._name(index)}"
+        )
+        self._follow_time(running)
         state_name = QCoreApplication.translate("StepList", STATE_NAMES[state])
         label.setAccessibleName(fill(self.tr("%1: %2"), self._name(index), state_name))
         weight = "bold" if state is StepState.RUNNING else "normal"

@@ -302,8 +302,12 @@ Send the password unencrypted anyway?</source>
         <translation>OAuth2 に切り替える</translation>
     </message>
     <message>
-        <source>Check this field (see the message above).</source>
-        <translation>この項目を確認してください(上のメッセージを参照)。</translation>
+        <source>Choose the extra CA file</source>
+        <translation>追加の CA ファイルを選ぶ</translation>
+    </message>
+    <message>
+        <source>Untick “Requires authentication”</source>
+        <translation>「認証を行う」を外す</translation>
     </message>
 </context>
 <context>
@@ -588,6 +592,22 @@ Send the password unencrypted anyway?</source>
         <translation>送信</translation>
     </message>
     <message>
+        <source>Connecting…</source>
+        <translation>接続中…</translation>
+    </message>
+    <message>
+        <source>Starting TLS…</source>
+        <translation>TLS 開始中…</translation>
+    </message>
+    <message>
+        <source>Authenticating…</source>
+        <translation>認証中…</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>送信中…</translation>
+    </message>
+    <message>
         <source>not yet run</source>
         <translation>未実行</translation>
     </message>
@@ -612,6 +632,10 @@ Send the password unencrypted anyway?</source>
         <translation>テストの手順</translation>
     </message>
     <message>
+        <source>%1 %2 / %3 s</source>
+        <translation>%1 %2 / %3 秒</translation>
+    </message>
+    <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
@@ -620,7 +644,7 @@ Send the password unencrypted anyway?</source>
     <name>SuccessDialog</name>
     <message>
         <source>Test Mail Sent</source>
-        <translation>Test Mail Sent</translation>
+        <translation>テストメール送信完了</translation>
     </message>
     <message>
         <source>The test mail was sent. Please check the inbox.</source>
@@ -635,6 +659,14 @@ Server: %2</source>
     <message>
         <source>The settings have been saved.</source>
         <translation>設定を保存しました。</translation>
+    </message>
+    <message>
+        <source>The connection was not encrypted: the mail and the password travelled in plain text.</source>
+        <translation>接続は暗号化されていませんでした。メールとパスワードは暗号化されずに送られました。</translation>
+    </message>
+    <message>
+        <source>The connection was not encrypted: the mail travelled in plain text.</source>
+        <translation>接続は暗号化されていませんでした。メールは暗号化されずに送られました。</translation>
     </message>
 </context>
 <context>

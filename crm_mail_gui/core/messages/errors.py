@@ -145,8 +145,8 @@ HINT: dict[str, dict[str, str]] = {
         "to commands. Check the server name and port, and contact the provider if it goes on.",
     },
     "maybe_implicit_tls": {
-        "ja": "ポート {port} は最初から SSL/TLS で話すサーバーかもしれません。ssl://{host}:{port} を試してください。",
-        "en": "Port {port} may expect TLS from the first byte: try ssl://{host}:{port}.",
+        "ja": "ポート {port} は最初から SSL/TLS で話すサーバーかもしれません。{suggested} を試してください。",
+        "en": "Port {port} may expect TLS from the first byte: try {suggested}.",
     },
     "timeout_generic": {
         "ja": "サーバーが混雑しているか、途中で通信が遮断されています。しばらくしてから再度お試しください。",
@@ -169,10 +169,14 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Use the server name your provider documents.",
     },
     "starttls_missing": {
-        "ja": "サーバーまたは途中の機器が STARTTLS を提供していません。ssl://{host}:465 を試すか、プロバイダに確認してください。",
-        "en": "The server (or something in between) does not offer STARTTLS. Try ssl://{host}:465 or ask the provider.",
+        "ja": "サーバーまたは途中の機器が STARTTLS を提供していません。{suggested} を試すか、プロバイダに確認してください。",
+        "en": "The server (or something in between) does not offer STARTTLS. Try {suggested} or ask the provider.",
     },
     "auth_not_offered": {
+        "ja": "このサーバーはログインを受け付けません。認証が不要なサーバーなら「認証を行う」を外してください。",
+        "en": "This server offers no login. If it needs none, untick “Requires authentication”.",
+    },
+    "auth_not_offered_plain": {
         "ja": "認証が不要なサーバーなら「認証を行う」を外してください。暗号化後にだけ認証を提供するサーバーなら tls:// を使ってください。",
         "en": "If the server needs no login, untick “Requires authentication”; if it offers AUTH only after encryption, use tls://.",
     },
@@ -205,8 +209,8 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Basic (password) authentication is retired for this tenant: use OAuth2.",
     },
     "starttls_first": {
-        "ja": "サーバーは先に STARTTLS を求めています。サーバ名を tls://{host}:587 にしてください。",
-        "en": "The server requires STARTTLS first: use tls://{host}:587.",
+        "ja": "サーバーは先に STARTTLS を求めています。サーバ名を {suggested} にしてください。",
+        "en": "The server requires STARTTLS first: use {suggested}.",
     },
     "auth_required": {
         "ja": "サーバーは認証を求めています。「認証を行う」にチェックを入れてください。",
@@ -301,10 +305,172 @@ HINT: dict[str, dict[str, str]] = {
     },
 }
 
+FIELD: dict[str, dict[str, str]] = {
+    # by hint key first, then by kind (Failure.field_note): one short text at the one field
+    "wrong_version": {
+        "ja": "このポートは STARTTLS 用です: {suggested}",
+        "en": "This port is for STARTTLS: {suggested}",
+    },
+    "maybe_implicit_tls": {
+        "ja": "このポートは最初から暗号化するようです: {suggested}",
+        "en": "This port seems to encrypt from the start: {suggested}",
+    },
+    "starttls_first": {
+        "ja": "このサーバーには STARTTLS が必要です: {suggested}",
+        "en": "This server needs STARTTLS: {suggested}",
+    },
+    "starttls_missing": {
+        "ja": "このサーバーは STARTTLS を提供していません。",
+        "en": "This server offers no STARTTLS.",
+    },
+    "cert_names": {
+        "ja": "証明書が有効な名前: {names}",
+        "en": "The certificate is valid for: {names}",
+    },
+    "auth_required": {
+        "ja": "このサーバーはログインを求めています。",
+        "en": "This server requires a login.",
+    },
+    "xoauth2_not_offered": {
+        "ja": "このサーバーは OAuth2 に対応していません。",
+        "en": "This server does not offer OAuth2.",
+    },
+    "host_not_found": {
+        "ja": "この名前のサーバーは見つかりません。",
+        "en": "No server has this name.",
+    },
+    "connection_refused": {
+        "ja": "このポートでは接続できません。",
+        "en": "This port does not accept connections.",
+    },
+    "unreachable": {"ja": "このサーバーに届きません。", "en": "This server cannot be reached."},
+    "timed_out": {"ja": "このサーバーから応答がありません。", "en": "This server does not answer."},
+    "tls_handshake_failed": {
+        "ja": "このサーバーとは暗号化を始められません。",
+        "en": "Encryption could not be started with this server.",
+    },
+    "cert_untrusted": {
+        "ja": "証明書が信頼できません。社内 CA なら追加の CA ファイルを指定してください。",
+        "en": "Certificate not trusted: for an in-house CA, choose the extra CA file.",
+    },
+    "cert_hostname_mismatch": {
+        "ja": "証明書はこのサーバー名用ではありません。",
+        "en": "The certificate is not for this server name.",
+    },
+    "starttls_not_offered": {
+        "ja": "このサーバーは STARTTLS を提供していません。",
+        "en": "This server offers no STARTTLS.",
+    },
+    "auth_not_offered": {
+        "ja": "このサーバーは認証(AUTH)を提供していません。",
+        "en": "This server offers no authentication (AUTH).",
+    },
+    "auth_failed": {
+        "ja": "このパスワードは受け付けられませんでした。",
+        "en": "This password was not accepted.",
+    },
+    "password_missing": {"ja": "パスワードを入力してください。", "en": "Enter the password."},
+    "unencrypted_auth": {
+        "ja": "暗号化されない接続です(ssl:// または tls:// を使ってください)。",
+        "en": "Unencrypted connection (use ssl:// or tls://).",
+    },
+    "server_refused": {
+        "ja": "このサーバーとは SMTP で通信できません。",
+        "en": "This server does not speak SMTP here.",
+    },
+    "protocol_violation": {
+        "ja": "このサーバーとの通信は安全のため中止しました。",
+        "en": "The session with this server was stopped for safety.",
+    },
+    "sender_refused": {
+        "ja": "この差出人はサーバーに拒否されました。",
+        "en": "The server refused this From address.",
+    },
+    "recipient_refused": {
+        "ja": "この宛先はサーバーに拒否されました。",
+        "en": "The server refused this recipient.",
+    },
+    "partially_delivered": {
+        "ja": "一部の宛先がサーバーに拒否されました。",
+        "en": "The server refused some of these recipients.",
+    },
+    "invalid_input": {"ja": "この値では送信できません。", "en": "This value cannot be used."},
+    "other": {"ja": "この項目を確認してください。", "en": "Check this field."},
+}
+
+DETAIL: dict[str, dict[str, str]] = {
+    # Failure.detail_text: a sentence for a technical detail (the raw text stays in Details)
+    "plain_reply": {
+        "ja": "サーバーは暗号化せずに応答しました。",
+        "en": "The server answered without encryption.",
+    },
+    "issuer_unknown": {
+        "ja": "証明書の発行元(CA)がこの PC で信頼されていません。",
+        "en": "The certificate's issuer (CA) is not trusted on this PC.",
+    },
+    "self_signed": {
+        "ja": "サーバーは自己署名の証明書を使っています。",
+        "en": "The server uses a self-signed certificate.",
+    },
+    "expired": {
+        "ja": "サーバーの証明書は有効期限が切れています。",
+        "en": "The server's certificate has expired.",
+    },
+    "not_yet_valid": {
+        "ja": "サーバーの証明書はまだ有効になっていません(この PC の時計も確認してください)。",
+        "en": "The server's certificate is not valid yet (check this PC's clock too).",
+    },
+    "name_mismatch": {
+        "ja": "証明書に書かれた名前がサーバー名と一致しません。",
+        "en": "The names in the certificate do not match the server name.",
+    },
+    "closed_in_handshake": {
+        "ja": "暗号化を始める途中でサーバーが接続を切りました。",
+        "en": "The server closed the connection while encryption was starting.",
+    },
+    "protocol_version": {
+        "ja": "サーバーとこの PC に共通の TLS バージョンがありません(TLS 1.2 以上が必要です)。",
+        "en": "The server and this PC share no TLS version (TLS 1.2 or later is needed).",
+    },
+    "handshake_refused": {
+        "ja": "サーバーが暗号化の条件を受け入れませんでした。",
+        "en": "The server did not accept the encryption settings.",
+    },
+    "not_smtp": {
+        "ja": "サーバーの応答が SMTP の形式ではありません。",
+        "en": "The server's answer is not in SMTP form.",
+    },
+    "unencrypted_data": {
+        "ja": "暗号化が始まる前に、暗号化されていないデータが届きました。",
+        "en": "Unencrypted data arrived before encryption began.",
+    },
+    "unasked_data": {
+        "ja": "サーバーがこちらのコマンドを待たずにデータを送ってきました。",
+        "en": "The server sent data before it was asked.",
+    },
+    "technical": {
+        "ja": "技術的な詳細は「詳細」の通信記録にあります。",
+        "en": "The technical details are in the transcript under Details.",
+    },
+}
+
+REPORT: dict[str, dict[str, str]] = {
+    # the report that Copy puts on the clipboard for a helpdesk (core.report)
+    "title": {"ja": "crm-mail-gui テスト失敗の報告", "en": "crm-mail-gui test failure report"},
+    "headline": {"ja": "結果: {value}", "en": "Result: {value}"},
+    "field": {"ja": "確認する項目: {value}", "en": "Field to change: {value}"},
+    "server": {"ja": "サーバ名: {value}", "en": "Server name: {value}"},
+    "app": {"ja": "アプリ: {value}", "en": "App: {value}"},
+    "os": {"ja": "OS: {value}", "en": "OS: {value}"},
+    "time": {"ja": "日時: {value}", "en": "Time: {value}"},
+    "transcript": {"ja": "通信記録:", "en": "Transcript:"},
+}
+
 LABEL: dict[str, dict[str, str]] = {
     "step": {"ja": "段階: {value}", "en": "Step: {value}"},
     "reply": {"ja": "サーバーの応答: {value}", "en": "Server reply: {value}"},
     "detail": {"ja": "詳細: {value}", "en": "Detail: {value}"},
+    "technical": {"ja": "技術情報: {value}", "en": "Technical detail: {value}"},
     "hint": {"ja": "対処: {value}", "en": "Hint: {value}"},
     "suggested": {"ja": "提案: {value}", "en": "Suggested server: {value}"},
 }
@@ -315,4 +481,7 @@ TEXTS: dict[str, dict[str, str]] = {
     **{f"step.{key}": entry for key, entry in STEP.items()},
     **{f"kind.{key}": entry for key, entry in KIND.items()},
     **{f"hint.{key}": entry for key, entry in HINT.items()},
+    **{f"field.{key}": entry for key, entry in FIELD.items()},
+    **{f"detail.{key}": entry for key, entry in DETAIL.items()},
+    **{f"report.{key}": entry for key, entry in REPORT.items()},
 }
