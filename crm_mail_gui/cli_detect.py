@@ -51,6 +51,9 @@ def run_detection(address: str, args: argparse.Namespace) -> Detection | int:
     except InvalidAddress as error:
         print(printable(error.message()), file=sys.stderr)
         return ExitCode.INVALID
+    except ValueError as error:  # a malformed test seam (CRM_MAIL_GUI_DNS_SERVER, ...)
+        print(printable(str(error)), file=sys.stderr)
+        return ExitCode.INVALID
 
 
 def _row(entry: Ranked, domain: str) -> list[str]:

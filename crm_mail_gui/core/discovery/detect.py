@@ -12,7 +12,7 @@ from crm_mail_gui.core import i18n
 from crm_mail_gui.core.connection import CancelToken
 from crm_mail_gui.core.discovery import probe as probe_module
 from crm_mail_gui.core.discovery import ranking, sources
-from crm_mail_gui.core.discovery.lookup import ip_resolver, make_resolver
+from crm_mail_gui.core.discovery.lookup import dns_server, ip_resolver, make_resolver
 from crm_mail_gui.core.discovery.model import (
     Candidate,
     Detection,
@@ -255,9 +255,11 @@ def detect(
 
     `on_event` is called with each SourceEvent and ProbeEvent **from worker threads** (one call
     at a time, never after detect() returned): a GUI must hand them to its own thread.
-    Raises InvalidAddress (a ValueError) for an address that cannot be used.
+    Raises InvalidAddress (a ValueError) for an address that cannot be used, and ValueError for
+    a malformed CRM_MAIL_GUI_DNS_SERVER or CRM_MAIL_GUI_PROBE_PORTS.
     """
     address, domain = parse_address(address)
+    dns_server(), probe_module.probe_ports()  # a malformed test seam fails here, with its name
     deadline_at = time.monotonic() + max(0.1, float(deadline))
     run = _Run(address, domain, deadline_at, on_event, ca_file)
     unregister = cancel.register(run.stop.cancel) if cancel is not None else (lambda: None)

@@ -74,7 +74,10 @@ def make_resolver() -> dns.resolver.Resolver:
     """A resolver: the system's, or only the CRM_MAIL_GUI_DNS_SERVER one (no cache either way)."""
     seam = dns_server()
     if seam is None:
-        resolver = dns.resolver.Resolver()
+        try:
+            resolver = dns.resolver.Resolver()
+        except (dns.resolver.NoResolverConfiguration, OSError):  # no resolv.conf: lookups fail
+            resolver = dns.resolver.Resolver(configure=False)
     else:
         resolver = dns.resolver.Resolver(configure=False)
         resolver.nameservers = [seam[0]]
