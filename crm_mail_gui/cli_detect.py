@@ -33,6 +33,7 @@ def add_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def _t(key: str, **params: object) -> str:
+    """A discovery catalogue text in the language in force."""
     return i18n.text(f"discovery.{key}", **params)
 
 
@@ -57,6 +58,7 @@ def run_detection(address: str, args: argparse.Namespace) -> Detection | int:
 
 
 def _row(entry: Ranked, domain: str) -> list[str]:
+    """The lines of one candidate: mark, server, sources, provider, probe; a foreign warning."""
     from crm_mail_gui.core.discovery.probe import describe
 
     candidate = entry.candidate

@@ -320,3 +320,17 @@ def test_names_in_an_answer_that_are_no_host_names_are_dropped(dns) -> None:
     ]
     srv = lookup_srv(resolver, "_submissions._tcp.odd.example.jp", deadline_at)
     assert [r.target for r in srv] == ["fine.example.net"]
+
+
+def test_an_internationalised_domain_is_looked_up_in_ascii_and_shown_decoded(dns) -> None:
+    server = dns({"xn--r8jz45g.jp": {}})
+    detection = detect("taro@例え.jp", ispdb=False, deadline=3)
+    assert detection.domain == "xn--r8jz45g.jp"
+    assert ("xn--r8jz45g.jp", "MX") in server.queries
+    assert {r.candidate.host for r in detection.ranked} == {
+        "smtp.xn--r8jz45g.jp",
+        "mail.xn--r8jz45g.jp",
+    }
+    labels = [event.label for event in detection.sources]
+    assert "autoconfig.例え.jp" in labels and "例え.jp/.well-known" in labels
+    assert "smtp.例え.jp" in source_event(detection, i18n.text("discovery.label_guess")).detail

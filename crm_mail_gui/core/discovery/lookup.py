@@ -97,6 +97,7 @@ def clean_name(text: str) -> str | None:
 def _query(
     resolver: dns.resolver.Resolver, name: str, kind: str, deadline_at: float
 ) -> dns.resolver.Answer:
+    """One query within the deadline; NoRecord or LookupFailed when there is no usable answer."""
     remaining = deadline_at - time.monotonic()
     if remaining <= 0:
         raise LookupFailed("timeout")

@@ -28,6 +28,7 @@ MAX_MX_FOLLOWED = 2  # MX base domains whose autoconfig / ISPDB are also asked
 
 
 def _t(key: str, **params: object) -> str:
+    """A discovery catalogue text, escaped and bounded."""
     return printable(i18n.text(f"discovery.{key}", **params), 300)
 
 
