@@ -322,13 +322,12 @@ def get(
     from crm_mail_gui.core import tls
 
     seconds = deadline_at - time.monotonic()
+    if seconds <= 0:
+        raise FetchError("timeout", "0 s", url=printable(url, 200))
     with Watchdog(seconds) as watchdog:
         unregister = cancel.register(watchdog.abort) if cancel is not None else (lambda: None)
         host = ""
         try:
-            if seconds <= 0:
-                watchdog._expire()
-                raise FetchError("timeout", "0 s")
             context = tls.client_context(extra_ca_file(ca_file))
             for hop in range(max_redirects + 1):
                 parts = urllib.parse.urlsplit(url)

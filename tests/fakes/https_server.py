@@ -12,12 +12,14 @@ import contextlib
 import socket
 import ssl
 import threading
+import time
+from dataclasses import dataclass
 from email.message import Message
 from typing import Any, Self
 
 import trustme
 
-from fakes.oauth_server import _HTTPSServer, _Response
+from fakes.oauth_server import _HTTPSServer, _RequestHandler, _Response
 from fakes.smtp_servers import HOST, TestCerts
 
 WEB_NAMES = (
@@ -42,6 +44,33 @@ def web_context(certs: TestCerts, names: tuple[str, ...] = WEB_NAMES) -> ssl.SSL
     return context
 
 
+@dataclass
+class _WebResponse(_Response):
+    chunks: int = 0  # send the body as this many copies of `body`, after the headers
+    pause: float = 0.0  # seconds between two copies
+    declared: int | None = None  # the Content-Length to announce (None: no Content-Length)
+
+
+class _WebHandler(_RequestHandler):
+    """The OAuth server's handler, plus bodies sent in paced chunks (huge or endless)."""
+
+    def _send(self, response: _Response) -> None:
+        if not isinstance(response, _WebResponse) or not response.chunks:
+            super()._send(response)
+            return
+        self.close_connection = True
+        head = f"HTTP/1.1 {response.status} OK\r\nContent-Type: {response.content_type}\r\n"
+        if response.declared is not None:
+            head += f"Content-Length: {response.declared}\r\n"
+        self.wfile.write((head + "Connection: close\r\n\r\n").encode("latin-1"))
+        for _ in range(response.chunks):
+            if self.server.stopping:
+                return
+            self.wfile.write(response.body)
+            self.server.owner.bytes_sent += len(response.body)  # type: ignore[attr-defined]
+            time.sleep(response.pause)
+
+
 class _PlainHTTPServer(_HTTPSServer):
     """The same server without TLS (for the user-allowed plain HTTP lookup)."""
 
@@ -64,13 +93,17 @@ class WebServer:
     ``requests`` records (host, path with query) of every request, in order.
     """
 
-    def __init__(self, certs: TestCerts, *, tls: bool = True) -> None:
+    def __init__(
+        self, certs: TestCerts, *, tls: bool = True, names: tuple[str, ...] = WEB_NAMES
+    ) -> None:
         self.certs = certs
         self.tls = tls
+        self.names = names
         self.routes: dict[tuple[str, str], _Response] = {}
         self.requests: list[tuple[str, str]] = []
         self.errors: list[BaseException] = []
         self.connection_errors: list[BaseException] = []
+        self.bytes_sent = 0  # body bytes of chunked answers the client took
         self.port = 0
         self._httpd: _HTTPSServer | None = None
         self._thread: threading.Thread | None = None
@@ -93,6 +126,21 @@ class WebServer:
             status, body, content_type, location=location, raw=raw, delay=delay, endless=endless
         )
 
+    def add_chunks(
+        self,
+        host: str,
+        path: str,
+        chunk: bytes,
+        chunks: int,
+        *,
+        pause: float = 0.0,
+        declared: int | None = None,
+    ) -> None:
+        """Answer with `chunks` copies of `chunk`, `pause` seconds apart (a huge or endless body)."""
+        self.routes[(host, path)] = _WebResponse(
+            200, chunk, XML, chunks=chunks, pause=pause, declared=declared
+        )
+
     def hosts_asked(self) -> set[str]:
         """Every host name a request named."""
         return {host for host, _ in self.requests}
@@ -107,9 +155,10 @@ class WebServer:
 
     def start(self) -> Self:
         if self.tls:
-            self._httpd = _HTTPSServer(self, web_context(self.certs))  # type: ignore[arg-type]
+            self._httpd = _HTTPSServer(self, web_context(self.certs, self.names))  # type: ignore[arg-type]
         else:
             self._httpd = _PlainHTTPServer(self, ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER))  # type: ignore[arg-type]
+        self._httpd.RequestHandlerClass = _WebHandler
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,

@@ -45,20 +45,22 @@ ENV_AUTOCONFIG_HTTP_PORT = "CRM_MAIL_GUI_AUTOCONFIG_HTTP_PORT"  # plain HTTP one
 ENV_ISPDB_URL = "CRM_MAIL_GUI_ISPDB_URL"  # replaces ISPDB_URL
 ACCEPT = "application/xml, text/xml;q=0.9, */*;q=0.1"
 
-SOCKET_TYPES = {"SSL": Security.SSL, "STARTTLS": Security.STARTTLS, "plain": Security.PLAIN}
-# readFromXML's outgoing-server values; the deprecated "plain" and "secure" as their new names
+# Both tables are looked up case-insensitively (by the lower-case value).
+SOCKET_TYPES = {"ssl": Security.SSL, "starttls": Security.STARTTLS, "plain": Security.PLAIN}
+# readFromXML's outgoing-server values (and the draft's TLS-client-cert); the deprecated
+# "plain" and "secure" under their current names
 AUTH_VALUES = {
     "password-cleartext": "password-cleartext",
     "plain": "password-cleartext",
     "password-encrypted": "password-encrypted",
     "secure": "password-encrypted",
-    "OAuth2": "OAuth2",
+    "oauth2": "OAuth2",
     "none": "none",
-    "client-IP-address": "client-IP-address",
+    "client-ip-address": "client-IP-address",
     "smtp-after-pop": "smtp-after-pop",
-    "GSSAPI": "GSSAPI",
-    "NTLM": "NTLM",
-    "TLS-client-cert": "TLS-client-cert",
+    "gssapi": "GSSAPI",
+    "ntlm": "NTLM",
+    "tls-client-cert": "TLS-client-cert",
 }
 _PLACEHOLDER = re.compile(r"%[A-Za-z]+%")
 _PORT = re.compile(r"[0-9]{1,5}")
@@ -164,7 +166,7 @@ def _server(item: Element, values: dict[str, str], source: Source, origin: str) 
     """One `<outgoingServer type="smtp">` as a Candidate, or _Invalid with the reason."""
     hostname = _fill((item.findtext("hostname") or "").strip(), values)
     try:
-        host = ascii_domain(hostname)
+        host = ascii_domain(hostname[:-1] if hostname.endswith(".") else hostname)
     except AddressError as error:
         shown = printable(hostname, 60)
         raise _Invalid(Skip("host", {"host": shown, "reason": error})) from None
@@ -172,11 +174,12 @@ def _server(item: Element, values: dict[str, str], source: Source, origin: str) 
     if not _PORT.fullmatch(port_text) or not 1 <= int(port_text) <= 65535:
         raise _Invalid(Skip("port", {"port": printable(port_text, 20)}))
     sockets = _texts(item, "socketType")
-    security = next((SOCKET_TYPES[v] for v in sockets if v in SOCKET_TYPES), None)
-    if security is None:
+    known = [SOCKET_TYPES[value.lower()] for value in sockets if value.lower() in SOCKET_TYPES]
+    if not known:  # the first one we know is taken, as Thunderbird does
         raise _Invalid(Skip("socket", {"value": printable(", ".join(sockets), 60)}))
+    security = known[0]
     given = _texts(item, "authentication")
-    auth = tuple(dict.fromkeys(AUTH_VALUES[v] for v in given if v in AUTH_VALUES))
+    auth = tuple(dict.fromkeys(AUTH_VALUES[v.lower()] for v in given if v.lower() in AUTH_VALUES))
     if not auth:
         raise _Invalid(Skip("auth", {"value": printable(", ".join(given), 60)}))
     return Candidate(
@@ -307,7 +310,7 @@ def fetch_autoconfig(
             path = "/mail/config-v1.1.xml?emailaddress=" + urllib.parse.quote(address, safe="")
             label = printable(unicode_domain(host), 100)
         https_port = _env_port(ENV_AUTOCONFIG_PORT)
-        http_port = _env_port(ENV_AUTOCONFIG_HTTP_PORT) if allow_http else None
+        http_port = _env_port(ENV_AUTOCONFIG_HTTP_PORT)
         schemes = ("https", "http") if allow_http else ("https",)
         for scheme in schemes:
             try:
@@ -326,7 +329,7 @@ def fetch_autoconfig(
                 )
             except FetchError as error:
                 unreachable = error.kind in ("resolve", "network", "tls", "not_http")
-                if scheme == "https" and allow_http and unreachable:
+                if scheme != schemes[-1] and unreachable:  # HTTPS failed, plain HTTP allowed
                     continue
                 return SourceEvent(source, label, Status.FAILED, _fetch_detail(error, name))
             return _answer_event(
