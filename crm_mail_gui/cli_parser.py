@@ -47,8 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     setp.add_argument("--no-test", action="store_true")
     setp.add_argument("--allow-unencrypted-password", action="store_true")
     setp.add_argument("-v", "--verbose", action="store_true")
-    setp.add_argument("--detect", metavar="ADDRESS", help="start from the best detected server")
-    setp.add_argument("--no-ispdb", action="store_true", help="with --detect: skip the ISPDB")
+    cli_detect.add_set_options(setp)
 
     test = commands.add_parser("test", parents=[common], help="send a test mail")
     test.add_argument("--to", metavar="ADDR")
