@@ -22,6 +22,27 @@ HOST = "127.0.0.1"
 Zones = dict[str, dict[str, list[Any]]]
 
 
+def _bind_pair(tries: int = 50) -> tuple[socket.socket, socket.socket]:
+    """A UDP and a TCP socket on the same free port of 127.0.0.1.
+
+    The UDP port is free for UDP only: a TCP socket (a probe's outgoing connection, in the
+    same ephemeral range) may hold it, so another port is tried ("Address already in use").
+    """
+    for _ in range(tries):
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind((HOST, 0))
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            tcp.bind((HOST, udp.getsockname()[1]))
+        except OSError:
+            udp.close()
+            tcp.close()
+            continue
+        return udp, tcp
+    raise OSError("no port free for both UDP and TCP on 127.0.0.1")
+
+
 class DnsServer:
     """UDP and TCP DNS on one free port of 127.0.0.1; `address` is "127.0.0.1:port"."""
 
@@ -39,12 +60,8 @@ class DnsServer:
         self.silent_types = set(silent_types)
         self.queries: list[tuple[str, str]] = []  # (name, type) as asked
         self._stop = threading.Event()
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind((HOST, 0))
+        self.udp, self.tcp = _bind_pair()
         self.port = self.udp.getsockname()[1]
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind((HOST, self.port))
         self.tcp.listen(16)
         self._threads: list[threading.Thread] = []
 
