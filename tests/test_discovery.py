@@ -334,3 +334,31 @@ def test_an_internationalised_domain_is_looked_up_in_ascii_and_shown_decoded(dns
     labels = [event.label for event in detection.sources]
     assert "autoconfig.例え.jp" in labels and "例え.jp/.well-known" in labels
     assert "smtp.例え.jp" in source_event(detection, i18n.text("discovery.label_guess")).detail
+
+
+def test_conoha_mx_names_the_provider_of_the_domains_own_mail_host(dns, smtp_ports) -> None:
+    dns(
+        {
+            "conoha.example.jp": {"MX": [(10, "mx1.conoha.ne.jp")]},
+            "mail.conoha.example.jp": {"A": LOCAL},
+        }
+    )
+    detection = run("a@conoha.example.jp", smtp_ports)
+    best = detection.best
+    assert best is not None and best.candidate.server == "ssl://mail.conoha.example.jp:465"
+    assert set(best.sources) == {Source.MX, Source.GUESS}
+    assert best.candidate.provider == "ConoHa WING"
+    assert source_event(detection, "MX").detail == "mx1.conoha.ne.jp → ConoHa WING"
+
+
+def test_only_an_unknown_mx_is_followed_to_its_base_domain(dns) -> None:
+    dns(
+        {
+            "xs.example.jp": {"MX": [(10, "sv1234.xserver.jp")]},
+            "other.example.jp": {"MX": [(5, "mx.mailhost.example.net")]},
+        }
+    )
+    known = {e.label for e in detect("a@xs.example.jp", ispdb=False, deadline=2).sources}
+    unknown = {e.label for e in detect("a@other.example.jp", ispdb=False, deadline=2).sources}
+    assert not any("xserver.jp" in label for label in known)
+    assert {"autoconfig.example.net", "ISPDB (example.net)"} <= unknown

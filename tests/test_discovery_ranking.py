@@ -121,7 +121,11 @@ def test_known_domains_come_from_the_presets_and_the_mx_table() -> None:
             "Microsoft 365",
         ),
         ("initial.sakura.ne.jp", ["tls://initial.sakura.ne.jp:587"], "さくらのレンタルサーバ"),
-        ("mx1.conoha.ne.jp", [], "ConoHa WING"),
+        (
+            "mx1.conoha.ne.jp",
+            ["ssl://mail.example.jp:465", "tls://mail.example.jp:587"],
+            "ConoHa WING",
+        ),
     ],
 )
 def test_the_mx_table(mx: str, servers_: list[str], provider: str) -> None:
