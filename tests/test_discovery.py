@@ -362,3 +362,20 @@ def test_only_an_unknown_mx_is_followed_to_its_base_domain(dns) -> None:
     unknown = {e.label for e in detect("a@other.example.jp", ispdb=False, deadline=2).sources}
     assert not any("xserver.jp" in label for label in known)
     assert {"autoconfig.example.net", "ISPDB (example.net)"} <= unknown
+
+
+def test_an_mx_host_that_never_answers_is_reported_at_the_deadline(
+    dns, certs: TestCerts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dns({"xs.example.jp": {"MX": [(10, "sv1234.xserver.jp")]}, "sv1234.xserver.jp": {"A": LOCAL}})
+    with FaultServer(certs, "silent") as silent:  # accepts, then never says a word
+        monkeypatch.setenv("CRM_MAIL_GUI_PROBE_PORTS", f"465:{silent.port},587:{silent.port}")
+        started = time.monotonic()
+        detection = detect("a@xs.example.jp", ispdb=False, deadline=1.0, ca_file=certs.ca_file)
+        elapsed = time.monotonic() - started
+    assert elapsed < 1.0 + 1.0
+    assert source_event(detection, "MX").status is Status.FOUND
+    xserver = [r for r in detection.ranked if r.candidate.host == "sv1234.xserver.jp"]
+    assert len(xserver) == 2 and detection.best is None and detection.timed_out
+    deadline_reason = i18n.text("discovery.probe_deadline")
+    assert all(r.probe is not None and r.probe.reason == deadline_reason for r in xserver)
