@@ -149,6 +149,12 @@ def test_a_good_server_next_to_absurd_ones_is_found(certs: TestCerts, web: WebSe
     assert "1 ignored as invalid: port 0" in event.detail
 
 
+def test_an_answer_cut_short_is_a_failure(certs: TestCerts, web: WebServer) -> None:
+    raw = b"HTTP/1.0 200 OK\r\nContent-Length: 5000\r\n\r\n" + GOOD[:200]
+    web.add("autoconfig.example.jp", PATH, raw=raw)
+    failed(lookup(certs)[0], "cut short")
+
+
 def test_an_answer_that_is_not_http_is_a_failure(certs: TestCerts, web: WebServer) -> None:
     web.add("autoconfig.example.jp", PATH, raw=b"\x1b]0;pwned\x07 SSH-2.0-OpenSSH\r\n\r\n")
     failed(lookup(certs)[0], "is not HTTP")
@@ -201,6 +207,27 @@ def test_a_resolver_that_never_answers_ends_at_the_deadline(
         stop.set()
     failed(event, "deadline")
     assert seconds < 1.0 + SLACK
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (RuntimeError("resolver broke"), ("not found", "resolver broke")),
+        (["not-an-address", "\x1b[2J"], ("not found", "no address")),
+        ([], ("not found", "no address")),
+    ],
+    ids=["raises", "garbage", "empty"],
+)
+def test_a_broken_resolver_is_a_failure(
+    certs: TestCerts, web: WebServer, answer: object, words: tuple[str, ...]
+) -> None:
+    def broken(_host: str) -> list[str]:
+        if isinstance(answer, Exception):
+            raise answer
+        return answer  # type: ignore[return-value]
+
+    failed(lookup(certs, resolve=broken)[0], *words)
+    assert web.requests == []
 
 
 def test_a_deadline_already_passed_fetches_nothing(certs: TestCerts, web: WebServer) -> None:

@@ -197,8 +197,9 @@ def _addresses(host: str, resolve: Resolve, watchdog: Watchdog) -> list[str]:
         found = bounded_call(lambda: list(resolve(host)), watchdog, "resolve")
     except FetchError:
         raise
-    except (OSError, UnicodeError, ValueError) as error:
-        raise FetchError("resolve", printable(str(error), 120), host=host) from None
+    except Exception as error:  # whatever the resolver raises, the name was not resolved
+        text = printable(str(error) or type(error).__name__, 120)
+        raise FetchError("resolve", text, host=host) from None
     addresses: list[str] = []
     for text in found[:MAX_ADDRESSES]:
         with contextlib.suppress(ValueError, TypeError):

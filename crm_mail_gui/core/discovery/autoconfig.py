@@ -27,7 +27,7 @@ from xml.etree.ElementTree import Element, ParseError
 from crm_mail_gui.core import i18n
 from crm_mail_gui.core.address import AddressError, ascii_domain, unicode_domain
 from crm_mail_gui.core.discovery.model import Candidate, Security, Source, SourceEvent, Status
-from crm_mail_gui.core.https_fetch import FetchError, get
+from crm_mail_gui.core.https_fetch import Answer, FetchError, get
 from crm_mail_gui.core.printable import is_safe, printable
 
 if TYPE_CHECKING:
@@ -246,24 +246,19 @@ def _fetch_detail(error: FetchError, allowed: str) -> str:
 
 
 def _answer_event(
-    answer_status: int,
-    body: bytes,
-    host: str,
-    address: str,
-    source: Source,
-    label: str,
-    not_found_key: str,
+    answer: Answer, address: str, source: Source, label: str, not_found_key: str
 ) -> SourceEvent:
     """The final event for an HTTP answer: FOUND, NONE (404 / nothing for SMTP) or FAILED."""
-    if answer_status in (404, 410):
-        detail = i18n.text(f"autoconfig.{not_found_key}", status=answer_status)
+    status, host = answer.status, answer.host
+    if status in (404, 410):
+        detail = i18n.text(f"autoconfig.{not_found_key}", status=status)
         return SourceEvent(source, label, Status.NONE, detail)
-    if not 200 <= answer_status < 300:
+    if not 200 <= status < 300:
         shown = printable(unicode_domain(host), 80)
-        detail = i18n.text("autoconfig.http_status", host=shown, status=answer_status)
+        detail = i18n.text("autoconfig.http_status", host=shown, status=status)
         return SourceEvent(source, label, Status.FAILED, detail)
     try:
-        read = read_config(body, address, source=source, origin=host)
+        read = read_config(answer.body, address, source=source, origin=host)
     except ConfigError as error:
         return SourceEvent(source, label, Status.FAILED, error.message())
     skipped = ""
@@ -299,16 +294,16 @@ def fetch_autoconfig(
     HTTPS could not be reached at all. `deadline_at` is a time.monotonic() value; `resolve` maps
     a host name to IP addresses (None: the system resolver).
     """
-    label = printable(domain, 80)
-    try:
+    well_known = source is Source.WELL_KNOWN
+    label = _label(domain, "{}/.well-known" if well_known else "autoconfig.{}")
+
+    def run() -> SourceEvent:
         name = ascii_domain(domain)
-        if source is Source.WELL_KNOWN:
+        if well_known:
             host, path = name, "/.well-known/autoconfig/mail/config-v1.1.xml"
-            label = f"{printable(unicode_domain(name), 80)}/.well-known"
         else:
             host = f"autoconfig.{name}"
             path = "/mail/config-v1.1.xml?emailaddress=" + urllib.parse.quote(address, safe="")
-            label = printable(unicode_domain(host), 100)
         https_port = _env_port(ENV_AUTOCONFIG_PORT)
         http_port = _env_port(ENV_AUTOCONFIG_HTTP_PORT)
         schemes = ("https", "http") if allow_http else ("https",)
@@ -332,20 +327,10 @@ def fetch_autoconfig(
                 if scheme != schemes[-1] and unreachable:  # HTTPS failed, plain HTTP allowed
                     continue
                 return SourceEvent(source, label, Status.FAILED, _fetch_detail(error, name))
-            return _answer_event(
-                answer.status, answer.body, answer.host, address, source, label, "not_found"
-            )
+            return _answer_event(answer, address, source, label, "not_found")
         raise AssertionError("unreachable")  # pragma: no cover
-    except AddressError as error:
-        detail = i18n.text("autoconfig.domain_invalid", domain=label, reason=error)
-        return SourceEvent(source, label, Status.FAILED, detail)
-    except _SeamError as error:
-        detail = i18n.text(
-            "autoconfig.seam_invalid", name=error.name, value=printable(error.value, 60)
-        )
-        return SourceEvent(source, label, Status.FAILED, detail)
-    except Exception as error:  # a bug must not end detection: the source fails, visibly
-        return SourceEvent(source, label, Status.FAILED, _bug(error))
+
+    return _never_raising(source, label, domain, run)
 
 
 def fetch_ispdb(
@@ -362,8 +347,8 @@ def fetch_ispdb(
     GET https://autoconfig.thunderbird.net/v1.1/<domain> (CRM_MAIL_GUI_ISPDB_URL replaces the
     base): only the domain is sent, never the address (it only fills the placeholders here).
     """
-    label = "ISPDB"
-    try:
+
+    def run() -> SourceEvent:
         name = ascii_domain(domain)
         base = os.environ.get(ENV_ISPDB_URL, "").strip() or ISPDB_URL
         parts = urllib.parse.urlsplit(base)
@@ -383,24 +368,35 @@ def fetch_ispdb(
                 accept=ACCEPT,
             )
         except FetchError as error:
-            detail = _fetch_detail(error, base_host)
-            return SourceEvent(Source.ISPDB, label, Status.FAILED, detail)
-        return _answer_event(
-            answer.status, answer.body, answer.host, address, Source.ISPDB, label, "not_listed"
-        )
+            return SourceEvent(
+                Source.ISPDB, "ISPDB", Status.FAILED, _fetch_detail(error, base_host)
+            )
+        return _answer_event(answer, address, Source.ISPDB, "ISPDB", "not_listed")
+
+    return _never_raising(Source.ISPDB, "ISPDB", domain, run)
+
+
+def _label(domain: str, pattern: str) -> str:
+    """The printable list label of a lookup, e.g. autoconfig.example.jp (never raises)."""
+    try:
+        shown = unicode_domain(ascii_domain(domain))
+    except AddressError:
+        shown = domain
+    return printable(pattern.format(shown), 100)
+
+
+def _never_raising(
+    source: Source, label: str, domain: str, run: Callable[[], SourceEvent]
+) -> SourceEvent:
+    """`run()`, with every failure turned into a FAILED event with a printable detail."""
+    try:
+        return run()
     except AddressError as error:
         shown = printable(domain, 80)
         detail = i18n.text("autoconfig.domain_invalid", domain=shown, reason=error)
-        return SourceEvent(Source.ISPDB, label, Status.FAILED, detail)
     except _SeamError as error:
-        detail = i18n.text(
-            "autoconfig.seam_invalid", name=error.name, value=printable(error.value, 60)
-        )
-        return SourceEvent(Source.ISPDB, label, Status.FAILED, detail)
+        shown = printable(error.value, 60)
+        detail = i18n.text("autoconfig.seam_invalid", name=error.name, value=shown)
     except Exception as error:  # a bug must not end detection: the source fails, visibly
-        return SourceEvent(Source.ISPDB, label, Status.FAILED, _bug(error))
-
-
-def _bug(error: Exception) -> str:
-    """A printable one-line account of an unexpected error."""
-    return printable(f"{type(error).__name__}: {error}", 200)
+        detail = printable(f"{type(error).__name__}: {error}", 200)
+    return SourceEvent(source, label, Status.FAILED, detail)
