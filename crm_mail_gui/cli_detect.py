@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import sys
 from typing import TYPE_CHECKING
@@ -16,42 +15,21 @@ if TYPE_CHECKING:
     from crm_mail_gui.core.discovery import Detection, Ranked
 
 
-def _help(key: str, lang: str | None) -> str:
-    """A help text of the detection options, from the discovery catalogue."""
-    return i18n.text(f"discovery.help_{key}", lang)
-
-
-def add_parser(
-    commands: argparse._SubParsersAction,
-    common: argparse.ArgumentParser,
-    lang: str | None = None,
-) -> argparse.ArgumentParser:
-    """The `detect` command's parser, its help in `lang` (a localised parser class gets `lang`)."""
-    extra: dict[str, object] = {}
-    if "lang" in inspect.signature(commands._parser_class.__init__).parameters:
-        extra["lang"] = lang or i18n.current_language()
+def add_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """The `detect` command's parser."""
     detect = commands.add_parser(
-        "detect",
-        parents=[common],
-        help=_help("command", lang),
-        description=_help("command", lang),
-        **extra,
+        "detect", parents=[common], help="detect the outgoing server from a mail address"
     )
-    detect.add_argument("address", metavar="ADDRESS", help=_help("address", lang))
-    detect.add_argument("--json", action="store_true", help=_help("json", lang))
-    detect.add_argument("--no-ispdb", action="store_true", help=_help("no_ispdb", lang))
-    detect.add_argument("--allow-http", action="store_true", help=_help("allow_http", lang))
-    detect.add_argument("--ca-file", metavar="FILE", help=_help("ca_file", lang))
+    detect.add_argument("address", metavar="ADDRESS")
+    detect.add_argument("--json", action="store_true")
     detect.add_argument(
-        "--deadline", metavar="SECONDS", type=float, default=10.0, help=_help("deadline", lang)
+        "--no-ispdb",
+        action="store_true",
+        help="do not ask Thunderbird's ISPDB (it gets the domain)",
     )
-    return detect
-
-
-def add_set_options(setp: argparse.ArgumentParser, lang: str | None = None) -> None:
-    """`set --detect ADDRESS [--no-ispdb]`."""
-    setp.add_argument("--detect", metavar="ADDRESS", help=_help("set_detect", lang))
-    setp.add_argument("--no-ispdb", action="store_true", help=_help("no_ispdb", lang))
+    detect.add_argument("--allow-http", action="store_true", help="allow plain HTTP autoconfig")
+    detect.add_argument("--ca-file", metavar="FILE", help="also trust this CA file")
+    detect.add_argument("--deadline", metavar="SECONDS", type=float, default=10.0)
 
 
 def _t(key: str, **params: object) -> str:

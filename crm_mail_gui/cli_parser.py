@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     setp.add_argument("--no-test", action="store_true")
     setp.add_argument("--allow-unencrypted-password", action="store_true")
     setp.add_argument("-v", "--verbose", action="store_true")
-    cli_detect.add_set_options(setp)
+    setp.add_argument("--detect", metavar="ADDRESS", help="start from the best detected server")
 
     test = commands.add_parser("test", parents=[common], help="send a test mail")
     test.add_argument("--to", metavar="ADDR")

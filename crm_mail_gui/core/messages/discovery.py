@@ -92,33 +92,4 @@ TEXTS: dict[str, dict[str, str]] = {
         "「crm-mail-gui signin」も使えます。",
         "en": "This server expects OAuth2 sign-in; “crm-mail-gui signin” can do that.",
     },
-    "help_command": {
-        "ja": "メールアドレスから送信メールサーバーを検出する(設定は保存しません)",
-        "en": "detect the outgoing mail server from a mail address (stores nothing)",
-    },
-    "help_address": {
-        "ja": "検出に使うメールアドレス(例: taro@example.co.jp)",
-        "en": "the mail address to detect from (e.g. taro@example.co.jp)",
-    },
-    "help_json": {"ja": "結果を JSON で出力する", "en": "print the result as JSON"},
-    "help_no_ispdb": {
-        "ja": "Thunderbird の ISPDB に問い合わせない(問い合わせる場合もドメイン名だけを送ります)",
-        "en": "do not ask Thunderbird's ISPDB (when asked, it gets only the domain)",
-    },
-    "help_allow_http": {
-        "ja": "HTTPS で取得できない autoconfig を HTTP(暗号化なし)で取得することを許可する",
-        "en": "allow the autoconfig lookup over plain HTTP when HTTPS cannot be reached",
-    },
-    "help_ca_file": {
-        "ja": "確認時に追加で信頼する CA 証明書ファイル(PEM)",
-        "en": "an extra CA certificate file (PEM) to trust while probing",
-    },
-    "help_deadline": {
-        "ja": "全体の制限時間(秒、既定 10)",
-        "en": "the deadline for everything, in seconds (default 10)",
-    },
-    "help_set_detect": {
-        "ja": "このメールアドレスから検出した最適なサーバーを使う(その後、通常どおりテストします)",
-        "en": "use the best server detected from this mail address (then test as usual)",
-    },
 }
