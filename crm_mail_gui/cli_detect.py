@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def _t(key: str, **params: object) -> str:
+    """A discovery catalogue text in the language in force."""
     return i18n.text(f"discovery.{key}", **params)
 
 
@@ -34,9 +35,13 @@ def run_detection(address: str, args: argparse.Namespace) -> Detection | int:
     except InvalidAddress as error:
         print(printable(error.message()), file=sys.stderr)
         return ExitCode.INVALID
+    except ValueError as error:  # a malformed test seam (CRM_MAIL_GUI_DNS_SERVER, ...)
+        print(printable(str(error)), file=sys.stderr)
+        return ExitCode.INVALID
 
 
 def _row(entry: Ranked, domain: str) -> list[str]:
+    """The lines of one candidate: mark, server, sources, provider, probe; a foreign warning."""
     from crm_mail_gui.core.discovery.probe import describe
 
     candidate = entry.candidate

@@ -25,6 +25,7 @@ TEST_NAMES = (
     "initial.sakura.ne.jp",
     "smtp.example.jp",
     "smtp.evil.example.net",
+    "mail.conoha.example.jp",
 )
 
 

@@ -117,3 +117,9 @@ def test_set_detect_without_a_verified_candidate_stores_nothing(
     assert code == 3
     assert "  MX: no record" in err.splitlines()  # what was tried
     assert not (tmp_path / "settings.json").exists()
+
+
+def test_a_malformed_test_seam_is_named(capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRM_MAIL_GUI_DNS_SERVER", "127.0.0.1")
+    code, _, err = cli(capsys, "detect", "a@example.jp")
+    assert code == 2 and "CRM_MAIL_GUI_DNS_SERVER must be host:port" in err

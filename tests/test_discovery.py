@@ -320,3 +320,62 @@ def test_names_in_an_answer_that_are_no_host_names_are_dropped(dns) -> None:
     ]
     srv = lookup_srv(resolver, "_submissions._tcp.odd.example.jp", deadline_at)
     assert [r.target for r in srv] == ["fine.example.net"]
+
+
+def test_an_internationalised_domain_is_looked_up_in_ascii_and_shown_decoded(dns) -> None:
+    server = dns({"xn--r8jz45g.jp": {}})
+    detection = detect("taro@例え.jp", ispdb=False, deadline=3)
+    assert detection.domain == "xn--r8jz45g.jp"
+    assert ("xn--r8jz45g.jp", "MX") in server.queries
+    assert {r.candidate.host for r in detection.ranked} == {
+        "smtp.xn--r8jz45g.jp",
+        "mail.xn--r8jz45g.jp",
+    }
+    labels = [event.label for event in detection.sources]
+    assert "autoconfig.例え.jp" in labels and "例え.jp/.well-known" in labels
+    assert "smtp.例え.jp" in source_event(detection, i18n.text("discovery.label_guess")).detail
+
+
+def test_conoha_mx_names_the_provider_of_the_domains_own_mail_host(dns, smtp_ports) -> None:
+    dns(
+        {
+            "conoha.example.jp": {"MX": [(10, "mx1.conoha.ne.jp")]},
+            "mail.conoha.example.jp": {"A": LOCAL},
+        }
+    )
+    detection = run("a@conoha.example.jp", smtp_ports)
+    best = detection.best
+    assert best is not None and best.candidate.server == "ssl://mail.conoha.example.jp:465"
+    assert set(best.sources) == {Source.MX, Source.GUESS}
+    assert best.candidate.provider == "ConoHa WING"
+    assert source_event(detection, "MX").detail == "mx1.conoha.ne.jp → ConoHa WING"
+
+
+def test_only_an_unknown_mx_is_followed_to_its_base_domain(dns) -> None:
+    dns(
+        {
+            "xs.example.jp": {"MX": [(10, "sv1234.xserver.jp")]},
+            "other.example.jp": {"MX": [(5, "mx.mailhost.example.net")]},
+        }
+    )
+    known = {e.label for e in detect("a@xs.example.jp", ispdb=False, deadline=2).sources}
+    unknown = {e.label for e in detect("a@other.example.jp", ispdb=False, deadline=2).sources}
+    assert not any("xserver.jp" in label for label in known)
+    assert {"autoconfig.example.net", "ISPDB (example.net)"} <= unknown
+
+
+def test_an_mx_host_that_never_answers_is_reported_at_the_deadline(
+    dns, certs: TestCerts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dns({"xs.example.jp": {"MX": [(10, "sv1234.xserver.jp")]}, "sv1234.xserver.jp": {"A": LOCAL}})
+    with FaultServer(certs, "silent") as silent:  # accepts, then never says a word
+        monkeypatch.setenv("CRM_MAIL_GUI_PROBE_PORTS", f"465:{silent.port},587:{silent.port}")
+        started = time.monotonic()
+        detection = detect("a@xs.example.jp", ispdb=False, deadline=1.0, ca_file=certs.ca_file)
+        elapsed = time.monotonic() - started
+    assert elapsed < 1.0 + 1.0
+    assert source_event(detection, "MX").status is Status.FOUND
+    xserver = [r for r in detection.ranked if r.candidate.host == "sv1234.xserver.jp"]
+    assert len(xserver) == 2 and detection.best is None and detection.timed_out
+    deadline_reason = i18n.text("discovery.probe_deadline")
+    assert all(r.probe is not None and r.probe.reason == deadline_reason for r in xserver)

@@ -121,7 +121,11 @@ def test_known_domains_come_from_the_presets_and_the_mx_table() -> None:
             "Microsoft 365",
         ),
         ("initial.sakura.ne.jp", ["tls://initial.sakura.ne.jp:587"], "さくらのレンタルサーバ"),
-        ("mx1.conoha.ne.jp", [], "ConoHa WING"),
+        (
+            "mx1.conoha.ne.jp",
+            ["ssl://mail.example.jp:465", "tls://mail.example.jp:587"],
+            "ConoHa WING",
+        ),
     ],
 )
 def test_the_mx_table(mx: str, servers_: list[str], provider: str) -> None:
@@ -165,3 +169,13 @@ def test_verified_needs_tls_ehlo_and_auth() -> None:
     assert not Probe(
         reachable=True, tls_verified=False, ehlo=True, auth_mechanisms=("PLAIN",)
     ).verified
+
+
+def test_a_foreign_server_comes_after_a_known_one_even_with_implicit_tls() -> None:
+    foreign = entry(
+        "smtp.example.net", 465, Security.SSL, Source.AUTOCONFIG, OK, "autoconfig.example.jp"
+    )
+    own = entry("smtp.example.jp", 587, Security.STARTTLS, Source.GUESS, OK)
+    ranked = rank([foreign, own], DOMAIN)
+    assert servers(ranked) == ["tls://smtp.example.jp:587", "ssl://smtp.example.net:465"]
+    assert ranked[1].candidate.foreign

@@ -163,6 +163,7 @@ class DnsServer:
 
 
 def _rdata(kind: str, value: Any) -> Any:
+    """The dnslib record data of one zone value."""
     if kind == "A":
         return A(value)
     if kind == "AAAA":

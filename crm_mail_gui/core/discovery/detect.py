@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from crm_mail_gui.core import i18n
+from crm_mail_gui.core.address import unicode_domain
 from crm_mail_gui.core.connection import CancelToken
 from crm_mail_gui.core.discovery import probe as probe_module
 from crm_mail_gui.core.discovery import ranking, sources
-from crm_mail_gui.core.discovery.lookup import ip_resolver, make_resolver
+from crm_mail_gui.core.discovery.lookup import dns_server, ip_resolver, make_resolver
 from crm_mail_gui.core.discovery.model import (
     Candidate,
     Detection,
@@ -81,6 +82,7 @@ class _Run:
 
     # -- tasks -----------------------------------------------------------------------------
     def spawn(self, name: str, target: Callable[..., None], *args: object) -> None:
+        """Run `target(*args)` in a daemon thread counted in `pending` (not once stopped)."""
         with self.lock:
             if self.stop.cancelled:
                 return
@@ -91,6 +93,7 @@ class _Run:
         thread.start()
 
     def _task(self, target: Callable[..., None], args: tuple) -> None:
+        """The thread body: run, log a bug, count down."""
         try:
             target(*args)
         except Exception:  # a bug in one source must not stop the others
@@ -100,6 +103,7 @@ class _Run:
                 self.pending -= 1
 
     def emit(self, event: Event) -> None:
+        """Call on_event with `event`, one call at a time, never after the result was built."""
         with self.emit_lock:
             if self.closed or self.on_event is None:
                 return
@@ -142,6 +146,7 @@ class _Run:
 
     # -- candidates and probes -------------------------------------------------------------
     def add(self, candidate: Candidate) -> None:
+        """Merge a candidate into a known one by key, or record it and start its probe."""
         with self.lock:
             known = self.entries.get(candidate.key)
             if known is not None:
@@ -157,6 +162,7 @@ class _Run:
         self.spawn(f"probe-{candidate.host}:{candidate.port}", self.probe, candidate.key)
 
     def probe(self, key: tuple) -> None:
+        """Probe one recorded candidate and tell the caller."""
         with self.lock:
             candidate = self.entries[key].candidate
         result = probe_module.probe(
@@ -255,9 +261,11 @@ def detect(
 
     `on_event` is called with each SourceEvent and ProbeEvent **from worker threads** (one call
     at a time, never after detect() returned): a GUI must hand them to its own thread.
-    Raises InvalidAddress (a ValueError) for an address that cannot be used.
+    Raises InvalidAddress (a ValueError) for an address that cannot be used, and ValueError for
+    a malformed CRM_MAIL_GUI_DNS_SERVER or CRM_MAIL_GUI_PROBE_PORTS.
     """
     address, domain = parse_address(address)
+    dns_server(), probe_module.probe_ports()  # a malformed test seam fails here, with its name
     deadline_at = time.monotonic() + max(0.1, float(deadline))
     run = _Run(address, domain, deadline_at, on_event, ca_file)
     unregister = cancel.register(run.stop.cancel) if cancel is not None else (lambda: None)
@@ -310,10 +318,11 @@ def _start_web(
         from crm_mail_gui.core.discovery import autoconfig
     except ImportError:
         autoconfig = None
-    labels = [(Source.AUTOCONFIG, f"autoconfig.{domain}")]
+    shown = printable(unicode_domain(domain), 80)
+    labels = [(Source.AUTOCONFIG, f"autoconfig.{shown}")]
     if well_known:
-        labels.append((Source.WELL_KNOWN, f"{domain}/.well-known"))
-    ispdb_label = "ISPDB" if domain == run.domain else f"ISPDB ({domain})"
+        labels.append((Source.WELL_KNOWN, f"{shown}/.well-known"))
+    ispdb_label = "ISPDB" if domain == run.domain else f"ISPDB ({shown})"
     resolve_ips = ip_resolver(run.deadline_at, run.stop)
     if autoconfig is None:
         for source, label in [*labels, (Source.ISPDB, ispdb_label)]:

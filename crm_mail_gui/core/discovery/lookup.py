@@ -74,7 +74,10 @@ def make_resolver() -> dns.resolver.Resolver:
     """A resolver: the system's, or only the CRM_MAIL_GUI_DNS_SERVER one (no cache either way)."""
     seam = dns_server()
     if seam is None:
-        resolver = dns.resolver.Resolver()
+        try:
+            resolver = dns.resolver.Resolver()
+        except (dns.resolver.NoResolverConfiguration, OSError):  # no resolv.conf: lookups fail
+            resolver = dns.resolver.Resolver(configure=False)
     else:
         resolver = dns.resolver.Resolver(configure=False)
         resolver.nameservers = [seam[0]]
@@ -94,6 +97,7 @@ def clean_name(text: str) -> str | None:
 def _query(
     resolver: dns.resolver.Resolver, name: str, kind: str, deadline_at: float
 ) -> dns.resolver.Answer:
+    """One query within the deadline; NoRecord or LookupFailed when there is no usable answer."""
     remaining = deadline_at - time.monotonic()
     if remaining <= 0:
         raise LookupFailed("timeout")

@@ -12,7 +12,7 @@ import time
 
 from crm_mail_gui.core import i18n
 from crm_mail_gui.core.address import Security as AddressSecurity
-from crm_mail_gui.core.address import ServerAddress
+from crm_mail_gui.core.address import ServerAddress, unicode_domain
 from crm_mail_gui.core.connection import Cancelled, CancelToken
 from crm_mail_gui.core.discovery.lookup import LookupFailed, address_infos
 from crm_mail_gui.core.discovery.model import Candidate, Probe, Security
@@ -69,6 +69,7 @@ def probe(
             return result(False, i18n.text("discovery.probe_deadline"))
         return result(False, i18n.text("discovery.probe_cancelled"))
 
+    shown = unicode_domain(candidate.host)
     try:
         infos = address_infos(candidate.host, port, deadline_at, cancel)
     except Cancelled:
@@ -76,9 +77,9 @@ def probe(
     except LookupFailed:
         if cancel.cancelled:
             return stopped()
-        return result(False, i18n.text("discovery.probe_dns_timeout", host=candidate.host))
+        return result(False, i18n.text("discovery.probe_dns_timeout", host=shown))
     except (OSError, UnicodeError):
-        return result(False, i18n.text("discovery.probe_no_host", host=candidate.host))
+        return result(False, i18n.text("discovery.probe_no_host", host=shown))
     timeout = max(MIN_STEP_TIMEOUT, deadline_at - time.monotonic())
     server = ServerAddress(
         AddressSecurity(candidate.security.value), candidate.host, candidate.port

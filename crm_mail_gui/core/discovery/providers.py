@@ -32,6 +32,7 @@ class MxRule:
     preset_id: str | None
     auth: tuple[str, ...] = ()
     fill: str | None = None  # the regex group that replaces the preset's placeholder
+    own_hosts: tuple[str, ...] = ()  # labels under the address's domain the provider serves
 
 
 MX_RULES: tuple[MxRule, ...] = (
@@ -56,8 +57,8 @@ MX_RULES: tuple[MxRule, ...] = (
         "sakura",
         fill="host",
     ),
-    # ConoHa WING: a shared MX (mx1.conoha.ne.jp); SMTP is mail.<domain>, which the guesses try.
-    MxRule(re.compile(r"^mx\d*\.conoha\.ne\.jp$"), "ConoHa WING", None),
+    # ConoHa WING: a shared MX (mx1.conoha.ne.jp); SMTP is mail.<domain> (an A record ConoHa adds).
+    MxRule(re.compile(r"^mx\d*\.conoha\.ne\.jp$"), "ConoHa WING", None, own_hosts=("mail",)),
 )
 
 MX_PROVIDER_DOMAINS = (
@@ -150,15 +151,32 @@ def match_mx(host: str) -> tuple[MxRule, re.Match[str]] | None:
     return None
 
 
-def mx_candidates(host: str, address: str) -> tuple[MxRule, tuple[Candidate, ...]] | None:
-    """What one MX host reveals: the rule and the candidates of its preset (placeholder filled)."""
+def mx_candidates(
+    host: str, address: str, domain: str | None = None
+) -> tuple[MxRule, tuple[Candidate, ...]] | None:
+    """What one MX host reveals: the rule and its candidates (placeholder filled, own hosts)."""
     found = match_mx(host)
     if found is None:
         return None
     rule, match = found
+    domain = domain or address.rpartition("@")[2]
+    own = tuple(
+        Candidate(
+            host=f"{label}.{domain}",
+            port=port,
+            security=security,
+            source=Source.MX,
+            origin=host,
+            auth=rule.auth,
+            username=address,
+            provider=rule.provider,
+        )
+        for label in rule.own_hosts
+        for port, security in ((465, Security.SSL), (587, Security.STARTTLS))
+    )
     preset = preset_by_id(rule.preset_id) if rule.preset_id else None
     if preset is None:
-        return rule, ()
+        return rule, own
     fill = match.group(rule.fill) if rule.fill else None
     candidates = preset_candidates(
         preset,
@@ -169,4 +187,4 @@ def mx_candidates(host: str, address: str) -> tuple[MxRule, tuple[Candidate, ...
         auth=rule.auth,
         username=preset.username_fixed or address,
     )
-    return rule, candidates
+    return rule, candidates + own

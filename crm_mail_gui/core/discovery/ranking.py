@@ -1,4 +1,8 @@
-"""Rank detected candidates: verified first, implicit TLS before STARTTLS, own data before others."""
+"""Rank detected candidates: verified first, implicit TLS before STARTTLS, own data before others.
+
+Within the verified (and within the reachable) candidates, a foreign host (neither under the
+address's domain nor a known provider's) comes after the others, whatever its security.
+"""
 
 from __future__ import annotations
 
@@ -56,6 +60,7 @@ def rank(entries: list[Ranked], domain: str) -> tuple[Ranked, ...]:
         return (
             not verified,
             not reachable,
+            entry.candidate.foreign,  # a stranger's server never comes before a known one
             _SECURITY_ORDER[entry.candidate.security],
             trust(entry, domain),
             min(_SOURCE_ORDER[source] for source in entry.sources),

@@ -28,6 +28,7 @@ MAX_MX_FOLLOWED = 2  # MX base domains whose autoconfig / ISPDB are also asked
 
 
 def _t(key: str, **params: object) -> str:
+    """A discovery catalogue text, escaped and bounded."""
     return printable(i18n.text(f"discovery.{key}", **params), 300)
 
 
@@ -68,29 +69,27 @@ def mx_source(
     if not records:
         return SourceEvent(Source.MX, label, Status.NONE, _t("dns_no_record")), ()
     candidates: list[Candidate] = []
-    parts: list[str] = []
+    parts: dict[str, str] = {}  # provider -> "first MX host → provider"
+    known: set[str] = set()  # MX hosts whose provider gave candidates: nothing more to ask
     for record in records:
-        found = mx_candidates(record.host, address)
+        found = mx_candidates(record.host, address, domain)
         if found is None:
             continue
         rule, proposed = found
         candidates.extend(c for c in proposed if c not in candidates)
-        parts.append(f"{printable(record.host, 80)} → {rule.provider}")
+        parts.setdefault(rule.provider, f"{printable(record.host, 80)} → {rule.provider}")
+        if proposed:
+            known.add(record.host)
     follow: list[str] = []
     for record in records:
         base = base_domain(record.host)
-        if base != domain and base not in follow:
+        if record.host not in known and base != domain and base not in follow:
             follow.append(base)
+    follow = follow[:MAX_MX_FOLLOWED]
     hosts = ", ".join(printable(r.host, 80) for r in records[:3])
-    if candidates:
-        return (
-            SourceEvent(
-                Source.MX, label, Status.FOUND, "; ".join(dict.fromkeys(parts)), tuple(candidates)
-            ),
-            tuple(follow[:MAX_MX_FOLLOWED]),
-        )
-    detail = "; ".join(dict.fromkeys(parts)) or _t("mx_unknown", hosts=hosts)
-    return SourceEvent(Source.MX, label, Status.NONE, detail), tuple(follow[:MAX_MX_FOLLOWED])
+    detail = "; ".join(parts.values()) or _t("mx_unknown", hosts=hosts)
+    status = Status.FOUND if candidates else Status.NONE
+    return SourceEvent(Source.MX, label, status, detail, tuple(candidates)), tuple(follow)
 
 
 def srv_source(
