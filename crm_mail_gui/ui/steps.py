@@ -8,6 +8,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from crm_mail_gui.core.address import Security
+from crm_mail_gui.ui.icons import Icon, pixmap
 from crm_mail_gui.ui.qt_props import set_enum
 
 # Display stages and the core steps each one covers.
@@ -36,6 +37,13 @@ MARKS = {
     StepState.FAIL: "✗",
     StepState.SKIPPED: "–",
 }
+ICONS = {
+    StepState.PENDING: Icon.PENDING,
+    StepState.RUNNING: Icon.RUNNING,
+    StepState.OK: Icon.SUCCESS,
+    StepState.FAIL: Icon.ERROR,
+    StepState.SKIPPED: Icon.SKIPPED,
+}
 COLORS = {
     StepState.PENDING: "#777",
     StepState.RUNNING: "#1565c0",
@@ -52,6 +60,7 @@ class StepList(QWidget):
         super().__init__(parent)
         self.setObjectName("stepList")
         self.labels: list[QLabel] = []
+        self.icons: list[QLabel] = []
         self.states: list[StepState] = []
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -59,12 +68,16 @@ class StepList(QWidget):
             label = QLabel()
             label.setObjectName(f"step{index}")
             set_enum(label, "textFormat", "PlainText")
+            icon = QLabel()
+            icon.setObjectName(f"step{index}Icon")
             self.labels.append(label)
+            self.icons.append(icon)
             self.states.append(StepState.PENDING)
             if index:
                 arrow = QLabel("→")
                 arrow.setStyleSheet("color: #999;")
                 layout.addWidget(arrow)
+            layout.addWidget(icon)
             layout.addWidget(label)
         layout.addStretch(1)
 
@@ -101,6 +114,8 @@ class StepList(QWidget):
     def _set(self, index: int, state: StepState) -> None:
         self.states[index] = state
         label = self.labels[index]
-        label.setText(f"{MARKS[state]} {self._name(index)}")
+        label.setText(self._name(index))  # the state: the icon beside it (ui.icons)
+        size = label.fontMetrics().height()
+        self.icons[index].setPixmap(pixmap(ICONS[state], size, self.devicePixelRatioF()))
         weight = "bold" if state is StepState.RUNNING else "normal"
         label.setStyleSheet(f"color: {COLORS[state]}; font-weight: {weight};")

@@ -5,6 +5,8 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "server": {"ja": "サーバ名", "en": "Server name"},
     "user": {"ja": "ユーザ名", "en": "User name"},
+    "password": {"ja": "パスワード", "en": "Password"},
+    "oauth": {"ja": "OAuth2 のサインイン", "en": "OAuth2 sign-in"},
     "from": {"ja": "差出人", "en": "From"},
     "to": {"ja": "テストメールの送信先", "en": "Test recipient"},
     "timeout": {"ja": "タイムアウト", "en": "Timeout"},
