@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 GEOMETRY_NAME = "window.json"
 # The smallest window: it fits a 1366×768 laptop at 200 % (683×384 device-independent pixels)
 # with its title bar and a task bar (the form scrolls, the buttons stay).
-MINIMUM = QSize(600, 320)
+MINIMUM = QSize(520, 320)
+FRAME = QSize(16, 40)  # room kept for the window frame and title bar (unknown before shown)
 PREFERRED_WIDTH = 760
 SCREEN_SHARE = 0.9  # a first window takes at most this share of the screen's free area
 VISIBLE_STRIP = QSize(80, 24)  # this much of the window's top must be on a screen to stay there
@@ -34,11 +35,16 @@ def geometry_path(directory: Path) -> Path:
     return directory / GEOMETRY_NAME
 
 
+def minimum_size(available: QRect) -> QSize:
+    """MINIMUM, or less on a screen too small for it (the frame still fits)."""
+    return MINIMUM.boundedTo(available.size() - FRAME)
+
+
 def first_size(wanted: QSize, available: QRect) -> QSize:
-    """`wanted` (the contents' size), no larger than the screen's share, no smaller than MINIMUM."""
+    """`wanted` (the contents' size), at most the screen's share, at least the minimum size."""
     width = min(max(wanted.width(), PREFERRED_WIDTH), int(available.width() * SCREEN_SHARE))
     height = min(wanted.height(), int(available.height() * SCREEN_SHARE))
-    return QSize(max(width, MINIMUM.width()), max(height, MINIMUM.height()))
+    return QSize(width, height).expandedTo(minimum_size(available))
 
 
 def placed(frame: QRect, screens: list[QRect], primary: QRect) -> QRect:
@@ -95,12 +101,13 @@ def apply_geometry(window: QWidget, path: Path, contents: QSize) -> None:
 
     screen = window.screen() or QGuiApplication.primaryScreen()
     available = screen.availableGeometry()
-    window.setMinimumSize(MINIMUM.boundedTo(available.size()))
+    window.setMinimumSize(minimum_size(available))
     remembered = read_geometry(path)
     if remembered is None:
         window.resize(first_size(contents, available))
         return
     areas = [s.availableGeometry() for s in QGuiApplication.screens()]
-    where = placed(remembered, areas, available)
+    frame = QRect(remembered.topLeft(), remembered.size() + FRAME)  # the window with its frame
+    where = placed(frame, areas, available)
     window.move(where.topLeft())
-    window.resize(where.size().expandedTo(window.minimumSize()))
+    window.resize((where.size() - FRAME).expandedTo(window.minimumSize()))
