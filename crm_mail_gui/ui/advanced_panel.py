@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
@@ -11,9 +9,6 @@ from crm_mail_gui.core import settings as checks
 from crm_mail_gui.core.settings import MailSettings
 from crm_mail_gui.ui.fields import FieldRow
 from crm_mail_gui.ui.qt_props import set_enum
-
-if TYPE_CHECKING:
-    from PySide6.QtGui import QFont
 
 
 def line_edit(name: str, placeholder: str) -> QLineEdit:
@@ -48,14 +43,9 @@ def _row_label(index: int) -> str:
     return QCoreApplication.translate("AdvancedPanel", ROW_LABELS[index])
 
 
-def panel_label_widths(font: QFont) -> list[int]:
-    """How wide the panel's labels are in `font` (the form's label column fits them too)."""
-    widths = []
-    for index in range(len(ROW_LABELS)):
-        label = QLabel(_row_label(index))
-        label.setFont(font)
-        widths.append(label.sizeHint().width())
-    return widths
+def panel_label_texts() -> list[str]:
+    """The panel's labels in the current language (the form's label column fits them too)."""
+    return [_row_label(index) for index in range(len(ROW_LABELS))]
 
 
 def advanced_values(settings: MailSettings | None) -> tuple[int, str, str]:

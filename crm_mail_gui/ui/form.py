@@ -30,7 +30,7 @@ from crm_mail_gui.core.settings import (
     SettingsInvalid,
     build_settings,
 )
-from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit, panel_label_widths
+from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit, panel_label_texts
 from crm_mail_gui.ui.fields import FieldRow, WrapLabel, centred, note_label
 from crm_mail_gui.ui.preset_picker import PresetPicker
 from crm_mail_gui.ui.qt_props import set_enum
@@ -186,9 +186,12 @@ class SettingsForm(QWidget):
         form.addRow("", self.advancedButton)
         # One label column for the form and the advanced panel, as wide as its widest label:
         # it does not widen when a preset shows the method row or the panel opens.
-        self.label_width = max(
-            [label.sizeHint().width() for label in labels] + panel_label_widths(self.font())
-        )
+        self.label_width = max(label.sizeHint().width() for label in labels)
+        probe = self.method_label  # a label with a buddy measures as the panel's labels do
+        for text in panel_label_texts():
+            probe.setText(text)
+            self.label_width = max(self.label_width, probe.sizeHint().width())
+        probe.setText(self.tr("Authentication &method:"))
         for label in labels:
             label.setMinimumWidth(self.label_width)
 

@@ -184,9 +184,7 @@ class MainWindow(QMainWindow):
         Room for SLACK_LINES more lines is kept: the note on where the password is kept comes
         once the credential store is known, a preset's notes when one is chosen.
         """
-        self.ensurePolished()  # the style sheets' fonts, before any size counts
-        for widget in self.findChildren(QWidget):  # layouts cached their hints while building
-            widget.updateGeometry()
+        self.stack.updateGeometry()  # its hint was cached while it was empty
         content = self.scroll.widget().sizeHint()
         footer = self.form.footer.sizeHint() if self._showing(self.form) else QSize(0, 0)
         slack = self.fontMetrics().lineSpacing() * SLACK_LINES
