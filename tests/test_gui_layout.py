@@ -23,7 +23,14 @@ from gui_window import (
     wait_running,
 )
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from crm_mail_gui.core.settings import build_settings
@@ -54,7 +61,10 @@ def assert_in_view(window: MainWindow, *names: str) -> None:
         assert widget.isVisible(), name
         assert window.rect().contains(window_rect(widget, window)), (name, window.size())
         assert widget.visibleRegion().boundingRect() == widget.rect(), name  # nothing clipped
-        assert not window.scroll.isAncestorOf(widget), name  # it does not scroll away
+        parent = widget.parentWidget()
+        while parent is not None:  # it does not scroll away: no scroll area holds it
+            assert not isinstance(parent, QScrollArea), name
+            parent = parent.parentWidget()
 
 
 def saved_settings(config_dir: Path) -> None:
