@@ -123,6 +123,29 @@ def test_buttons_stay_in_view_with_a_japanese_error_under_a_presets_notes(
     assert_in_view(window, "saveButton", "stepList")
 
 
+def test_a_new_banner_is_scrolled_into_view(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    fault_server: FaultFactory,
+    certs: TestCerts,
+) -> None:
+    """Save clicked while the form is scrolled to its end: the failure's banner comes into view."""
+    window = make_window("en")
+    server = fault_server("auth535")
+    fill(window, f"tls://127.0.0.1:{server.port}", certs)  # the advanced panel open
+    window.resize(window.minimumSize())
+    bar = window.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=1000)
+    bar.setValue(bar.maximum())
+    click_save(qtbot, window)
+    banner = wait_error(qtbot, window)
+    viewport = window.scroll.viewport()
+    qtbot.waitUntil(
+        lambda: viewport.rect().contains(QPoint(0, banner.mapTo(viewport, QPoint(0, 0)).y())),
+        timeout=1000,
+    )
+
+
 def test_the_footer_shows_with_the_form_only(
     qtbot: QtBot, make_window: Callable[..., MainWindow], config_dir: Path
 ) -> None:

@@ -54,10 +54,12 @@ class Banner(QFrame):
     Signals:
         fixRequested(str action): the action button was clicked; its action key.
         closed(): the close button was clicked.
+        shown(): a message was shown (the window scrolls it into view).
     """
 
     fixRequested = Signal(str)
     closed = Signal()
+    shown = Signal()
 
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -175,6 +177,7 @@ class Banner(QFrame):
         self.details_button.setChecked(False)
         self.transcript.hide()
         self.show()
+        self.shown.emit()
 
     def clear(self) -> None:
         """Hide the banner and forget its content."""

@@ -136,6 +136,8 @@ class MainWindow(QMainWindow):
         self.footer_layout = outer
         self.setCentralWidget(central)
         self.stack.currentChanged.connect(self._page_changed)
+        for banner in (self.infoBanner, self.errorBanner):  # a new message is never out of view
+            banner.shown.connect(self._scroll_to_top)
 
         self.errorBanner.fixRequested.connect(self._apply_fix)
 
@@ -177,6 +179,10 @@ class MainWindow(QMainWindow):
         """The form's footer shows with the form only."""
         if self.form is not None and self.form.footer.parentWidget() is not None:
             self.form.footer.setVisible(self._showing(self.form))
+
+    def _scroll_to_top(self) -> None:
+        """Scroll the banners (above the page) into view."""
+        self.scroll.verticalScrollBar().setValue(0)
 
     def _contents_size(self) -> QSize:
         """What the window needs to show its page without scrolling (for its first size).
