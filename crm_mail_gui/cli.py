@@ -7,11 +7,11 @@ import contextlib
 import gc
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from crm_mail_gui.cli_parser import build_parser
-from crm_mail_gui.core import credentials, fields, i18n, save
+from crm_mail_gui.cli_parser import build_parser, help_language
+from crm_mail_gui.core import credentials, display_width, fields, i18n, save
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.exit_codes import ExitCode
 from crm_mail_gui.core.fields import SettingsField
@@ -24,6 +24,7 @@ from crm_mail_gui.stdin_secret import MAX_STDIN_SECRET, SecretInputInvalid, read
 
 if TYPE_CHECKING:  # the delivery engine and its errors load only when a command needs them
     from crm_mail_gui.core.errors import DeliveryError, Step
+    from crm_mail_gui.core.presets import Preset
 
 
 def _say(key: str, stream=None, **params: object) -> None:
@@ -40,7 +41,7 @@ def parse_arguments(words: list[str]) -> argparse.Namespace:
     """Parse the command line; started without arguments, no parser is built (-15 M at start-up)."""
     if not words:  # started from a menu or a double-click: the same result without a parser
         return argparse.Namespace(self_check=False, command=None)
-    return build_parser().parse_args(words)
+    return build_parser(help_language(words)).parse_args(words)
 
 
 def _print_field_errors(errors: dict[str, FieldError]) -> None:
@@ -56,11 +57,15 @@ def _print_transcript(lines: Sequence[str], stream=None) -> None:
 
 
 def _print_failure(error: DeliveryError, verbose: bool) -> int:
-    from crm_mail_gui.core.printable import printable_lines
+    from crm_mail_gui.core.printable import printable, printable_lines
 
     failure = error.failure
-    log.warning(
-        "session failed: %s at %s: %s", failure.kind, failure.step, failure.server_reply() or "-"
+    log.warning(  # the one suggestion, as the hint names it and a window's button applies it
+        "session failed: %s at %s: %s; suggested: %s",
+        failure.kind,
+        failure.step,
+        failure.server_reply() or "-",
+        printable(failure.suggested_server or "-"),
     )
     print(printable_lines(failure.describe(i18n.current_language())), file=sys.stderr)
     if verbose and error.transcript:
@@ -93,26 +98,61 @@ def _progress(verbose: bool):
 
 
 def cmd_show(store: Store, args: argparse.Namespace) -> int:
-    """Print the stored settings; never the password."""
-    settings = _load(store)
+    """Print the stored settings in words (--json: as values); never the password.
+
+    `show --json` with nothing configured prints {} and exits 0 (the hint goes to stderr), so a
+    script reads "nothing configured" as an empty object; plain `show` exits 1, and so does
+    --json when a settings file was there but could not be used (set aside: said on stderr).
+    """
+    loaded = store.load()
+    if loaded.notice:
+        _err("notice", text=loaded.notice)
+    settings = loaded.settings
     if settings is None:
         if args.json:
             print("{}")
         _err("not_configured")
-        return ExitCode.OTHER
+        return ExitCode.OK if args.json and not loaded.notice else ExitCode.OTHER
     data = settings.to_dict()
     data.pop("allow_unencrypted_auth", None)
     data["password_stored"] = _password_stored(store, settings)
+    found = credentials.store_description(i18n.current_language())
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
+        if found.warning:
+            print(found.warning, file=sys.stderr)
         return ExitCode.OK
-    for row in fields.EDITED:
-        value = data[row.key]
-        print(f"{fields.label(row.key)}: {value if value not in (None, '') else '-'}")
-    where = credentials.describe_backend(i18n.current_language())
-    _say("password_stored" if data["password_stored"] else "password_not_stored", where=where)
+    for key in fields.SUMMARY_ROWS:  # the window's summary rows, in its order
+        if key == "password":
+            _say(
+                "password_stored" if data["password_stored"] else "password_not_stored",
+                where=found.name,
+            )
+            if found.warning:
+                print(found.warning)
+        else:
+            _say("show_row", label=fields.label(key), value=_shown_value(key, settings))
+    if settings.ca_file:
+        _say("show_row", label=fields.label("ca_file"), value=printable(settings.ca_file, 400))
     _say("config_file", path=store.path)
     return ExitCode.OK
+
+
+def _shown_value(key: str, settings: MailSettings) -> str:
+    """A field's value in words: はい/いいえ, "20 秒", "none", never True or 20.0."""
+    if key == "auth":
+        return i18n.text("cli.yes" if settings.auth else "cli.no")
+    if key == "timeout":
+        return i18n.text("cli.seconds", seconds=f"{settings.timeout:g}")
+    if key == "to" and not settings.to:
+        address = settings.recipient
+        return i18n.text("cli.to_default", address=address) if address else _none()
+    value = fields.summary_texts(settings).get(key, "")
+    return printable(value, 400) if value and value != "—" else _none()
+
+
+def _none() -> str:
+    return i18n.text("cli.not_set")
 
 
 def _password_stored(store: Store, settings: MailSettings) -> bool:
@@ -127,11 +167,15 @@ def _password_stored(store: Store, settings: MailSettings) -> bool:
 
 
 def _merged_values(
-    store: Store, args: argparse.Namespace, options: tuple[SettingsField, ...]
+    store: Store,
+    args: argparse.Namespace,
+    options: tuple[SettingsField, ...],
+    start: Mapping[str, object] | None = None,
 ) -> dict[str, object]:
-    """The stored settings as raw values, overridden by the options given on the command line."""
+    """The stored settings as raw values, then `start` (a preset's), then the options given."""
     existing = _load(store)
     values: dict[str, object] = existing.to_dict() if existing else {"auth": True}
+    values.update(start or {})
     for option in options:
         value = getattr(args, option.dest, None)
         if value is not None:
@@ -173,7 +217,7 @@ def _test_and_keep(
             return code
         _say("sent", to=plan.settings.recipient, server=plan.settings.server.canonical())
     try:
-        save.keep(plan, store)
+        save.keep(plan, store, tested=not args.no_test)
     except CredentialStoreUnavailable as error:
         code = _print_store_failure(error)
         _err("not_saved" if args.no_test else "sent_not_saved")
@@ -182,19 +226,69 @@ def _test_and_keep(
     return ExitCode.OK
 
 
+def _start_values(args: argparse.Namespace) -> tuple[dict[str, object], Preset | None] | Problem:
+    """What `set` starts from before its options: a preset's server name and authentication."""
+    if not args.preset:
+        return {}, None
+    from crm_mail_gui.core.presets import preset_by_id
+
+    preset = preset_by_id(args.preset)
+    if preset is None:
+        return Problem("cli.preset_unknown", params={"preset": printable(args.preset, 60)})
+    start: dict[str, object] = {"server": preset.server, "auth": preset.auth}
+    if preset.username_fixed:  # e.g. SendGrid's "apikey"
+        start["user"] = preset.username_fixed
+    return start, preset
+
+
+def _preset_problem(preset: Preset | None, values: Mapping[str, object]) -> Problem | None:
+    """A preset whose server name still needs the user's part (svNNNN) or has none (custom)."""
+    if preset is None:
+        return None
+    server = str(values.get("server") or "")
+    if not server:
+        return Problem("cli.preset_server_needed", params={"preset": preset.id})
+    if preset.has_placeholder(server):
+        params = {"preset": preset.id, "server": preset.server, "placeholder": preset.placeholder}
+        return Problem("cli.preset_placeholder", params=params)
+    return None
+
+
 def cmd_set(store: Store, args: argparse.Namespace) -> int:
     """Like Save in the window: test first, store only on success."""
-    values = _merged_values(store, args, fields.SET_OPTIONS)
+    started = _start_values(args)
+    if isinstance(started, Problem):
+        return _print_problem(started)
+    start, preset = started
+    values = _merged_values(store, args, fields.SET_OPTIONS, start)
+    if args.detect:
+        from crm_mail_gui.cli_detect import fill_from_detection
+
+        code = fill_from_detection(values, args)
+        if code is not None:
+            return code
     if args.password_stdin:
         values.pop("oauth", None)  # a password replaces an OAuth2 sign-in
+    problem = _preset_problem(preset, values)
+    if problem is not None:
+        return _print_problem(problem)
     plan = save.plan_from_values(values, None, consent=args.allow_unencrypted_password)
     if not isinstance(plan, Problem):
         plan = save.preflight(plan, store, read_secret if args.password_stdin else None)
     if isinstance(plan, Problem):
         return _print_problem(plan)
+    _say_if_reused(plan)
     if not args.no_test:
         save.check_can_keep(plan)  # a store that cannot keep it fails before the mail
     return _test_and_keep(store, plan, args)
+
+
+def _say_if_reused(plan: Plan) -> None:
+    """No password given: say whose stored password is used (a fresh --config-dir finds one)."""
+    settings = plan.settings
+    if settings.auth and not settings.uses_oauth and not plan.typed:
+        where = credentials.describe_backend(i18n.current_language())
+        _err("credentials.reused", user=settings.user, server=settings.server.host, where=where)
 
 
 def cmd_test(store: Store, args: argparse.Namespace) -> int:
@@ -315,10 +409,19 @@ def cmd_presets(_store: Store, args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return ExitCode.OK
-    width = max(len(p.id) for p in presets)
-    for preset in presets:
-        print(f"{preset.id:<{width}}  {preset.server or '-':<45}  {preset.text('name', lang)}")
+    header = tuple(i18n.text(f"cli.presets_{column}") for column in ("id", "name", "server"))
+    rows = [header] + [(p.id, p.text("name", lang), p.server or "-") for p in presets]
+    print_table(rows)
     return ExitCode.OK
+
+
+def print_table(rows: Sequence[Sequence[str]]) -> None:
+    """Print columns padded to the widest cell by display width (a Japanese letter is 2 wide)."""
+    cells = [[printable(cell, 200) for cell in row] for row in rows]
+    widths = [max(display_width.width(row[i]) for row in cells) for i in range(len(cells[0]))]
+    for row in cells:
+        padded = [display_width.pad(cell, width) for cell, width in zip(row, widths, strict=True)]
+        print("  ".join(padded).rstrip())
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
@@ -349,8 +452,16 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_detect(store: Store, args: argparse.Namespace) -> int:
+    """Detect the outgoing server from a mail address (crm_mail_gui.cli_detect)."""
+    from crm_mail_gui.cli_detect import cmd_detect as run
+
+    return run(store, args)
+
+
 COMMANDS = {
     "show": cmd_show,
+    "detect": cmd_detect,
     "set": cmd_set,
     "test": cmd_test,
     "presets": cmd_presets,

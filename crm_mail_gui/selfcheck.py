@@ -10,8 +10,12 @@ from crm_mail_gui.core import credentials, i18n
 from crm_mail_gui.core.presets import PresetsError, load_presets
 
 
-def _line(ok: bool, label: str, value: str) -> bool:
-    print(f"[{'ok' if ok else 'NG'}] {label}: {value}")
+def _line(ok: bool, label: str, value: str, warning: str = "") -> bool:
+    """One result line: [ok], [NG], or [WARN] for a usable part with a warning under it."""
+    mark = "NG" if not ok else "WARN" if warning else "ok"
+    print(f"[{mark}] {label}: {value}")
+    if warning:
+        print(f"       {warning}")
     return ok
 
 
@@ -30,12 +34,13 @@ def run_self_check() -> int:
         results.append(_line(True, "Qt", f"{qVersion()} (PySide6 {pyside_version})"))
     except ImportError as error:
         results.append(_line(False, "Qt", f"not importable: {error}"))
-    usable = credentials.is_usable()
+    store = credentials.store_description("en")
     results.append(
         _line(
-            usable,
+            store.usable,
             "credential store",
-            f"{credentials.backend_name()} ({credentials.describe_backend('en')})",
+            f"{credentials.backend_name()} ({store.name})",
+            store.warning,  # a plain or weakly protected file: usable, but said
         )
     )
     try:

@@ -8,7 +8,7 @@ open, the success dialog, the summary after it (and the OAuth2 form). Files are 
 
 Each scale runs in a child process of its own (QT_SCALE_FACTOR is read when Qt starts) on an
 offscreen screen of a laptop's size. Offscreen Qt ignores `styleHints().setColorScheme()`, so
-dark is the Fusion style with a dark palette (what a dark desktop hands the window). Real local
+the scheme is forced with `ui.theme.force_scheme` (Fusion with a light or dark palette). Real local
 SMTP servers (tests/fakes/smtp_servers.py) answer the test sends; nothing leaves this machine.
 Japanese needs a CJK font (Debian: fonts-noto-cjk).
 """
@@ -59,52 +59,17 @@ def child(out: Path, scale: str) -> None:
     from fakes.smtp_servers import TestCerts
     from PySide6.QtWidgets import QApplication
 
+    from crm_mail_gui.ui import theme
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    light = app.palette()
     with tempfile.TemporaryDirectory() as tmp:
         certs = TestCerts(tmp)
         for scheme in SCHEMES:
-            app.setStyle("Fusion")
-            app.setPalette(dark_palette() if scheme == "dark" else light)
+            theme.force_scheme(scheme, app)  # Fusion with its light or dark palette
             for lang in LANGS:
                 Shots(app, out, f"{lang}-{scheme}-{scale}", Path(tmp) / f"{lang}-{scheme}").run(
                     lang, certs
                 )
-
-
-def dark_palette():
-    """A dark desktop's palette for the Fusion style."""
-    from PySide6.QtGui import QColor, QPalette
-
-    role, group = QPalette.ColorRole, QPalette.ColorGroup
-    palette = QPalette()
-    colours = {
-        role.Window: "#2b2b2b",
-        role.WindowText: "#e6e6e6",
-        role.Base: "#1f1f1f",
-        role.AlternateBase: "#2b2b2b",
-        role.ToolTipBase: "#3a3a3a",
-        role.ToolTipText: "#e6e6e6",
-        role.PlaceholderText: "#9a9a9a",
-        role.Text: "#e6e6e6",
-        role.Button: "#363636",
-        role.ButtonText: "#e6e6e6",
-        role.BrightText: "#ff6b6b",
-        role.Light: "#4a4a4a",
-        role.Midlight: "#404040",
-        role.Mid: "#303030",
-        role.Dark: "#1a1a1a",
-        role.Shadow: "#000000",
-        role.Highlight: "#3d7bd9",
-        role.HighlightedText: "#ffffff",
-        role.Link: "#7ab8ff",
-        role.LinkVisited: "#c29bff",
-    }
-    for name, colour in colours.items():
-        palette.setColor(name, QColor(colour))
-    for name in (role.Text, role.WindowText, role.ButtonText):
-        palette.setColor(group.Disabled, name, QColor("#7c7c7c"))
-    return palette
 
 
 class Shots:

@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.smtp_servers import DEFAULT_USERS, HOST, AioSMTPServer, FaultServer, Received, TestCerts
+from fakes.smtp_servers import (
+    DEFAULT_USERS,
+    HOST,
+    MS_GREETING,
+    AioSMTPServer,
+    FaultServer,
+    Received,
+    TestCerts,
+)
 
 from crm_mail_gui.core.api import send
 from crm_mail_gui.core.connection import CancelToken
@@ -392,7 +400,7 @@ def test_auth_535_microsoft_smtp_auth_disabled(
 
 def test_auth_550_basic_auth_retired(fault_server: FaultFactory, certs: TestCerts) -> None:
     reply = "550 5.7.30 Basic authentication is not supported for Client Submission"
-    server = fault_server("ok", replies={"AUTH": reply})
+    server = fault_server("ok", replies={"GREETING": MS_GREETING, "AUTH": reply})
     failure, _ = failing(make_settings(certs, f"tls://{HOST}:{server.port}"))
     assert failure.kind == "auth_failed"
     assert failure.step == "auth"
@@ -439,7 +447,8 @@ def test_auth_login_wrong_password(fault_server: FaultFactory, certs: TestCerts)
     assert failure.step == "auth"
     assert failure.code == 535
     assert failure.reply == "5.7.8 Authentication credentials invalid"
-    assert failure.hint_key == "gmail_bad_credentials"  # 5.7.8: RFC 4954 "credentials invalid"
+    # 5.7.8 is RFC 4954's "credentials invalid" at any server: Gmail's hint only at Gmail (issue 13)
+    assert failure.hint_key == "auth_generic"
     assert server.auth_attempts == [("LOGIN", USER)]
     transcript = "\n".join(info.value.transcript)
     assert "not-the-password" not in transcript

@@ -39,7 +39,17 @@ def test_every_option_of_the_table_is_on_the_command_line() -> None:
 
 
 def test_summary_rows_and_texts() -> None:
-    assert fields.SUMMARY_ROWS == ("server", "user", "password", "from", "auth", "to", "timeout")
+    # issue 13: the summary shows everything stored, the extra CA file too
+    assert fields.SUMMARY_ROWS == (
+        "server",
+        "user",
+        "password",
+        "from",
+        "auth",
+        "to",
+        "timeout",
+        "ca_file",
+    )
     settings = build_settings(
         {"server": "tls://smtp.example.com:587", "from": "a@example.com", "auth": False}
     )
@@ -48,4 +58,5 @@ def test_summary_rows_and_texts() -> None:
         "user": "—",
         "from": "a@example.com",
         "to": settings.recipient or "—",
+        "ca_file": "—",
     }

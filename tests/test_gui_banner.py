@@ -41,3 +41,30 @@ def test_the_fix_offered_depends_on_the_form(
         failure, [], "ja", oauth_available=oauth_available, uses_oauth=uses_oauth
     )
     assert shown.action == action and bool(shown.action_text) == bool(action)
+
+
+@pytest.mark.parametrize(
+    ("fix", "action", "text"),
+    [
+        ("ca_file", "ca_file", "追加の CA ファイルを選ぶ"),
+        ("auth_off", "auth_off", "「認証を行う」を外す"),
+    ],
+)
+def test_field_fixes_are_offered_whatever_the_provider(
+    fix: str, action: str, text: str, qapp: object, restored_language: None
+) -> None:
+    from crm_mail_gui.ui import translations
+
+    translations.install("ja")
+    failure = Failure(Kind.CERT_UNTRUSTED, Step.TLS, fix=fix, fields=("server",))
+    shown = failure_banner(failure, [], "ja", oauth_available=False, uses_oauth=False)
+    assert (shown.action, shown.action_text) == (action, text)
+    assert (shown.field, shown.field_note) == ("server", failure.field_note("ja"))
+
+
+def test_the_banner_shows_a_sentence_not_openssl() -> None:
+    failure = Failure(
+        Kind.CERT_UNTRUSTED, Step.STARTTLS, detail="unable to get local issuer certificate"
+    )
+    shown = failure_banner(failure, ["=== x"], "ja", oauth_available=False, uses_oauth=False)
+    assert "unable" not in shown.body and failure.detail_text("ja") in shown.body

@@ -512,7 +512,7 @@ def test_microsoft_password_failure_offers_switch_to_oauth2(
     window.form.apply_preset("microsoft365")
     window.form.set_auth_method("password")
     child(window, "serverEdit", QLineEdit).setText(f"ssl://127.0.0.1:{server.port}")
-    # Typing another server name keeps the chosen preset (it is not re-detected from the name).
+    # Set by the program, not typed: the preset stays (typing makes it follow the field).
     assert child(window, "presetCombo", QComboBox).currentData() == "microsoft365"
     child(window, "userEdit", QLineEdit).setText(USER)
     child(window, "passwordEdit", QLineEdit).setText("old-password")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -94,11 +95,11 @@ def test_first_run_save_sends_test_mail_and_stores(
     assert received.message["Subject"] == SUBJECT
     assert received.auth_login == USER
 
-    # The dialog: window-modal, Japanese message, the fixed heading.
+    # The dialog: window-modal, Japanese message, a Japanese title and heading (issue 13).
     assert dialog.windowModality() == Qt.WindowModality.WindowModal
     texts = [label.text() for label in dialog.findChildren(QLabel)]
     assert SUCCESS_JA in texts
-    assert "Test Mail Sent" in texts
+    assert "テストメール送信完了" in texts and dialog.windowTitle() == "テストメール送信完了"
     assert any(RCPT in text and name in text for text in texts)
 
     # Stored: the file without the password, the password only in the keyring.
@@ -338,7 +339,10 @@ def test_existing_settings_open_summary_and_reuse_stored_password(
     assert ssl_server.auth_attempts == [("PLAIN", USER)]
     assert len(ssl_server.messages) == 1 and ssl_server.messages[0].auth_login == USER
     assert memory_keyring.entries == {(SERVICE, f"{USER}@127.0.0.1"): PASSWORD}
-    assert (config_dir / "settings.json").read_text(encoding="utf-8") == before
+    # the same settings, now with the note of this test (issue 13: when and to whom)
+    after = json.loads((config_dir / "settings.json").read_text(encoding="utf-8"))
+    assert after.pop("last_test")["to"] == RCPT
+    assert after == json.loads(before)
     assert window.stack.currentWidget() is summary
     dialog.accept()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,8 @@ from crm_mail_gui.core.presets import (
     load_presets,
     preset_by_id,
     preset_for_address,
+    preset_for_server,
+    stray_placeholder,
 )
 from crm_mail_gui.core.resources import resource_path
 
@@ -200,3 +203,75 @@ def test_broken_files(tmp_path: Path, raw: dict) -> None:
 def test_core_presets_do_not_import_qt() -> None:
     code = "import sys, crm_mail_gui.core.presets; sys.exit('PySide6' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False, timeout=30).returncode == 0
+
+
+# --------------------------------------------------------------------------- issue 13
+
+
+@pytest.mark.parametrize(
+    ("server", "current", "expected"),
+    [
+        ("ssl://smtp.gmail.com:465", None, "gmail"),
+        ("ｓｍｔｐ．ｇｍａｉｌ．ｃｏｍ", None, "gmail"),  # full width, as an IME types it
+        ("ssl://sv1234.xserver.jp:465", None, "xserver"),
+        ("ssl://svNNNN.xserver.jp:465", None, "xserver"),
+        ("tls://example.sakura.ne.jp:587", None, "sakura"),
+        ("ssl://smtp.example.co.jp:465", "onamae", "onamae"),  # fits the chosen preset
+        ("ssl://smtp.example.co.jp:465", None, None),  # but does not claim every smtp.* host
+        ("ssl://s", "gmail", None),
+        ("", "gmail", "gmail"),  # nothing typed yet: the choice stays
+        ("ssl://.xserver.jp:465", None, None),
+        ("[::1]:2525", None, None),
+    ],
+)
+def test_preset_for_server(server: str, current: str | None, expected: str | None) -> None:
+    found = preset_for_server(server, current=preset_by_id(current) if current else None)
+    assert (found.id if found else None) == expected
+
+
+def test_stray_placeholder() -> None:
+    assert stray_placeholder("ssl://svNNNN.xserver.jp:4650") == "svNNNN"
+    assert stray_placeholder("ssl://smtp.example.com:465") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://support.google.com/accounts/answer/185833", "https://"),
+        ("https://user@evil.example/", "characters"),
+        ("https://support.google.com:8443/x", "no port"),
+        ("https:///path", "name a host"),
+        ("https://support.google.com/a b", "characters"),
+        ("https://support.google.com/\x1b[2J", "characters"),
+        ("javascript:alert(1)", "https://"),
+    ],
+)
+def test_links_must_be_plain_https(tmp_path: Path, raw: dict, url: str, message: str) -> None:
+    raw["presets"][0]["links"] = [{"title": {"ja": "ヘルプ", "en": "Help"}, "url": url}]
+    with pytest.raises(PresetsError, match=rf"'links' #1.*{re.escape(message)}"):
+        load_presets(write(tmp_path, raw))
+
+
+def test_links_need_both_titles(tmp_path: Path, raw: dict) -> None:
+    raw["presets"][0]["links"] = [{"title": {"en": "Help"}, "url": "https://example.com/"}]
+    with pytest.raises(PresetsError, match="'title' needs a non-empty 'ja'"):
+        load_presets(write(tmp_path, raw))
+    raw["presets"][0]["links"] = [{"url": "https://example.com/"}]
+    with pytest.raises(PresetsError, match="exactly 'title' and 'url'"):
+        load_presets(write(tmp_path, raw))
+
+
+def test_links_are_https_pages_of_the_cited_sources(presets: list[Preset]) -> None:
+    """Every link is one of the provider's own pages that PROVIDERS.md's sources name."""
+    hosts = {
+        "gmail": {"support.google.com"},
+        "microsoft365": {"learn.microsoft.com"},
+        "outlook": {"learn.microsoft.com"},
+        "xserver": {"www.xserver.ne.jp"},
+        "onamae": {"help.onamae.com"},
+        "sendgrid": {"www.twilio.com"},
+        "ses_tokyo": {"docs.aws.amazon.com"},
+    }
+    for preset in presets:
+        found = {link.url.split("/")[2] for link in preset.links}
+        assert found == hosts.get(preset.id, set()), preset.id

@@ -143,7 +143,9 @@ def test_echoed_auth_lines_never_reach_the_failure(
     text = "\n".join(error.transcript)
     assert "=== Connected to 127.0.0.1:" in text  # a short secret is not masked inside words
     assert f"AUTH {mechanism}" in text
-    assert "ENHANCEDSTATUSCODES" in text and "Failed: " in text
+    assert (
+        "ENHANCEDSTATUSCODES" in text and "=== Failed at the " in text
+    )  # a readable last line (issue 13)
 
 
 @pytest.mark.e2e

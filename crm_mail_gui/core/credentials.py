@@ -13,6 +13,8 @@ from crm_mail_gui.core.printable import printable
 if TYPE_CHECKING:
     import keyring.backend
 
+    from crm_mail_gui.core.credential_store_names import StoreDescription
+
 # keyring is imported on first use: it costs ~0.1 s, which the window's start should not pay.
 
 SERVICE = "crm-mail-gui"
@@ -26,9 +28,6 @@ DETAIL_LIMIT = 160
 
 _waiting_notice: Callable[[], None] | None = None
 _stuck: list[tuple[int, threading.Event]] = []  # (id of the store, call): missed the deadline
-
-_BACKEND_NAMES = ("WinVaultKeyring", "Keyring:macOS", "SecretService", "KWallet", "MemoryKeyring")
-"""Backends with a name an administrator recognises (catalogue: credentials.backend.<name>)."""
 
 
 class CredentialStoreUnavailable(RuntimeError):
@@ -187,18 +186,20 @@ def is_usable(backend: keyring.backend.KeyringBackend | None = None) -> bool:
 
 def describe_backend(lang: str = "en") -> str:
     """A name an administrator recognises for where the password is kept."""
+    return store_description(lang).name
+
+
+def store_description(lang: str = "en") -> StoreDescription:
+    """The store in force in words: its name and a warning if it is a weak one (a file)."""
+    from crm_mail_gui.core.credential_store_names import StoreDescription, describe_store
+
     backend = _current()
-    if not is_usable(backend):
-        return i18n.text("credentials.none", lang)
-    cls = type(backend)
-    for key in (cls.__name__, f"{cls.__name__}:{cls.__module__.rsplit('.', 1)[-1]}"):
-        if key in _BACKEND_NAMES:
-            return i18n.text(f"credentials.backend.{key}", lang)
-    if cls.__module__.endswith("macOS"):
-        return i18n.text("credentials.backend.Keyring:macOS", lang)
-    if cls.__module__.endswith("Windows"):
-        return i18n.text("credentials.backend.WinVaultKeyring", lang)
-    return getattr(backend, "name", cls.__name__)
+    if isinstance(backend, _BrokenBackend):
+        return StoreDescription("none", i18n.text("credentials.none", lang), usable=False)
+    found = describe_store(backend, lang)
+    if found.usable and not is_usable(backend):  # e.g. a subclass of `fail` with a known name
+        return StoreDescription("none", i18n.text("credentials.none", lang), usable=False)
+    return found
 
 
 def require_usable() -> None:

@@ -30,7 +30,7 @@ from crm_mail_gui.core.connection import (
     UploadStalled,
     resolve,
 )
-from crm_mail_gui.core.errors import DeliveryError, Failure, Fix, Kind, Step, rule_for
+from crm_mail_gui.core.errors import DeliveryError, Failure, Fix, Kind, Step, provider_of, rule_for
 from crm_mail_gui.core.message import (
     Envelope,
     MessageInvalid,
@@ -141,6 +141,7 @@ class _Session:
         self.infos: list[tuple] = []
         self.auth_mechanism: str | None = None
         self._tls_version: str | None = None
+        self.greeting_name: str | None = None  # the host name the server greets with
 
     # -- helpers ---------------------------------------------------------------------------
     @contextmanager
@@ -162,7 +163,12 @@ class _Session:
         code = reply.code if reply else None
         text = self.transcript.redact(reply.text) if reply else None
         oauth_auth = self.settings.uses_oauth and self.step is Step.AUTH
-        rule = rule_for(code, text, self.step.value) if reply and not oauth_auth else None
+        provider = provider_of(self.settings.server.host, self.greeting_name)
+        rule = (
+            rule_for(code, text, self.step.value, provider=provider)
+            if reply and not oauth_auth
+            else None
+        )
         hint = extra.pop("hint", None)
         fix = extra.pop("fix", None)
         if rule:
@@ -180,7 +186,9 @@ class _Session:
             fix=fix,  # type: ignore[arg-type]
             **extra,  # type: ignore[arg-type]
         )
-        self.transcript.event(f"Failed: {kind.value} at {self.step.value}")
+        if failure.detail:  # the raw text (OpenSSL's, the socket's) stays in the transcript
+            self.transcript.event(f"Detail: {failure.detail}")
+        self.transcript.event(failure.transcript_line())
         return DeliveryError(failure, self.transcript)  # redacts and escapes every text
 
     def command(self, line: str, *, secret: bool = False, shown: str | None = None) -> Reply:
@@ -306,10 +314,12 @@ class _Session:
             data = downgraded
         return params, data
 
-    def _converse(self, env: Envelope, check_only: bool) -> tuple[dict[str, tuple[int, str]], str]:
+    def open(self) -> None:
+        """Resolve (unless `infos` is given), connect, TLS, EHLO: the session before AUTH."""
         server = self.settings.server
-        with self.stage(Step.RESOLVE):
-            self.infos = resolve(server.host, server.port, self.settings.timeout, self.cancel)
+        if not self.infos:
+            with self.stage(Step.RESOLVE):
+                self.infos = resolve(server.host, server.port, self.settings.timeout, self.cancel)
         with self.stage(Step.CONNECT):
             self.conn.connect(self.infos)
             if server.security is not Security.SSL:
@@ -324,14 +334,26 @@ class _Session:
             with self.stage(Step.STARTTLS):
                 if "starttls" not in self.extensions:
                     raise self.fail(
-                        Kind.STARTTLS_NOT_OFFERED, hint="starttls_missing", fields=("server",)
+                        Kind.STARTTLS_NOT_OFFERED,
+                        hint="starttls_missing",
+                        suggested_server=f"ssl://{server.host_for_url}:465",
+                        fields=("server",),
                     )
                 reply = self.command("STARTTLS")
                 if reply.code != 220:
-                    raise self.fail(Kind.STARTTLS_NOT_OFFERED, reply, hint="starttls_missing")
+                    raise self.fail(
+                        Kind.STARTTLS_NOT_OFFERED,
+                        reply,
+                        hint="starttls_missing",
+                        suggested_server=f"ssl://{server.host_for_url}:465",
+                        fields=("server",),
+                    )
                 self._handshake()
             with self.stage(Step.EHLO):
                 self._ehlo()
+
+    def _converse(self, env: Envelope, check_only: bool) -> tuple[dict[str, tuple[int, str]], str]:
+        self.open()
         if self.settings.auth:
             with self.stage(Step.AUTH):
                 self._authenticate()
@@ -384,6 +406,8 @@ class _Session:
         reply = self.conn.read_reply()
         if reply.code != 220:
             raise self.fail(Kind.SERVER_REFUSED, reply, hint="server_refused")
+        name = reply.text.split(maxsplit=1)[0] if reply.text.strip() else ""
+        self.greeting_name = name[:255] or None
 
     def _handshake(self) -> None:
         context = tls.client_context(self.settings.ca_file)
@@ -423,7 +447,13 @@ class _Session:
     def _authenticate(self) -> None:
         offered = self.extensions.get("auth")
         if offered is None:
-            raise self.fail(Kind.AUTH_NOT_OFFERED, hint="auth_not_offered", fields=("server",))
+            plain = self.settings.server.security is Security.PLAIN
+            raise self.fail(
+                Kind.AUTH_NOT_OFFERED,
+                hint="auth_not_offered_plain" if plain else "auth_not_offered",
+                fields=("server",),
+                fix=None if self.settings.uses_oauth else Fix.AUTH_OFF,
+            )
         mechanisms = {m.upper() for m in offered.split()}
         user, password = self.settings.user, self.password or ""
         if self.settings.uses_oauth:
@@ -454,9 +484,7 @@ class _Session:
             self.command("*")
             raise self.fail(Kind.AUTH_FAILED, reply_334, hint="auth_generic", fields=("password",))
         if reply.code != 235:
-            raise self.fail(
-                Kind.AUTH_FAILED, reply, hint="auth_generic", fields=("user", "password")
-            )
+            raise self.fail(Kind.AUTH_FAILED, reply, hint="auth_generic", fields=("password",))
 
     def _authenticate_xoauth2(self, mechanisms: set[str], offered: str) -> None:
         """AUTH XOAUTH2; a 334 error challenge (Google: base64 JSON) is decoded and finished."""
@@ -576,7 +604,6 @@ class _Session:
             Kind.TLS_HANDSHAKE_FAILED,
             hint="wrong_version",
             detail="wrong version number",
-            params={"suggested": suggestion},
             suggested_server=suggestion,
             fields=("server",),
         )
@@ -621,7 +648,11 @@ class _Session:
         detail = error.verify_message or str(error)
         if error.verify_code not in _NAME_MISMATCH_CODES:
             return self.fail(
-                Kind.CERT_UNTRUSTED, hint="cert_untrusted", detail=detail, fields=("server",)
+                Kind.CERT_UNTRUSTED,
+                hint="cert_untrusted",
+                detail=detail,
+                fields=("server",),
+                fix=Fix.CA_FILE,
             )
         names = probe_certificate_names(self.settings, self.infos, self.cancel)
         exact = [n for n in names if "*" not in n]
@@ -688,6 +719,47 @@ def probe_certificate_names(
         return []
     finally:
         probe.close()
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a server offers before AUTH: its EHLO extensions (lower-case keys), TLS version."""
+
+    extensions: dict[str, str]
+    tls_version: str | None
+
+    @property
+    def auth_mechanisms(self) -> tuple[str, ...]:
+        """The AUTH mechanisms offered, upper case, in the server's order."""
+        seen: dict[str, None] = {}
+        for mechanism in self.extensions.get("auth", "").split():
+            seen.setdefault(mechanism.upper()[:40], None)
+        return tuple(seen)[:20]
+
+
+def probe_server(
+    settings: MailSettings, infos: list[tuple] | None = None, cancel: CancelToken | None = None
+) -> Offer:
+    """Connect, TLS as `settings.server` says, EHLO, QUIT: never a credential, never a mail.
+
+    `infos` (getaddrinfo entries) replaces the resolve step. Raises DeliveryError, classified as
+    for a real session (refused, timed out, certificate not trusted, STARTTLS not offered, ...).
+    """
+    session = _Session(settings.with_changes(auth=False), None, None, cancel)
+    session.infos = list(infos or [])
+    try:
+        try:
+            session.open()
+            session._quit()
+        except BaseException as error:
+            raise session._translate(error) from None
+    except DeliveryError:
+        raise
+    except Exception as error:
+        raise session.unexpected(error) from None
+    finally:
+        session.conn.close()
+    return Offer(dict(session.extensions), session._tls_version)
 
 
 def deliver(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from crm_mail_gui.core import i18n
+from crm_mail_gui.core import i18n, messages
 from crm_mail_gui.core.exit_codes import ExitCode
 from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.transcript import Transcript
@@ -91,6 +91,29 @@ class Fix(StrEnum):
 
     OAUTH2 = "oauth2"  # switch the form to OAuth2 sign-in (Microsoft 365 without basic auth)
     SIGN_IN = "sign_in"  # sign in with the provider again
+    CA_FILE = "ca_file"  # name the extra CA file (an in-house CA)
+    AUTH_OFF = "auth_off"  # untick "requires authentication" (the server offers no AUTH)
+
+
+# The providers whose own replies have their own hints, by the domains of their SMTP hosts.
+PROVIDER_DOMAINS: dict[str, tuple[str, ...]] = {
+    "google": ("gmail.com", "googlemail.com", "google.com"),
+    "microsoft": ("office365.com", "outlook.com", "hotmail.com", "live.com", "microsoft.com"),
+}
+
+
+def provider_of(*hosts: str | None) -> str | None:
+    """The provider ("google", "microsoft") that the first known host name belongs to, or None.
+
+    Given the server name in the settings and the name the server greets with: a custom server,
+    Xserver or 127.0.0.1 is no provider, so it gets no provider's hint.
+    """
+    for host in hosts:
+        name = (host or "").strip().rstrip(".").lower()
+        for provider, domains in PROVIDER_DOMAINS.items():
+            if any(name == domain or name.endswith("." + domain) for domain in domains):
+                return provider
+    return None
 
 
 @dataclass(frozen=True)
@@ -104,13 +127,19 @@ class HintRule:
     steps: tuple[str, ...] = ()
     fix: Fix | None = None  # an action the UI may offer
     starttls_port: int | None = None  # for the engine: suggest tls://host:<port> instead
+    provider: str | None = None  # only for this provider's servers (see provider_of)
 
 
 # First match wins; order from specific to general.
 HINT_RULES: tuple[HintRule, ...] = (
-    HintRule("gmail_app_password", code=534, status="5.7.9"),
+    HintRule("gmail_app_password", code=534, status="5.7.9", provider="google"),
     HintRule(
-        "ms_smtp_auth_disabled", code=535, status="5.7.139", phrase="disabled", fix=Fix.OAUTH2
+        "ms_smtp_auth_disabled",
+        code=535,
+        status="5.7.139",
+        phrase="disabled",
+        fix=Fix.OAUTH2,
+        provider="microsoft",
     ),
     HintRule(
         "ms_security_defaults",
@@ -118,11 +147,16 @@ HINT_RULES: tuple[HintRule, ...] = (
         status="5.7.139",
         phrase="security defaults",
         fix=Fix.OAUTH2,
+        provider="microsoft",
     ),
-    HintRule("ms_smtp_auth_disabled", code=535, status="5.7.139", fix=Fix.OAUTH2),
-    HintRule("ms_basic_auth_retired", code=550, status="5.7.30", fix=Fix.OAUTH2),
-    HintRule("ms_bad_password", code=535, status="5.7.3", fix=Fix.OAUTH2),
-    HintRule("gmail_bad_credentials", code=535, status="5.7.8"),
+    HintRule(
+        "ms_smtp_auth_disabled", code=535, status="5.7.139", fix=Fix.OAUTH2, provider="microsoft"
+    ),
+    HintRule(
+        "ms_basic_auth_retired", code=550, status="5.7.30", fix=Fix.OAUTH2, provider="microsoft"
+    ),
+    HintRule("ms_bad_password", code=535, status="5.7.3", fix=Fix.OAUTH2, provider="microsoft"),
+    HintRule("gmail_bad_credentials", code=535, status="5.7.8", provider="google"),
     HintRule("starttls_first", code=530, phrase="STARTTLS", starttls_port=587),
     HintRule("auth_required", code=530, status="5.7.57"),
     HintRule("auth_required", code=530, steps=("mail", "rcpt")),
@@ -141,10 +175,14 @@ def enhanced_status(text: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def rule_for(code: int | None, text: str | None, step: str) -> HintRule | None:
-    """Return the first hint rule that matches a server reply, if any."""
+def rule_for(
+    code: int | None, text: str | None, step: str, *, provider: str | None = None
+) -> HintRule | None:
+    """Return the first hint rule that matches a server reply (at `provider`'s server), if any."""
     status = enhanced_status(text)
     for rule in HINT_RULES:
+        if rule.provider is not None and rule.provider != provider:
+            continue
         if rule.code is not None and rule.code != code:
             continue
         if rule.status is not None and rule.status != status:
@@ -155,6 +193,44 @@ def rule_for(code: int | None, text: str | None, step: str) -> HintRule | None:
             continue
         return rule
     return None
+
+
+# Kinds whose `detail` is technical text (OpenSSL, the socket layer, the engine's own English):
+# a window shows a sentence for it in its language instead (Failure.detail_text).
+TECHNICAL_DETAIL_KINDS = frozenset(
+    {
+        Kind.TLS_HANDSHAKE_FAILED,
+        Kind.CERT_UNTRUSTED,
+        Kind.CERT_HOSTNAME_MISMATCH,
+        Kind.PROTOCOL_VIOLATION,
+        Kind.UNREACHABLE,
+        Kind.CONNECTION_DROPPED,
+        Kind.SERVER_REFUSED,
+    }
+)
+# A phrase of a technical detail (lower case) and the catalogue sentence for it; first match wins.
+DETAIL_PHRASES: tuple[tuple[str, str], ...] = (
+    ("wrong version number", "plain_reply"),
+    ("wrong_version_number", "plain_reply"),
+    ("unable to get local issuer certificate", "issuer_unknown"),
+    ("unable to get issuer certificate", "issuer_unknown"),
+    ("self-signed certificate", "self_signed"),
+    ("self signed certificate", "self_signed"),
+    ("certificate has expired", "expired"),
+    ("certificate is not yet valid", "not_yet_valid"),
+    ("hostname mismatch", "name_mismatch"),
+    ("ip address mismatch", "name_mismatch"),
+    ("closed during the tls handshake", "closed_in_handshake"),
+    ("protocol_version", "protocol_version"),
+    ("unsupported protocol", "protocol_version"),
+    ("unsupported_protocol", "protocol_version"),
+    ("handshake_failure", "handshake_refused"),
+    ("no_shared_cipher", "handshake_refused"),
+    ("not an smtp reply", "not_smtp"),
+    ("unencrypted data", "unencrypted_data"),
+    ("unencrypted bytes", "unencrypted_data"),
+    ("before the client's command", "unasked_data"),
+)
 
 
 @dataclass(frozen=True)
@@ -203,10 +279,48 @@ class Failure:
         return printable(i18n.text(f"errors.kind.{self.kind.value}", lang, **params))
 
     def hint(self, lang: str | None = None) -> str:
-        """The localised hint (empty when there is none)."""
+        """The localised hint (empty when there is none).
+
+        A hint that names a server names `suggested_server`, the one a front end's fix button
+        applies: the text and the button cannot disagree.
+        """
         if not self.hint_key:
             return ""
-        return printable(i18n.text(f"errors.hint.{self.hint_key}", lang, **self.params))
+        params = {**self.params, "suggested": self.suggested_server or ""}
+        return printable(i18n.text(f"errors.hint.{self.hint_key}", lang, **params))
+
+    @property
+    def field(self) -> str | None:
+        """The one form field that must change ("server", "password", …), or None."""
+        return self.fields[0] if self.fields else None
+
+    def field_note(self, lang: str | None = None) -> str:
+        """The short text shown at that field: what is wrong with it (empty without a field)."""
+        if self.field is None:
+            return ""
+        texts = messages.area_texts("errors")
+        key = next(
+            (k for k in (f"field.{self.hint_key}", f"field.{self.kind.value}") if k in texts),
+            "field.other",
+        )
+        params = {**self.params, "suggested": self.suggested_server or ""}
+        return printable(i18n.text(f"errors.{key}", lang, **params))
+
+    def detail_text(self, lang: str | None = None) -> str:
+        """The detail as a window shows it: a sentence in `lang` for a technical (OpenSSL, socket)
+        detail, the text itself otherwise; empty without a detail. The raw text stays in
+        `detail` (and in the transcript)."""
+        if not self.detail:
+            return ""
+        if self.kind not in TECHNICAL_DETAIL_KINDS:
+            return printable(self.detail)
+        lowered = self.detail.lower()
+        key = next((key for phrase, key in DETAIL_PHRASES if phrase in lowered), "technical")
+        return i18n.text(f"errors.detail.{key}", lang)
+
+    def transcript_line(self) -> str:
+        """The transcript's last line for this failure: readable, not a code."""
+        return f"Failed at the {self.step_name('en')} step: {self.message('en')}"
 
     def server_reply(self) -> str:
         """The server's reply as `code text`, or empty."""
@@ -221,10 +335,13 @@ class Failure:
 
     def describe(self, lang: str | None = None) -> str:
         """Message, step, reply and hint as plain text lines (for the command line and logs)."""
+        detail = self.detail_text(lang)
+        raw = printable(self.detail or "")
         rows = [
             ("step", self.step_name(lang)),
             ("reply", self.server_reply()),
-            ("detail", printable(self.detail or "")),
+            ("detail", detail),
+            ("technical", raw if raw != detail else ""),
             ("hint", self.hint(lang)),
             ("suggested", printable(self.suggested_server or "")),
         ]

@@ -36,7 +36,7 @@ TABLE: tuple[SettingsField, ...] = (
     SettingsField("auth", "--auth", "auth", None, "fields.auth", False, True),
     SettingsField("to", "--to", "to", "ADDR", "fields.to", False, True),
     SettingsField("timeout", "--timeout", "timeout", "SECONDS", "fields.timeout", False, True),
-    SettingsField("ca_file", "--ca-file", "ca_file", "FILE", "fields.ca_file", True, False),
+    SettingsField("ca_file", "--ca-file", "ca_file", "FILE", "fields.ca_file", True, True),
     SettingsField("allow_unencrypted_auth"),
     SettingsField("oauth"),
 )
@@ -69,7 +69,7 @@ def label(key: str, lang: str | None = None) -> str:
 
 
 def summary_texts(settings: MailSettings) -> dict[str, str]:
-    """The language-free values of the summary's text rows: server, user, from, to."""
+    """The language-free values of the summary's text rows: server, user, from, to, CA file."""
     server = settings.server.canonical()
     if settings.server.display_host != settings.server.host:
         server = f"{server}  ({settings.server.display_host})"
@@ -78,6 +78,7 @@ def summary_texts(settings: MailSettings) -> dict[str, str]:
         "user": settings.user or "—",
         "from": settings.from_addr,
         "to": settings.recipient or "—",
+        "ca_file": settings.ca_file or "—",
     }
 
 

@@ -137,20 +137,8 @@ def envelope(
             _checked_groups(message, name, wire, validate=False)
     recipients = [a.addr_spec for name in RECIPIENT_HEADERS for a in _addresses(rebuilt[name])]
     copy = _copy(message, utf8)  # never change the caller's message
-    for name in RECIPIENT_HEADERS:
-        if name in ("To", "Cc") and rebuilt[name] and len(copy.get_all(name, [])) == 1:
-            copy.replace_header(name, rebuilt[name])  # in its place
-            continue
-        del copy[name]
-        if name in ("To", "Cc") and rebuilt[name]:
-            copy[name] = rebuilt[name]
-    filled_from = "From" not in copy
-    if filled_from:
-        copy["From"] = mailbox(sender)
-    if "Date" not in copy:
-        copy["Date"] = format_datetime(datetime.now().astimezone())
-    if "Message-ID" not in copy:
-        copy["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
+    _rewrite_recipients(copy, rebuilt)
+    filled_from = _fill_defaults(copy, sender)
     data = copy.as_bytes(policy=wire)
     written = _wire_headers(data)
     for name in ("To", "Cc"):
@@ -158,6 +146,29 @@ def envelope(
     if filled_from:
         _verify("From", written.get("from", []), [mailbox(sender)], wire)
     return sender, recipients, data
+
+
+def _rewrite_recipients(copy: EmailMessage, rebuilt: dict[str, list[Group]]) -> None:
+    """To and Cc from the validated addresses (in place when there was one header); no Bcc."""
+    for name in RECIPIENT_HEADERS:
+        if name in ("To", "Cc") and rebuilt[name] and len(copy.get_all(name, [])) == 1:
+            copy.replace_header(name, rebuilt[name])  # in its place
+            continue
+        del copy[name]
+        if name in ("To", "Cc") and rebuilt[name]:
+            copy[name] = rebuilt[name]
+
+
+def _fill_defaults(copy: EmailMessage, sender: str) -> bool:
+    """From (the MAIL FROM address), Date and Message-ID where missing; True if From was filled."""
+    filled_from = "From" not in copy
+    if filled_from:
+        copy["From"] = mailbox(sender)
+    if "Date" not in copy:
+        copy["Date"] = format_datetime(datetime.now().astimezone())
+    if "Message-ID" not in copy:
+        copy["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
+    return filled_from
 
 
 def _is_address_header(name: str) -> bool:

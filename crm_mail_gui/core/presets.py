@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,14 +33,34 @@ FIELDS = (
     "verified",
     "source",
     "oauth2",
+    "links",
 )
+LINK_FIELDS = ("title", "url")
 _ID = re.compile(r"^[a-z0-9_]+$")
 _PLACEHOLDER = re.compile(r"^[A-Za-z0-9-]+$")
 _DOMAIN = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
+_URL_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]!$&'()*+,;=%]+$")
 
 
 class PresetsError(ValueError):
     """The presets file cannot be read, is not JSON, or has a missing or wrong field."""
+
+
+@record(frozen=True)
+class HelpLink:
+    """A page of the provider's own help, with its title in each language."""
+
+    title: dict[str, str] = field(hash=False)
+    url: str
+
+    def text(self, lang: str | None = None) -> str:
+        """The title in `lang` (default: in force), else English."""
+        return _in_language(self.title, lang)
+
+
+def _in_language(texts: dict[str, str], lang: str | None) -> str:
+    code = (lang or current_language()).replace("-", "_").split("_")[0].lower()
+    return texts.get(code) or texts["en"]
 
 
 @record
@@ -59,14 +80,13 @@ class Preset:
     verified: bool
     source: str
     oauth2: bool
+    links: tuple[HelpLink, ...] = field(default=(), hash=False)
 
     def text(self, field_name: str, lang: str | None = None) -> str:
         """Return `name`, `user_hint` or `guidance` in `lang` (default: in force), else English."""
         if field_name not in TEXT_FIELDS:
             raise ValueError(f"{field_name!r} is not a text field: use one of {TEXT_FIELDS}")
-        texts: dict[str, str] = getattr(self, field_name)
-        code = (lang or current_language()).replace("-", "_").split("_")[0].lower()
-        return texts.get(code) or texts["en"]
+        return _in_language(getattr(self, field_name), lang)
 
     @property
     def servers(self) -> tuple[str, ...]:
@@ -76,6 +96,79 @@ class Preset:
     def has_placeholder(self, server: str) -> bool:
         """True while `server` still contains this preset's placeholder (any letter case)."""
         return self.placeholder is not None and self.placeholder.lower() in server.lower()
+
+    def fits_host(self, host: str) -> bool:
+        """True when `host` is one of this preset's hosts (the placeholder standing for a name)."""
+        return any(_host_fits(host, pattern, self.placeholder) for pattern in self._hosts())
+
+    def claims_host(self, host: str) -> bool:
+        """True when `host` tells this preset apart from every other: a fixed host, or a host
+        with the placeholder in front of the provider's own domain (sv1234.xserver.jp)."""
+        for pattern in self._hosts():
+            _prefix, found, suffix = _split_pattern(pattern, self.placeholder)
+            distinctive = not found or suffix.strip(".").count(".") >= 1
+            if distinctive and _host_fits(host, pattern, self.placeholder):
+                return True
+        return False
+
+    def _hosts(self) -> list[str]:
+        return [host_of(server) for server in self.servers]
+
+
+def host_of(server: str) -> str:
+    """The host of a server name as typed, lower case; "" when none can be told yet.
+
+    Lenient (the field is read while the user types): scheme and port are cut off.
+    """
+    text = normalise(server).lower()
+    scheme, sep, rest = text.partition("://")
+    rest = rest if sep else scheme
+    if rest.startswith("["):
+        return rest[1:].partition("]")[0]
+    return rest.partition(":")[0].partition("/")[0].strip().rstrip(".")
+
+
+def _split_pattern(pattern: str, placeholder: str | None) -> tuple[str, bool, str]:
+    if placeholder and placeholder.lower() in pattern:
+        prefix, _, suffix = pattern.partition(placeholder.lower())
+        return prefix, True, suffix
+    return pattern, False, ""
+
+
+def _host_fits(host: str, pattern: str, placeholder: str | None) -> bool:
+    prefix, found, suffix = _split_pattern(pattern, placeholder)
+    if not found:
+        return host == pattern
+    typed_in = len(host) > len(prefix) + len(suffix)  # something stands where the placeholder was
+    return typed_in and host.startswith(prefix) and host.endswith(suffix)
+
+
+def preset_for_server(
+    server: str, presets: Sequence[Preset] | None = None, current: Preset | None = None
+) -> Preset | None:
+    """The preset the server name in the field belongs to (None: Custom).
+
+    The `current` preset stays while its host fits (or no host was typed yet); otherwise the
+    preset that claims the host, else None.
+    """
+    host = host_of(server)
+    if not host:
+        return current
+    if current is not None and current.fits_host(host):
+        return current
+    for preset in load_presets() if presets is None else presets:
+        if preset.id != CUSTOM_ID and preset.claims_host(host):
+            return preset
+    return None
+
+
+def stray_placeholder(server: str, presets: Sequence[Preset] | None = None) -> str | None:
+    """A preset's placeholder still in `server` (e.g. "svNNNN" after switching to Custom)."""
+    host = host_of(server)
+    for preset in load_presets() if presets is None else presets:
+        if preset.placeholder and preset.placeholder.lower() in host:
+            return preset.placeholder
+    return None
 
 
 def load_presets(path: Path | None = None) -> list[Preset]:
@@ -184,7 +277,37 @@ def _parse_entry(entry: object, where: str) -> Preset:
         verified=_bool(entry, "verified", where),
         source=_string(entry, "source", where),
         oauth2=_bool(entry, "oauth2", where),
+        links=_links(entry, where),
     )
+
+
+def _links(entry: dict[str, Any], where: str) -> tuple[HelpLink, ...]:
+    value = entry["links"]
+    if not isinstance(value, list):
+        raise PresetsError(f"{where}: field 'links' must be a list of {{title, url}} objects")
+    links = []
+    for number, item in enumerate(value, start=1):
+        at = f"{where}: field 'links' #{number}"
+        if not isinstance(item, dict) or set(item) != set(LINK_FIELDS):
+            raise PresetsError(f"{at}: must be an object with exactly 'title' and 'url'")
+        url = item["url"]
+        if not isinstance(url, str):
+            raise PresetsError(f"{at}: 'url' must be a string")
+        check_help_url(url, at)
+        links.append(HelpLink(title=_texts(item, "title", at), url=url))
+    return tuple(links)
+
+
+def check_help_url(url: str, where: str = "link") -> None:
+    """Raise PresetsError unless `url` is a plain https:// address of a named host."""
+    if not _URL_CHARS.match(url):
+        raise PresetsError(f"{where}: {url!r} has characters a plain https URL does not hold")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "https":
+        raise PresetsError(f"{where}: {url!r} must start with https://")
+    host = parts.hostname or ""
+    if "@" in parts.netloc or ":" in parts.netloc or not _DOMAIN.match(host):
+        raise PresetsError(f"{where}: {url!r} must name a host (no user, no port)")
 
 
 def _check_server(value: str, key: str, where: str) -> None:

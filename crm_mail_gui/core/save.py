@@ -18,9 +18,11 @@ Interface (Qt-free; the window runs the callables on its worker threads, the CLI
                                    `read_typed` reads the typed password once the store is usable
     check_can_keep(plan)           before a test mail: a store that cannot keep the typed password
                                    fails now, not after the mail was sent
-    keep(plan, store)              after a successful test (or `set --no-test`): the settings and
-                                   the typed password stored as one unit (Store.save restores the
-                                   previous password on failure); a check_only plan stores nothing
+    keep(plan, store, tested=False) -> LastTest | None
+                                   after a successful test (tested=True: noted, when and to whom)
+                                   or `set --no-test`: the settings and the typed password stored
+                                   as one unit (Store.save restores the previous password on
+                                   failure); a check_only plan stores nothing
     keep_sign_in(client, user, tokens)
                                    after a sign-in: the client secret (if any) and the tokens
     sign_in_problem(client) -> Problem | None
@@ -42,7 +44,7 @@ from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid
 
 if TYPE_CHECKING:
     from crm_mail_gui.core.oauth import Client, Tokens
-    from crm_mail_gui.core.store import Store
+    from crm_mail_gui.core.store import LastTest, Store
 
 
 @record(frozen=True)
@@ -141,10 +143,19 @@ def check_can_keep(plan: Plan) -> None:
         credentials.check_writable()
 
 
-def keep(plan: Plan, store: Store) -> None:
-    """Store the settings and the typed password as one unit (nothing for a check only)."""
-    if not plan.check_only:
-        store.save(plan.settings, plan.typed)
+def keep(plan: Plan, store: Store, *, tested: bool = False) -> LastTest | None:
+    """Store the settings and the typed password as one unit (nothing for a check only).
+
+    `tested`: a test mail with these settings was just accepted; it is noted with them (when
+    and to whom) and returned. Without it any earlier note goes: it was for other settings.
+    """
+    if plan.check_only:
+        return None
+    from crm_mail_gui.core.store import LastTest
+
+    last_test = LastTest.now(plan.settings.recipient) if tested else None
+    store.save(plan.settings, plan.typed, last_test=last_test)
+    return last_test
 
 
 def sign_in_problem(client: Client) -> Problem | None:

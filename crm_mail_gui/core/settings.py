@@ -6,6 +6,7 @@ import functools
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 
 from crm_mail_gui.core import i18n
 from crm_mail_gui.core.address import (
@@ -162,33 +163,49 @@ def check_address(
         if required:
             raise FieldError(name, "required")
         return ""
-    if "=?" in value:
-        raise FieldError(name, "address_encoded_word")
-    if any(ch in value for ch in '<>",;()[]\\:'):
-        raise FieldError(name, "address_display_name")
-    if any(ch.isspace() for ch in value):
-        raise FieldError(name, "address_spaces")
-    local, at, domain = value.rpartition("@")
-    if not at or not local or not domain:
-        raise FieldError(name, "address_no_at")
+    for refused, key in _ADDRESS_SHAPES:
+        if refused(value):
+            raise FieldError(name, key)
+    local, _at, domain = value.rpartition("@")
+    address = f"{_check_local(local, name, utf8_local)}@{_check_domain(domain, name)}"
+    if len(address) > MAX_ADDRESS_LENGTH:
+        raise FieldError(name, "too_long", limit=MAX_ADDRESS_LENGTH)
+    if not reads_back(address):
+        raise FieldError(name, "address_ambiguous")
+    return address
+
+
+# what an address must not look like, in the order the messages are chosen (first match wins)
+_ADDRESS_SHAPES: tuple[tuple[Callable[[str], bool], str], ...] = (
+    (lambda value: "=?" in value, "address_encoded_word"),
+    (lambda value: any(ch in value for ch in '<>",;()[]\\:'), "address_display_name"),
+    (lambda value: any(ch.isspace() for ch in value), "address_spaces"),
+    (
+        lambda value: not all(value.rpartition("@")[::2]),
+        "address_no_at",
+    ),  # no "@", or nothing beside it
+)
+
+
+def _check_local(local: str, name: str, utf8_local: bool) -> str:
+    """The part before "@": ASCII unless `utf8_local`, a dot-atom of at most 64 characters."""
     if not utf8_local and not local.isascii():
         raise FieldError(name, "address_local_non_ascii")
     if len(local) > 64 or not (_UTF8_ATEXT if utf8_local else _ATEXT).match(local):
         raise FieldError(name, "address_local")
     if any(ch in JOINERS for ch in local):
         raise FieldError(name, "control")
+    return local
+
+
+def _check_domain(domain: str, name: str) -> str:
+    """The part after "@" as an ASCII (IDNA 2008) domain; one trailing dot is dropped."""
     try:
-        domain = ascii_domain(domain[:-1] if domain.endswith(".") else domain)
+        return ascii_domain(domain[:-1] if domain.endswith(".") else domain)
     except AddressError as error:
         if error.key == "idna":
             raise AddressFieldError(error, name) from None
         raise FieldError(name, "address_domain") from None
-    address = f"{local}@{domain}"
-    if len(address) > MAX_ADDRESS_LENGTH:
-        raise FieldError(name, "too_long", limit=MAX_ADDRESS_LENGTH)
-    if not reads_back(address):
-        raise FieldError(name, "address_ambiguous")
-    return address
 
 
 def reads_back(addr_spec: str) -> bool:
@@ -278,6 +295,17 @@ def check_ca_file(value: str | None) -> str | None:
         key, params = problem
         raise FieldError("ca_file", key, path=printable(path), **dict(params))
     return path
+
+
+def ca_file_stamp(value: object) -> tuple[int, ...] | None:
+    """What changes when the named CA file changes (device, inode, size, times), or None."""
+    if not value or not str(value).strip():
+        return None
+    try:
+        info = os.stat(os.path.abspath(os.path.expanduser(str(value))))
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _os_reason(error: BaseException) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import logging
 import os
@@ -305,6 +306,37 @@ def settings_to_json(settings: MailSettings, **extra: object) -> str:
     )
 
 
+@record(frozen=True)
+class LastTest:
+    """When and to whom the last successful test mail went (kept in settings.json, no secret)."""
+
+    at: datetime.datetime  # aware (UTC when recorded)
+    to: str
+
+    @classmethod
+    def now(cls, to: str) -> LastTest:
+        """A test mail accepted just now for `to`."""
+        return cls(datetime.datetime.now(datetime.UTC).replace(microsecond=0), to)
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON form: {"at": ISO 8601 with offset, "to": address}."""
+        return {"at": self.at.isoformat(), "to": self.to}
+
+    @classmethod
+    def from_json(cls, value: object) -> LastTest | None:
+        """The record read back, or None for a missing or unusable one (it is only a note)."""
+        if not isinstance(value, dict) or not isinstance(value.get("to"), str):
+            return None
+        at, to = value.get("at"), value["to"]
+        try:
+            moment = datetime.datetime.fromisoformat(at) if isinstance(at, str) else None
+        except ValueError:
+            return None
+        if moment is None or moment.tzinfo is None or len(to) > 254:
+            return None
+        return cls(moment, printable(to, 254))
+
+
 @record(frozen=False)
 class LoadResult:
     """What loading found: settings (or None on first run) and a notice about a set-aside file."""
@@ -312,6 +344,7 @@ class LoadResult:
     settings: MailSettings | None
     found: Notice | None = None
     set_aside: Path | None = None
+    last_test: LastTest | None = None
 
     @property
     def notice(self) -> str | None:
@@ -333,12 +366,15 @@ class Store:
     def load(self) -> LoadResult:
         """Read the config; a corrupt file is renamed aside and reported, never overwritten."""
         try:
-            settings = settings_from_json(read_json_file(self.path), str(self.path))
+            data = read_json_file(self.path)
+            settings = settings_from_json(data, str(self.path))
         except FileNotFoundError:
             return LoadResult(None)
         except ConfigError as error:
             return self._set_aside(error.reason)
-        return LoadResult(settings, _ca_file_notice(settings))
+        assert isinstance(data, dict)  # settings_from_json checked it
+        last_test = LastTest.from_json(data.get("last_test"))
+        return LoadResult(settings, _ca_file_notice(settings), last_test=last_test)
 
     def _set_aside(self, reason: Reason) -> LoadResult:
         name = printable(str(self.path))
@@ -357,14 +393,21 @@ class Store:
             None, Notice("store.set_aside", {**params, "target": target.name}), target
         )
 
-    def save(self, settings: MailSettings, password: str | None = None) -> None:
+    def save(
+        self,
+        settings: MailSettings,
+        password: str | None = None,
+        *,
+        last_test: LastTest | None = None,
+    ) -> None:
         """Store the settings and the password as one unit: after a failure, neither changed.
 
         The new file is written and synced to a temp file first (a read-only or full disk fails
         here, before the credential store is touched); then the password is stored; then the
         file is renamed into place, and if that fails the previous password is put back.
+        `last_test` is the test these settings just passed (None: no record, e.g. no test).
         """
-        pending = PendingWrite(self.path, settings_to_json(settings))
+        pending = PendingWrite(self.path, self._config_text(settings, last_test))
         try:
             undo = self._store_password(settings, password)
             try:
@@ -378,6 +421,24 @@ class Store:
                 raise
         finally:
             pending.discard()
+
+    @staticmethod
+    def _config_text(settings: MailSettings, last_test: LastTest | None) -> str:
+        text = settings_to_json(settings)
+        if last_test is None:
+            return text
+        data = json.loads(text)
+        data["last_test"] = last_test.to_dict()
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+    def record_test(self, settings: MailSettings, last_test: LastTest) -> bool:
+        """Note a successful test of the stored settings (Send test again); the settings file
+        is rewritten atomically, and only while it still holds these settings. True if noted."""
+        loaded = self.load()
+        if loaded.settings is None or loaded.settings != settings or loaded.found is not None:
+            return False
+        atomic_write_text(self.path, self._config_text(loaded.settings, last_test))
+        return True
 
     @staticmethod
     def _store_password(settings: MailSettings, password: str | None) -> Callable[[], None]:
@@ -455,6 +516,7 @@ class Store:
 __all__ = [
     "ConfigError",
     "FieldError",
+    "LastTest",
     "LoadResult",
     "Notice",
     "PendingWrite",

@@ -19,6 +19,7 @@ from crm_mail_gui.ui.main_window import MainWindow
 if TYPE_CHECKING:
     import keyring.backend
 
+    from crm_mail_gui.ui.detect_job import Detector
     from crm_mail_gui.ui.worker import Deliver
 
 
@@ -31,12 +32,14 @@ def create_main_window(
     confirm_unencrypted: Callable[[QWidget], bool] | None = None,
     confirm_discard: Callable[[QWidget], bool] | None = None,
     open_url: Callable[[str], object] | None = None,
+    detector: Detector | None = None,
 ) -> MainWindow:
     """Build the main window with an isolated config folder and credential store if given.
 
     A QApplication must exist. `lang` ("ja"/"en") installs that language's translations;
     `confirm_*` replace the modal questions (tests pass lambdas that answer); `open_url`
-    replaces the system browser for the OAuth2 sign-in (tests play the browser).
+    replaces the system browser for the OAuth2 sign-in (tests play the browser); `detector`
+    replaces core.discovery.detect (same signature) for "Detect from address".
     """
     if QApplication.instance() is None:
         raise RuntimeError("create a QApplication before the main window")
@@ -53,6 +56,7 @@ def create_main_window(
         confirm_unencrypted=confirm_unencrypted,
         confirm_discard=confirm_discard,
         open_url=open_url,
+        detector=detector,
     )
 
 

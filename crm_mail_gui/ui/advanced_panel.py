@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidg
 
 from crm_mail_gui.core import settings as checks
 from crm_mail_gui.core.settings import MailSettings
-from crm_mail_gui.ui.fields import FieldRow
+from crm_mail_gui.ui import accessibility
+from crm_mail_gui.ui.fields import FieldRow, show_read_only
 from crm_mail_gui.ui.qt_props import set_enum
 
 
@@ -105,6 +106,7 @@ class AdvancedPanel(QWidget):
         )
         for label in labels:
             label.setMinimumWidth(label_width)
+        accessibility.name_fields(self)
         self.hide()
         self.caFileEdit.textChanged.connect(self.changed)
         self.oauthAuthorityEdit.textChanged.connect(self.changed)
@@ -127,8 +129,8 @@ class AdvancedPanel(QWidget):
 
     def set_read_only(self, running: bool) -> None:
         """Read-only while a test runs."""
-        self.caFileEdit.setReadOnly(running)
-        self.oauthAuthorityEdit.setReadOnly(running)
+        show_read_only(self.caFileEdit, running)
+        show_read_only(self.oauthAuthorityEdit, running)
         self.timeoutSpin.setEnabled(not running)
         self.caBrowseButton.setEnabled(not running)
 

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.fields import WrapLabel, top_aligned
 from crm_mail_gui.ui.qt_props import set_enum
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from crm_mail_gui.core.errors import Failure
 
 
@@ -21,13 +24,6 @@ class BannerKind(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     SUCCESS = "success"
-
-
-STYLES = {
-    BannerKind.ERROR: ("#fdecea", "#c62828", "#5f1212"),
-    BannerKind.WARNING: ("#fff4e5", "#ef6c00", "#5d3300"),
-    BannerKind.SUCCESS: ("#e8f5e9", "#2e7d32", "#133d17"),
-}
 
 
 TRANSCRIPT_LINES = (6, 12)  # the transcript's height in lines: at least, at most
@@ -67,8 +63,12 @@ class Banner(QFrame):
         self.kind: BannerKind | None = None
         self.failure: Failure | None = None
         self._action = ""
+        self._report: Callable[[], str] | None = (
+            None  # makes what Copy copies (else the transcript)
+        )
         self._built = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        accessibility.set_role(self, "AlertMessage")  # named by its title (show_message)
         self.hide()
 
     def _build(self) -> None:
@@ -99,6 +99,7 @@ class Banner(QFrame):
         self.close_button = QToolButton()
         self.close_button.setText("×")
         self.close_button.setToolTip(self.tr("Close"))
+        self.close_button.setAccessibleName(self.tr("Close the message"))
         self.close_button.setAutoRaise(True)
         self.close_button.clicked.connect(self._close)
 
@@ -132,13 +133,15 @@ class Banner(QFrame):
         layout.addWidget(self.transcript)
 
     def _style(self, kind: BannerKind) -> None:
-        background, accent, text = STYLES[kind]
         name = self.objectName()
-        self.setStyleSheet(
-            f"#{name} {{ background: {background}; border: 1px solid {accent};"
-            f" border-left: 6px solid {accent}; border-radius: 4px; }}"
-            f" #{name} QLabel {{ color: {text}; background: transparent; border: none; }}"
-            f" #{name} QLabel#bannerTitle {{ font-weight: bold; }}"
+        # colours of ui.theme: {error_bg} etc., for the scheme in effect (and later ones)
+        theme.set_style(
+            self,
+            f"#{name} {{ background: {{{kind}_bg}}; border: 1px solid {{{kind}_accent}};"
+            f" border-left: 6px solid {{{kind}_accent}}; border-radius: 4px; }}"
+            f" #{name} QLabel, #{name} QToolButton {{ color: {{{kind}_text}};"
+            " background: transparent; border: none; }"
+            f" #{name} QLabel#bannerTitle {{ font-weight: bold; }}",
         )
         from crm_mail_gui.ui.icons import pixmap
 
@@ -154,8 +157,13 @@ class Banner(QFrame):
         action: str = "",
         action_text: str = "",
         failure: Failure | None = None,
+        report: Callable[[], str] | None = None,
     ) -> None:
-        """Show the banner; every text is escaped (it may quote a server) and shown as plain text."""
+        """Show the banner; every text is escaped (it may quote a server) and shown as plain text.
+
+        `report` makes what Copy puts on the clipboard (a helpdesk report), when Copy is clicked;
+        without it, Copy copies the transcript.
+        """
         from crm_mail_gui.core.printable import printable, printable_lines
 
         if not self._built:
@@ -168,6 +176,7 @@ class Banner(QFrame):
         self.body.setText(body)
         self.body.setVisible(bool(body))
         self._action = action
+        self._report = report
         self.fix_button.setText(printable(action_text))
         self.fix_button.setVisible(bool(action))
         self.transcript.setPlainText(printable_lines(transcript))
@@ -176,13 +185,24 @@ class Banner(QFrame):
         self.copy_button.setVisible(has_transcript)
         self.details_button.setChecked(False)
         self.transcript.hide()
+        self.setAccessibleName(self.title.text())
+        self.setAccessibleDescription(body)
+        self.icon.setAccessibleName(
+            {
+                BannerKind.ERROR: self.tr("Error"),
+                BannerKind.WARNING: self.tr("Warning"),
+                BannerKind.SUCCESS: self.tr("Success"),
+            }[self.kind]
+        )
         self.show()
+        accessibility.alert(self)
         self.shown.emit()
 
     def clear(self) -> None:
         """Hide the banner and forget its content."""
         self.kind = None
         self.failure = None
+        self._report = None
         self.hide()
 
     def _toggle_details(self, shown: bool) -> None:
@@ -205,7 +225,8 @@ class Banner(QFrame):
 
         from crm_mail_gui.core.printable import printable_lines
 
-        QGuiApplication.clipboard().setText(printable_lines(self.transcript.toPlainText()))
+        text = self._report() if self._report is not None else self.transcript.toPlainText()
+        QGuiApplication.clipboard().setText(printable_lines(text))
 
     def _close(self) -> None:
         self.clear()

@@ -13,21 +13,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.icons import Icon, pixmap
 from crm_mail_gui.ui.translations import fill
 
 
 class SuccessDialog(QDialog):
-    """Window-modal dialog: "Test Mail Sent / テストメールが送信されました。受信トレイを確認してください。"."""
+    """Window-modal dialog: "Test Mail Sent / テストメールが送信されました。受信トレイを確認してください。".
 
-    def __init__(self, recipient: str, server: str, parent: QWidget | None = None) -> None:
+    After a session without TLS (`encrypted` False) it says that the mail (and, with `logged_in`,
+    the password) travelled unencrypted; `saved` False (Send test again) leaves out "saved".
+    """
+
+    def __init__(
+        self,
+        recipient: str,
+        server: str,
+        parent: QWidget | None = None,
+        *,
+        saved: bool = True,
+        encrypted: bool = True,
+        logged_in: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("successDialog")
         self.setWindowTitle(self.tr("Test Mail Sent"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         heading = QLabel(self.tr("Test Mail Sent"))
         heading.setObjectName("successHeading")
-        heading.setStyleSheet("font-size: 16px; font-weight: bold; color: #2e7d32;")
+        theme.set_style(heading, "font-size: 16px; font-weight: bold; color: {success};")
         icon = QLabel()
         icon.setObjectName("successIcon")
         icon.setPixmap(pixmap(Icon.SUCCESS, 32, self.devicePixelRatioF()))
@@ -41,13 +55,26 @@ class SuccessDialog(QDialog):
         self.details.setObjectName("successDetails")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.saved = QLabel(self.tr("The settings have been saved."))
+        if not saved:
+            self.saved.hide()  # Send test again changes nothing
+        self.unencrypted = QLabel(
+            self.tr(
+                "The connection was not encrypted: the mail and the password travelled in "
+                "plain text."
+            )
+            if logged_in
+            else self.tr("The connection was not encrypted: the mail travelled in plain text.")
+        )
+        self.unencrypted.setObjectName("successUnencrypted")
+        self.unencrypted.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addLayout(top)
-        for widget in (self.message, self.details, self.saved, buttons):
+        for widget in (self.message, self.details, self.unencrypted, self.saved, buttons):
             layout.addWidget(widget)
+        self.unencrypted.setVisible(not encrypted)
         self.setMinimumWidth(420)
 
 

@@ -11,12 +11,14 @@ from crm_mail_gui.ui.banner import BannerKind
 from crm_mail_gui.ui.translations import fill
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from crm_mail_gui.core.errors import Failure
 
 
 @record
 class BannerContent:
-    """Everything Banner.show_message needs."""
+    """Everything Banner.show_message needs, and the one field the failure marks."""
 
     kind: BannerKind
     title: str
@@ -24,6 +26,8 @@ class BannerContent:
     transcript: str
     action: str
     action_text: str
+    field: str = ""  # the form field that must change ("" for none)
+    field_note: str = ""  # its short text, shown at the field
 
 
 def failure_banner(
@@ -37,6 +41,7 @@ def failure_banner(
     """The banner for `failure`: message, step, reply, detail, hint and the one fix offered.
 
     `oauth_available`: the form's provider offers OAuth2; `uses_oauth`: the form signs in with it.
+    The detail is a sentence in `lang` (OpenSSL's words stay in the transcript, under Details).
     """
     lines = [fill(QCoreApplication.translate("MainWindow", "Step: %1"), failure.step_name(lang))]
     if failure.server_reply():
@@ -45,8 +50,9 @@ def failure_banner(
                 QCoreApplication.translate("MainWindow", "Server reply: %1"), failure.server_reply()
             )
         )
-    if failure.detail:
-        lines.append(fill(QCoreApplication.translate("MainWindow", "Detail: %1"), failure.detail))
+    detail = failure.detail_text(lang)
+    if detail:
+        lines.append(fill(QCoreApplication.translate("MainWindow", "Detail: %1"), detail))
     hint = failure.hint(lang)
     if hint:
         lines.append(fill(QCoreApplication.translate("MainWindow", "What to do: %1"), hint))
@@ -60,6 +66,16 @@ def failure_banner(
         action, action_text = "oauth2", QCoreApplication.translate("MainWindow", "Switch to OAuth2")
     elif failure.fix == "sign_in" and uses_oauth:
         action, action_text = "sign_in", QCoreApplication.translate("MainWindow", "Sign in again")
+    elif failure.fix == "ca_file":
+        action, action_text = (
+            "ca_file",
+            QCoreApplication.translate("MainWindow", "Choose the extra CA file"),
+        )
+    elif failure.fix == "auth_off":
+        action, action_text = (
+            "auth_off",
+            QCoreApplication.translate("MainWindow", "Untick “Requires authentication”"),
+        )
     return BannerContent(
         BannerKind.ERROR,
         failure.message(lang),
@@ -67,4 +83,26 @@ def failure_banner(
         "\n".join(transcript),
         action,
         action_text,
+        failure.field or "",
+        failure.field_note(lang),
+    )
+
+
+def failure_report_text(
+    failure: Failure,
+    transcript: list[str],
+    lang: str,
+    *,
+    server: str,
+    secrets: Iterable[str],
+) -> str:
+    """What Copy puts on the clipboard: core.report's helpdesk report, with the Qt versions."""
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import qVersion
+
+    from crm_mail_gui.core.report import failure_report, versions
+
+    components = versions([("Qt", qVersion()), ("PySide6", pyside_version)])
+    return failure_report(
+        failure, transcript, lang, server=server, components=components, secrets=secrets
     )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.qt_props import set_enum
 
 if TYPE_CHECKING:  # the line edit and push button types load with the form
@@ -15,12 +16,12 @@ if TYPE_CHECKING:  # the line edit and push button types load with the form
 
 # Style sheets only on the widgets that show a state: one on the whole form would put every
 # widget of it through the (slower) style-sheet style, from the first paint on.
-EDITOR_STYLES = {
-    "error": "QLineEdit { border: 2px solid #c62828; border-radius: 3px; padding: 2px; }",
-    "warning": "QLineEdit { border: 2px solid #ef6c00; border-radius: 3px; padding: 2px; }",
+EDITOR_STYLES = {  # with colours of ui.theme
+    "error": "QLineEdit { border: 2px solid {error}; border-radius: 3px; padding: 2px; }",
+    "warning": "QLineEdit { border: 2px solid {warning_accent}; border-radius: 3px; padding: 2px; }",
     "": "",
 }
-MESSAGE_COLORS = {"error": "#c62828", "warning": "#a84a00", "": "#555"}
+MESSAGE_COLORS = {"error": "{error}", "warning": "{warning}", "": "{muted}"}
 
 
 def top_aligned(widget: QWidget) -> QVBoxLayout:
@@ -100,7 +101,8 @@ class FieldRow(QWidget):
     ) -> None:
         super().__init__(parent)
         self.editor = editor
-        self.touched = False
+        self.touched = False  # typed into
+        self.left = False  # moved on from (editingFinished) or Save asked for
         self.message: WrapLabel | None = None
         self.fix_button: QPushButton | None = None
         self._message_color = ""
@@ -151,7 +153,7 @@ class FieldRow(QWidget):
         """Mark the editor and show `text` under it (state "" clears)."""
         if self.state != state:  # restyling is costly: only when the look changes
             self.editor.setProperty("state", state)
-            self.editor.setStyleSheet(EDITOR_STYLES[state])
+            theme.set_style(self.editor, EDITOR_STYLES[state])
         if self.message is not None and self.fix_button is not None:
             message, fix_button = self.message, self.fix_button
         elif text or fix_text:
@@ -161,8 +163,28 @@ class FieldRow(QWidget):
         color = MESSAGE_COLORS[state]
         if text and color != self._message_color:
             self._message_color = color
-            message.setStyleSheet(f"color: {color};")
+            theme.set_style(message, f"color: {color};")
         message.setText(text)
         message.setVisible(bool(text))
         fix_button.setText(fix_text)
         fix_button.setVisible(bool(fix_text))
+
+
+def show_read_only(edit: QLineEdit, read_only: bool) -> None:
+    """Make `edit` read-only and let it look so: the disabled colours of its own palette.
+
+    (setReadOnly alone keeps the look of an editable field; disabling would lose selection.)
+    """
+    from PySide6.QtGui import QPalette
+
+    edit.setReadOnly(read_only)
+    if not read_only:
+        edit.setPalette(QPalette())  # nothing resolved: the inherited palette again
+        return
+    palette = edit.palette()
+    disabled = QPalette.ColorGroup.Disabled
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Text):
+            source = QPalette.ColorRole.Window if role is QPalette.ColorRole.Base else role
+            palette.setColor(group, role, palette.color(disabled, source))
+    edit.setPalette(palette)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -20,25 +21,32 @@ from PySide6.QtWidgets import (
 )
 
 from crm_mail_gui.core import i18n
-from crm_mail_gui.core.address import Security, ServerAddress
+from crm_mail_gui.core.address import Security, ServerAddress, normalise
 from crm_mail_gui.core.oauth_providers import load_providers, provider_for_preset
-from crm_mail_gui.core.presets import Preset
+from crm_mail_gui.core.presets import Preset, stray_placeholder
 from crm_mail_gui.core.settings import (
     FieldError,
     MailSettings,
     OAuthSettings,
     SettingsInvalid,
     build_settings,
+    ca_file_stamp,
 )
+from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit, panel_label_texts
-from crm_mail_gui.ui.fields import FieldRow, WrapLabel, centred, note_label
+from crm_mail_gui.ui.fields import FieldRow, WrapLabel, centred, note_label, show_read_only
 from crm_mail_gui.ui.preset_picker import PresetPicker
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.steps import StepList
 from crm_mail_gui.ui.translations import fill
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtGui import QKeyEvent
+
     from crm_mail_gui.ui.advanced_panel import AdvancedPanel
+    from crm_mail_gui.ui.detect_panel import DetectPanel
     from crm_mail_gui.ui.oauth_panel import OAuthPanel
 
 
@@ -62,6 +70,8 @@ class SettingsForm(QWidget):
         validityChanged(bool): the form became valid or invalid.
         signInRequested(bool device), cancelSignInRequested(), signOutRequested(),
         oauthClientIdEdited(): from the OAuth2 panel (built when OAuth2 is first chosen).
+        helpLinkRequested(str): open this provider help page in the browser.
+        detectRequested(): the detect button was clicked (start or stop detecting).
     """
 
     saveRequested = Signal()
@@ -73,6 +83,8 @@ class SettingsForm(QWidget):
     cancelSignInRequested = Signal()
     signOutRequested = Signal()
     oauthClientIdEdited = Signal()
+    helpLinkRequested = Signal(str)
+    detectRequested = Signal()
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,7 +96,7 @@ class SettingsForm(QWidget):
         self._loaded: MailSettings | None = None  # the unbuilt advanced panel's values
         self._valid = False
         self._server_fix = ""
-        self._built: tuple[tuple[dict[str, object], str | None], object] | None = None
+        self._built: tuple[tuple[object, ...], object] | None = None
         self._build()
         self._connect()
 
@@ -97,6 +109,10 @@ class SettingsForm(QWidget):
 
         self.serverEdit = self._line("serverEdit", "ssl://smtp.example.com:465")
         self.userEdit = self._line("userEdit", self.tr("usually the full mail address"))
+        self.detectButton = QPushButton(self.detect_button_text())
+        self.detectButton.setObjectName("detectButton")
+        self.detectButton.setToolTip(self.detect_button_tooltip())
+        self.detectPanel: DetectPanel | None = None  # see ensure_detect_panel
         self.passwordEdit = self._line("passwordEdit", "")
         self.passwordEdit.setEchoMode(QLineEdit.EchoMode.Password)  # + ImhSensitiveData etc.
         self.showPasswordButton = QToolButton()
@@ -120,7 +136,7 @@ class SettingsForm(QWidget):
         self._oauth_provider_id = ""
 
         self.server_row = FieldRow(self.serverEdit)
-        self.user_row = FieldRow(self.userEdit)
+        self.user_row = FieldRow(self.userEdit, self.detectButton)
         self.password_row = FieldRow(self.passwordEdit, self.showPasswordButton)
         self.from_row = FieldRow(self.fromEdit)
         self.to_row = FieldRow(self.testRecipientEdit)
@@ -203,10 +219,12 @@ class SettingsForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
 
+        accessibility.name_fields(self)  # each field is named by its label
         _chain_focus(  # as the fields are laid out (the OAuth2 panel joins in its place)
             *self.picker.focus_chain(),
             self.serverEdit,
             self.userEdit,
+            self.detectButton,
             self.authMethodCombo,
             self.passwordEdit,
             self.showPasswordButton,
@@ -267,6 +285,29 @@ class SettingsForm(QWidget):
             _chain_focus(self.showPasswordButton, *panel.focus_chain(), self.fromEdit)
         return self.oauthPanel
 
+    def detect_button_text(self) -> str:
+        """The detect button's text when no detection runs."""
+        return self.tr("Detect from address")
+
+    def detect_button_tooltip(self) -> str:
+        """The detect button's tooltip when no detection runs."""
+        return self.tr("Find the server for the address in User name (or From); nothing is sent")
+
+    def ensure_detect_panel(self, ispdb: Callable[[], bool]) -> DetectPanel:
+        """The detection panel below the user name, built with the first detection.
+
+        `ispdb` answers whether the ISPDB is asked (the remembered choice), when it is built.
+        """
+        if self.detectPanel is None:
+            from crm_mail_gui.ui.detect_panel import DetectPanel
+
+            panel = self.detectPanel = DetectPanel(ispdb())
+            panel.hide()
+            self._insert_row_below(self.user_row, panel)
+            panel.set_read_only(self.running)
+            _chain_focus(self.detectButton, *panel.focus_chain(), self.authMethodCombo)
+        return self.detectPanel
+
     def ensure_advanced(self) -> AdvancedPanel:
         """The advanced panel below its button, built when first opened (ui.startup, rule 8).
 
@@ -289,7 +330,7 @@ class SettingsForm(QWidget):
         if self.storeNote is None:
             note = self.storeNote = WrapLabel()
             note.setObjectName("storeNote")
-            note.setStyleSheet("color: #555;")
+            theme.set_style(note, "color: {muted};")
             note.hide()
             self.form_layout.addRow("", note)  # the last row, below the advanced panel
         return self.storeNote
@@ -309,11 +350,15 @@ class SettingsForm(QWidget):
 
     def _connect(self) -> None:
         self.picker.chosen.connect(self._preset_chosen)
+        self.picker.followed.connect(self._method_changed)  # OAuth2 comes and goes with it
+        self.picker.linkOpened.connect(self.helpLinkRequested)
+        self.serverEdit.textEdited.connect(self.picker.follow)
+        for name, row in self.rows.items():
+            if name != "password":  # a password is used exactly as typed
+                row.editor.editingFinished.connect(lambda name=name: self._field_left(name))
         for edit in (self.serverEdit, self.userEdit, self.passwordEdit, self.fromEdit):
             edit.textChanged.connect(self.validate)
-            edit.returnPressed.connect(self._enter)
         self.testRecipientEdit.textChanged.connect(self.validate)
-        self.testRecipientEdit.returnPressed.connect(self._enter)
         self.authCheck.toggled.connect(self._auth_toggled)
         self.authMethodCombo.activated.connect(self._method_changed)
         self.userEdit.textChanged.connect(self._maybe_offer)
@@ -323,6 +368,7 @@ class SettingsForm(QWidget):
         self.showPasswordButton.toggled.connect(self._show_password)
         self.advancedButton.toggled.connect(self._toggle_advanced)
         self.server_row.fixRequested.connect(self._apply_server_fix)
+        self.detectButton.clicked.connect(self.detectRequested)
         self.saveButton.clicked.connect(self.saveRequested)
         self.checkButton.clicked.connect(self.checkRequested)
         self.cancelTestButton.clicked.connect(self.cancelTestRequested)
@@ -357,7 +403,7 @@ class SettingsForm(QWidget):
         self._update_password_placeholder()
         self._recipient_placeholder()
         for row in self.rows.values():
-            row.touched = False
+            row.touched = row.left = False
         self.picker.reset_offers()
         self._snapshot = self.values()
         self.validate()
@@ -453,16 +499,21 @@ class SettingsForm(QWidget):
     def settings(self) -> MailSettings:
         """Validated settings from the form, or raise SettingsInvalid.
 
-        Built once per change of the values (unless a CA file is named, which is read each
-        time): validation, Save and the store questions all ask,
-        and at a click each build would hold the GUI thread again (bench_responsiveness.py).
+        Built once per change of the values or of the named CA file on disk (its stat):
+        validation, Save and the store questions all ask, and at a click each build would
+        hold the GUI thread again (bench_responsiveness.py).
         """
         preset = self.current_preset()
-        key = (self.values(), preset.placeholder if preset else None)
-        # a CA file is checked on disk each time: it may change between two checks
-        if self._built is None or self._built[0] != key or key[0]["ca_file"]:
+        values = self.values()
+        placeholder = (
+            preset.placeholder
+            if preset
+            else stray_placeholder(str(values["server"]), self.picker.presets)
+        )
+        key = (values, placeholder, ca_file_stamp(values["ca_file"]))
+        if self._built is None or self._built[0] != key:
             try:
-                built: MailSettings | SettingsInvalid = build_settings(key[0], placeholder=key[1])
+                built: MailSettings | SettingsInvalid = build_settings(values, placeholder=key[1])
             except SettingsInvalid as invalid:
                 built = invalid
             self._built = (key, built)
@@ -489,6 +540,8 @@ class SettingsForm(QWidget):
             show = error is not None and (
                 row.touched or bool(row.editor.text()) or name == "ca_file"
             )
+            if error is not None and error.key == "placeholder" and not row.left:
+                show = False  # the provider's notes say it calmly until the user moves on
             if show and error is not None:
                 row.set_state("error", error.message(self.lang))
             elif name == "server" and address is not None:
@@ -546,8 +599,8 @@ class SettingsForm(QWidget):
                 warning.message(self.lang),
                 fill(self.tr("Change to %1"), warning.suggestion),
             )
-        elif address.security is Security.PLAIN:
-            self._server_fix = ""
+        elif address.security is Security.PLAIN and self.authCheck.isChecked():
+            self._server_fix = ""  # without a login, no password can travel in clear
             self.server_row.set_state(
                 "warning",
                 self.tr(
@@ -558,17 +611,72 @@ class SettingsForm(QWidget):
         else:
             self.server_row.set_state("")
 
-    def mark_fields(self, fields: tuple[str, ...], text: str) -> None:
-        """Mark the fields a failure points at (the message is in the banner)."""
-        for name in fields:
-            row = self.rows.get(name)
-            if row is not None:
-                row.set_state("error", text)
+    def mark_field(self, name: str, text: str) -> None:
+        """Mark the one field a failure points at, with its own short text (the rest is in the
+        banner)."""
+        row = self.rows.get(name)
+        if row is not None:
+            row.set_state("error", text)
+
+    def typed_secrets(self) -> list[str]:
+        """What the user typed that must never be copied: the password, an OAuth2 client secret."""
+        secrets = [self.passwordEdit.text()]
+        if self.oauthPanel is not None:
+            secrets.append(self.oauthPanel.oauthClientSecretEdit.text())
+        return [secret for secret in secrets if secret]
+
+    def open_ca_file(self) -> None:
+        """Open the advanced panel at the extra CA file field (a fix offered by the banner)."""
+        self.advancedButton.setChecked(True)
+        edit = self.ensure_advanced().caFileEdit
+        edit.setFocus()
+        edit.selectAll()
 
     # -- behaviour -------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in any field of the form (the panels' too) saves, as the Save button does.
+
+        Fields leave Enter to their parents: it ends here, once, whichever field had it. On a
+        button, Enter is that button's (not Save's).
+        """
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QAbstractSpinBox
+
+        field = (QLineEdit, QAbstractSpinBox, QCheckBox, QComboBox)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
+            self.focusWidget(), field
+        ):
+            self._enter()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def _enter(self) -> None:
-        if self.saveButton.isEnabled():
+        if self.saveButton.isEnabled() and not self.running:
             self.saveRequested.emit()
+        else:
+            self.reveal_errors()
+
+    def reveal_errors(self) -> None:
+        """Show every field's problem, as after leaving each field (Save asked for)."""
+        for row in self.rows.values():
+            row.touched = row.left = True
+        self.validate()
+
+    def _field_left(self, name: str) -> None:
+        """The user moved on from a field: show it normalised (what will be stored), and its
+        problem if it has one. Full-width letters and digits of an IME become ASCII."""
+        row = self.rows[name]
+        text = row.editor.text()
+        folded = normalise(text) if name == "server" else unicodedata.normalize("NFKC", text)
+        folded = folded.strip()
+        row.left = True
+        if folded != text and not row.editor.isReadOnly():
+            row.editor.setText(folded)  # validates (textChanged)
+            if name == "server":
+                self.picker.follow(folded)
+        else:
+            self.validate()
 
     def _auth_toggled(self, on: bool) -> None:
         self.userEdit.setEnabled(on)
@@ -612,17 +720,26 @@ class SettingsForm(QWidget):
         if getattr(self, "_server_fix", ""):
             self.serverEdit.setText(self._server_fix)
             self.server_row.touched = True
+            self.picker.follow(self._server_fix)
 
     def set_server(self, server: str) -> None:
         """Replace the server name (a fix offered by the banner)."""
         self.serverEdit.setText(server)
         self.server_row.touched = True
-        self.picker.select_for(server)
+        self.picker.follow(server)
 
     # -- presets ---------------------------------------------------------------------------
     def _preset_chosen(self) -> None:
         preset = self.current_preset()
         if preset is None:
+            previous = self.picker.previous
+            server = self.serverEdit.text().strip().lower()
+            if previous is not None and server in (s.lower() for s in previous.servers):
+                # the preset's own server name (svNNNN and all) is not the user's: Custom
+                # starts empty rather than keeping it without a word
+                self.serverEdit.clear()
+                self.server_row.touched = self.server_row.left = False
+                self.serverEdit.setFocus()
             self._method_changed()  # validates too: the placeholder check depends on the preset
             return
         self.authCheck.setChecked(preset.auth)
@@ -634,6 +751,8 @@ class SettingsForm(QWidget):
             self.userEdit.setText(preset.username_fixed)
         self.serverEdit.setText(preset.server)
         self.server_row.touched = True
+        self.server_row.left = False  # the preset's value: marked once the user moves on again
+        self.validate()
         self.picker.offer.hide()
         if preset.placeholder:
             start = preset.server.find(preset.placeholder)
@@ -658,11 +777,13 @@ class SettingsForm(QWidget):
             self.fromEdit,
             self.testRecipientEdit,
         ):
-            edit.setReadOnly(running)
+            show_read_only(edit, running)
         if self.oauthPanel is not None:
             self.oauthPanel.set_read_only(running)
         if self.advanced is not None:
             self.advanced.set_read_only(running)
+        if self.detectPanel is not None:
+            self.detectPanel.set_read_only(running)
         self.picker.set_running(running)
         for widget in (
             self.authMethodCombo,
@@ -674,11 +795,12 @@ class SettingsForm(QWidget):
         self.server_row.set_fix_enabled(not running)
         if not running:
             self._auth_toggled(self.authCheck.isChecked())
+            self.stepList.stop()  # a stage still "running" (cancelled, crashed) is not
         self.cancelTestButton.setVisible(running)
         self.saveButton.setVisible(not running)
         self.checkButton.setVisible(not running)
         if running and settings is not None:
-            self.stepList.reset(settings.server.security, settings.auth)
+            self.stepList.reset(settings.server.security, settings.auth, settings.timeout)
             self.stepList.show()
             self.cancelTestButton.setFocus()
         if not running:

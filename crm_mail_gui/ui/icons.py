@@ -1,7 +1,7 @@
 """The window's status icons, one flat family drawn here: banner, step list and dialogs use them.
 
-Drawn with QPainter at the screen's pixel ratio (sharp at 200 %), so no style's glossy icon
-(Fusion's check) sits next to a flat one. No `Qt` enum is used (ui.startup, rule 1): a banner
+Drawn with QPainter at the screen's pixel ratio (sharp at 200 %) in ui.theme's icon colours
+for the scheme in effect, so no style's glossy icon (Fusion's check) sits next to a flat one. No `Qt` enum is used (ui.startup, rule 1): a banner
 about the stored settings can be part of the first paint.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from crm_mail_gui.ui import theme
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QPainter, QPixmap
@@ -26,15 +28,16 @@ class Icon(StrEnum):
     SKIPPED = "skipped"
 
 
-# Fill colours: saturated enough for white marks on them, readable on light and dark windows.
+# The ui.theme colour of each icon's shape (a light and a dark one, >= 3:1 on the window and
+# the banners); the mark on it is "icon_mark".
 COLOURS = {
-    Icon.ERROR: "#c62828",
-    Icon.WARNING: "#ef8f00",
-    Icon.SUCCESS: "#2e7d32",
-    Icon.INFO: "#1565c0",
-    Icon.PENDING: "#8a8a8a",
-    Icon.RUNNING: "#1565c0",
-    Icon.SKIPPED: "#8a8a8a",
+    Icon.ERROR: "icon_error",
+    Icon.WARNING: "icon_warning",
+    Icon.SUCCESS: "icon_success",
+    Icon.INFO: "icon_info",
+    Icon.PENDING: "icon_pending",
+    Icon.RUNNING: "icon_info",
+    Icon.SKIPPED: "icon_pending",
 }
 
 
@@ -46,12 +49,12 @@ def pixmap(kind: Icon | str, size: int, ratio: float = 1.0) -> QPixmap:
     kind = Icon(kind)
     picture = QPixmap(round(size * ratio), round(size * ratio))
     picture.setDevicePixelRatio(ratio)
-    picture.fill(QColor(0, 0, 0, 0))
+    picture.fill(QColor.fromRgba(0))  # transparent
     painter = QPainter(picture)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.scale(size / 24, size / 24)  # drawn on a 24×24 grid
     pen = Pen(painter)
-    colour = COLOURS[kind]
+    colour, mark = theme.color(COLOURS[kind]), theme.color("icon_mark")
     if kind is Icon.WARNING:
         pen.fill_polygon(colour, (12, 1.5), (23, 21.5), (1, 21.5))
     elif kind in (Icon.PENDING, Icon.SKIPPED):
@@ -59,19 +62,19 @@ def pixmap(kind: Icon | str, size: int, ratio: float = 1.0) -> QPixmap:
     else:
         pen.disc(colour, QPointF(12, 12), 10)
     if kind is Icon.SUCCESS:
-        pen.line("#ffffff", 2.6, (7, 12.5), (10.5, 16), (17, 8.5))
+        pen.line(mark, 2.6, (7, 12.5), (10.5, 16), (17, 8.5))
     elif kind is Icon.ERROR:
-        pen.line("#ffffff", 2.6, (8, 8), (16, 16))
-        pen.line("#ffffff", 2.6, (16, 8), (8, 16))
+        pen.line(mark, 2.6, (8, 8), (16, 16))
+        pen.line(mark, 2.6, (16, 8), (8, 16))
     elif kind is Icon.WARNING:
-        pen.line("#2b1a00", 2.6, (12, 8), (12, 14))
-        pen.disc("#2b1a00", QPointF(12, 17.6), 1.5)
+        pen.line(mark, 2.6, (12, 8), (12, 14))
+        pen.disc(mark, QPointF(12, 17.6), 1.5)
     elif kind is Icon.INFO:
-        pen.line("#ffffff", 2.6, (12, 10.5), (12, 17))
-        pen.disc("#ffffff", QPointF(12, 7.2), 1.5)
+        pen.line(mark, 2.6, (12, 10.5), (12, 17))
+        pen.disc(mark, QPointF(12, 7.2), 1.5)
     elif kind is Icon.RUNNING:
         for x in (7, 12, 17):
-            pen.disc("#ffffff", QPointF(x, 12), 1.6)
+            pen.disc(mark, QPointF(x, 12), 1.6)
     elif kind is Icon.SKIPPED:
         pen.line(colour, 2.2, (8, 12), (16, 12))
     painter.end()
@@ -90,7 +93,7 @@ class Pen:
     def _brush(self, colour: str):
         from PySide6.QtGui import QColor
 
-        self.pen.setColor(QColor(colour))
+        self.pen.setColor(QColor.fromString(colour))  # a ui.theme colour
         return self.pen.brush()  # a solid brush of that colour
 
     def disc(self, colour: str, centre, radius: float) -> None:

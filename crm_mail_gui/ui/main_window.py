@@ -8,13 +8,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
-from crm_mail_gui.core import credentials
+from crm_mail_gui.core import credentials, i18n
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
+from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
-from crm_mail_gui.core.store import Store
+from crm_mail_gui.core.store import LastTest, Store
+from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.banner import Banner, BannerKind
+from crm_mail_gui.ui.detect_controller import DetectController
 from crm_mail_gui.ui.fields import note_label
 from crm_mail_gui.ui.jobs import CallJob, JobManager
+from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.send_controller import SendController
 from crm_mail_gui.ui.signin_controller import SignInController
 from crm_mail_gui.ui.startup import FirstExposure, schedule_idle_work
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent
 
     from crm_mail_gui.core.errors import Failure
+    from crm_mail_gui.ui.detect_job import Detector
     from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.form import SettingsForm
     from crm_mail_gui.ui.summary import SummaryView
@@ -67,6 +72,7 @@ class MainWindow(QMainWindow):
         confirm_unencrypted: Callable[[QWidget], bool] | None = None,
         confirm_discard: Callable[[QWidget], bool] | None = None,
         open_url: Callable[[str], object] | None = None,
+        detector: Detector | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -76,18 +82,24 @@ class MainWindow(QMainWindow):
         self.confirm_unencrypted = confirm_unencrypted or _ask("confirm_unencrypted")
         self.confirm_discard = confirm_discard or _ask("confirm_discard")
         self.settings: MailSettings | None = None
+        self.last_test: LastTest | None = None  # the last successful test of self.settings
         self.jobs = JobManager(self)  # every thread of this window: send, sign-in, the store
         self.sending = SendController(self)  # Save and Check connection
         self.signing_in = SignInController(self)  # OAuth2 sign-in and sign-out
+        self.detector = detector  # core.discovery.detect unless a test passes another
+        self.detecting = DetectController(self)  # Detect from address
         self.success_dialog: SuccessDialog | None = None
         self.open_url: Callable[[str], object] = open_url or _open_in_browser
         self.setWindowTitle(self.tr("Outgoing mail server — crm-mail-gui"))
         self._credentials_known = False
         self._store_state: StoreState | None = None  # None until the loader thread has answered
         self._stored = False  # a password (or OAuth2 sign-in) is kept for self.settings
+        self._reused: tuple[str, str] | None = None  # (user, host) in the form whose password
+        # is already in the store, though not for the stored settings (e.g. a fresh config)
         self._first_exposure = FirstExposure(self, self._on_screen)  # see ui.startup
         self._store_loader: CallJob | None = None
         self._shut_down = False
+        self.palette_watcher: theme.PaletteWatcher | None = None  # after the first paint
         self._build()
         self.reload(defer_credentials=True)
         apply_geometry(self, geometry_path(self.store.directory), self._contents_size())
@@ -99,11 +111,12 @@ class MainWindow(QMainWindow):
         subtitle = note_label(
             self.tr(
                 "Every mail the CRM sends by itself — workflow notifications, password resets, "
-                "quotes — leaves through this server. Saving sends a test mail first."
+                "quotes — leaves through this server. Saving first sends a test mail and stores "
+                "the settings once the server has accepted it for delivery."
             )
         )
         subtitle.setObjectName("windowSubtitle")
-        subtitle.setStyleSheet("color: #555;")
+        theme.set_style(subtitle, "color: {muted};")
         self.errorBanner = Banner("errorBanner")
         self.infoBanner = Banner("infoBanner")
         self.stack = QStackedWidget()  # the summary and the form, each built when first shown
@@ -125,6 +138,7 @@ class MainWindow(QMainWindow):
         self.scroll.setObjectName("contentScroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        set_enum(self.scroll, "focusPolicy", "NoFocus")  # no invisible tab stop: Tab goes to fields
         self.scroll.setWidget(content)
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -140,6 +154,7 @@ class MainWindow(QMainWindow):
             banner.shown.connect(self._scroll_to_top)
 
         self.errorBanner.fixRequested.connect(self._apply_fix)
+        self.errorBanner.closed.connect(self._failure_cleared)
 
     def ensure_summary(self) -> SummaryView:
         """The read-only summary, built when first shown (a first run never shows it)."""
@@ -148,6 +163,8 @@ class MainWindow(QMainWindow):
 
             self.summaryView = SummaryView()
             self.summaryView.editRequested.connect(self.edit)
+            self.summaryView.sendAgainRequested.connect(self.sending.send_again)
+            self.summaryView.cancelRequested.connect(self.cancel_test)
             self.stack.addWidget(self.summaryView)
         return self.summaryView
 
@@ -163,6 +180,7 @@ class MainWindow(QMainWindow):
             form.saveRequested.connect(lambda: self.start_test(check_only=False))
             form.checkRequested.connect(lambda: self.start_test(check_only=True))
             form.cancelTestRequested.connect(self.cancel_test)
+            form.helpLinkRequested.connect(lambda url: self.open_url(url))
             form.backRequested.connect(self.back_to_summary)
             form.userEdit.editingFinished.connect(self._refresh_password_state)
             form.serverEdit.editingFinished.connect(self._refresh_password_state)
@@ -173,6 +191,7 @@ class MainWindow(QMainWindow):
             form.authMethodCombo.activated.connect(lambda _i: signing_in._refresh_oauth_state())
             form.oauthClientIdEdited.connect(signing_in._refresh_oauth_state)
             form.userEdit.editingFinished.connect(signing_in._refresh_oauth_state)
+            form.detectRequested.connect(self.detecting.toggle)
         return self.form
 
     def _page_changed(self, _index: int) -> None:
@@ -208,6 +227,7 @@ class MainWindow(QMainWindow):
         """
         loaded = self.store.load()
         self.settings = loaded.settings
+        self.last_test = loaded.last_test
         if loaded.notice:
             title = (
                 self.tr("The settings file could not be used and was set aside.")
@@ -237,7 +257,18 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self.onScreen.emit()
-        schedule_idle_work(self, self._start_credential_store_loader, self._prepare_first_test)
+        schedule_idle_work(
+            self,
+            self._start_credential_store_loader,
+            self._prepare_first_test,
+            self._follow_colour_scheme,
+            accessibility.install_roles,
+        )
+
+    def _follow_colour_scheme(self) -> None:
+        """Idle work: follow the system's colour scheme and palette changes (ui.theme)."""
+        if not self._shut_down and self.palette_watcher is None:
+            self.palette_watcher = theme.follow_system_scheme(self)
 
     def _prepare_first_test(self) -> None:
         """Idle work after the first paint: what the first Save needs, so the click is quick.
@@ -323,10 +354,29 @@ class MainWindow(QMainWindow):
             return self.tr(
                 "No credential store is available on this PC, so a password cannot be saved."
             )
-        where = state.where
-        return fill(
-            self.tr("The password and OAuth2 sign-ins are kept only in %1, never in a file."), where
-        )
+        if state.warning:  # a file: "kept only in %1" would hide the risk
+            kept = fill(self.tr("The password and OAuth2 sign-ins are kept in %1."), state.where)
+            lines = [kept, state.warning]
+        else:
+            lines = [
+                fill(
+                    self.tr(
+                        "The password and OAuth2 sign-ins are kept only in %1, never in the settings file."
+                    ),
+                    state.where,
+                )
+            ]
+        if self._reused is not None:
+            user, host = self._reused
+            reused = i18n.text(
+                "credentials.reused_unless_typed",
+                self.lang,
+                user=user,
+                server=host,
+                where=state.where,
+            )
+            lines.append(printable(reused, 400))
+        return "\n".join(lines)
 
     def _show_summary(self) -> None:
         assert self.settings is not None
@@ -344,21 +394,26 @@ class MainWindow(QMainWindow):
             password_text = (
                 fill(self.tr("stored (%1)"), state.where) if self._stored else self.tr("not stored")
             )
+        if state is not None and self._credentials_known and state.warning:
+            password_text = f"{password_text}\n{state.warning}"  # a plain or weak file
         path_text = fill(self.tr("Settings file: %1"), str(self.store.path))
         summary = self.ensure_summary()
         summary.show_settings(self.settings, password_text, path_text)
+        summary.show_last_test(self.last_test)
         self.stack.setCurrentWidget(summary)
         summary.editButton.setFocus()
 
     def edit(self) -> None:
         """Open the edit form with the stored settings."""
         stored = self._credentials_known and bool(self.settings) and self._stored
+        self._reused = None  # the stored settings' own password is no surprise
         self.ensure_form().load(self.settings, stored, self._store_note())
         if self.settings is not None and self.settings.uses_oauth:
             self.form.set_oauth_signed_in(stored)
+        self.detecting.reset()
         self.errorBanner.clear()
         self.stack.setCurrentWidget(self.form)
-        self.form.serverEdit.setFocus()
+        self.form.presetCombo.setFocus()  # the first field: where Tab starts
 
     def back_to_summary(self) -> None:
         """Leave the form without saving (asks first when something was changed)."""
@@ -378,8 +433,17 @@ class MainWindow(QMainWindow):
             return
 
         def then(answer: object) -> None:
-            if self._form_account() == (settings.user, settings.server.host):
+            account = (settings.user, settings.server.host)
+            if self._form_account() == account:
                 self.form.set_password_stored(answer is True)
+                own = self.settings is not None and account == (
+                    self.settings.user,
+                    self.settings.server.host,
+                )
+                reused = account if answer is True and not own and not settings.uses_oauth else None
+                if reused != self._reused:
+                    self._reused = reused
+                    self.form.set_store_note(self._store_note())
 
         store = self.store  # the question's thread must not hold the window
         self._ask_store(lambda: store.has_password(settings), then)
@@ -409,15 +473,32 @@ class MainWindow(QMainWindow):
         self._show_failure(store_failure(error), transcript or [])
 
     def _show_failure(self, failure: Failure, transcript: list[str]) -> None:
-        from crm_mail_gui.ui.failure_view import failure_banner
+        from crm_mail_gui.ui.failure_view import failure_banner, failure_report_text
 
+        on_summary = not self._showing(self.form)
+        if on_summary:  # a test of the stored settings (Send test again)
+            oauth_available, uses_oauth = self._stored_oauth()
+        else:
+            oauth_available = self.form.oauth_provider() is not None
+            uses_oauth = self.form.uses_oauth()
         shown = failure_banner(
             failure,
             transcript,
             self.lang,
-            oauth_available=self.form.oauth_provider() is not None,
-            uses_oauth=self.form.uses_oauth(),
+            oauth_available=oauth_available,
+            uses_oauth=uses_oauth,
         )
+        form, lang = self.form, self.lang
+        if on_summary and self.settings is not None:
+            server = self.settings.server.canonical()
+        else:
+            server = form.serverEdit.text() if form is not None else ""
+
+        def report() -> str:  # made when Copy is clicked (the OS version takes ~50 ms to learn)
+            # what the form holds then: never on the clipboard
+            secrets = form.typed_secrets() if form is not None else []
+            return failure_report_text(failure, transcript, lang, server=server, secrets=secrets)
+
         self.errorBanner.show_message(
             shown.kind,
             shown.title,
@@ -426,29 +507,78 @@ class MainWindow(QMainWindow):
             action=shown.action,
             action_text=shown.action_text,
             failure=failure,
+            report=report,
         )
-        self.form.mark_fields(failure.fields, self.tr("Check this field (see the message above)."))
+        if on_summary:
+            return  # the fields are marked when the user opens the form (a fix or Edit)
+        if shown.field:
+            self.form.mark_field(shown.field, shown.field_note)
         self.form.stepList.show()
 
+    def _failure_cleared(self) -> None:
+        """The error banner went away: the last test's steps no longer describe the form."""
+        if self.form is not None:
+            self.form.stepList.hide()
+
+    def _clear_failure(self) -> None:
+        self.errorBanner.clear()
+        self._failure_cleared()
+
+    def _stored_oauth(self) -> tuple[bool, bool]:
+        """(OAuth2 offered for the stored server, the stored settings sign in with it)."""
+        from crm_mail_gui.core.oauth_providers import provider_for_preset
+        from crm_mail_gui.core.presets import preset_for_server
+
+        settings = self.settings
+        if settings is None:
+            return False, False
+        preset = preset_for_server(settings.server.canonical())
+        available = settings.uses_oauth or provider_for_preset(preset.id if preset else None)
+        return bool(available), settings.uses_oauth
+
     def _apply_fix(self, action: str) -> None:
+        if not self._showing(self.form) and self.settings is not None:
+            self.edit()  # a fix offered after Send test again changes the settings: the form
         if action.startswith("server:"):
             self.form.set_server(action.removeprefix("server:"))
-            self.errorBanner.clear()
+            self._clear_failure()
         elif action == "oauth2":
             self.form.set_auth_method("oauth2")
             self.signing_in._refresh_oauth_state()
-            self.errorBanner.clear()
+            self._clear_failure()
             self.form.ensure_oauth_panel().oauthClientIdEdit.setFocus()
         elif action == "sign_in":
-            self.errorBanner.clear()
+            self._clear_failure()
             self.signing_in.start_sign_in()
+        elif action == "auth_off":
+            self.form.authCheck.setChecked(False)
+            self._clear_failure()
+            self.form.saveButton.setFocus()
+        elif action == "ca_file":  # the banner stays: it says why while the file is chosen
+            self.form.open_ca_file()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Esc cancels a running test, wherever the focus is (keys no widget took end here)."""
+        """Keys no widget took end here, wherever the focus is.
+
+        Esc cancels a running test, or else leaves the form for the summary when settings are
+        stored (asking about unsaved changes; on first run there is nothing to go back to).
+        Ctrl+W and Ctrl+Q close the window (asking about unsaved changes, see closeEvent).
+        """
+        from PySide6.QtCore import Qt
         from PySide6.QtGui import QKeySequence
 
-        if self.sending.job is not None and event.matches(QKeySequence.StandardKey.Cancel):
-            self.cancel_test()
+        if event.matches(QKeySequence.StandardKey.Cancel):
+            if self.sending.job is not None:
+                self.cancel_test()
+            elif self._showing(self.form) and self.settings is not None:
+                self.back_to_summary()
+            return
+        control = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if control == Qt.KeyboardModifier.ControlModifier and event.key() in (
+            Qt.Key.Key_W,
+            Qt.Key.Key_Q,
+        ):
+            self.close()
             return
         super().keyPressEvent(event)
 

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from crm_mail_gui.core.oauth_providers import Provider
-from crm_mail_gui.ui.fields import WrapLabel
+from crm_mail_gui.ui import accessibility, theme
+from crm_mail_gui.ui.fields import WrapLabel, show_read_only
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.translations import fill
 
@@ -68,8 +69,10 @@ class OAuthPanel(QFrame):
         self.provider: Provider | None = None
         self.signed_in = False
         self.waiting = False
-        self.setStyleSheet(
-            "#oauthPanel { border: 1px solid #c5cae9; border-radius: 4px; background: #f7f8fd; }"
+        theme.set_style(
+            self,
+            "#oauthPanel { border: 1px solid {panel_border}; border-radius: 4px;"
+            " background: {panel_bg}; }",
         )
         self.oauthClientIdEdit = QLineEdit()
         self.oauthClientIdEdit.setObjectName("oauthClientIdEdit")
@@ -107,7 +110,7 @@ class OAuthPanel(QFrame):
         self.help = WrapLabel()
         self.help.setObjectName("oauthHelp")
         set_enum(self.help, "textFormat", "RichText")
-        self.help.setStyleSheet("color: #333;")
+        theme.set_style(self.help, "color: {muted};")
 
         fields = QFormLayout()
         set_enum(fields, "labelAlignment", "AlignRight|AlignVCenter")
@@ -131,6 +134,7 @@ class OAuthPanel(QFrame):
         layout.addWidget(self.accountLabel)
         layout.addWidget(self.deviceCodeLabel)
         layout.addWidget(self.help)
+        accessibility.name_fields(self)
 
         self.signInButton.clicked.connect(lambda: self.signInRequested.emit(False))
         self.deviceCodeButton.clicked.connect(lambda: self.signInRequested.emit(True))
@@ -164,10 +168,10 @@ class OAuthPanel(QFrame):
         if signed_in:
             who = account or self.tr("this mailbox")
             self.accountLabel.setText("✔ " + fill(self.tr("Signed in: %1"), who))
-            self.accountLabel.setStyleSheet("color: #2e7d32; font-weight: bold;")
+            theme.set_style(self.accountLabel, "color: {success}; font-weight: bold;")
         else:
             self.accountLabel.setText(self.tr("Not signed in yet."))
-            self.accountLabel.setStyleSheet("color: #a84a00;")
+            theme.set_style(self.accountLabel, "color: {warning};")
         self._refresh()
 
     def set_waiting(self, waiting: bool, device_text: str = "") -> None:
@@ -177,7 +181,7 @@ class OAuthPanel(QFrame):
         self.deviceCodeLabel.setVisible(bool(device_text))
         if waiting and not device_text:
             self.accountLabel.setText(self.tr("Waiting for the sign-in in the browser…"))
-            self.accountLabel.setStyleSheet("color: #1565c0;")
+            theme.set_style(self.accountLabel, "color: {running};")
         self._refresh()
 
     def _refresh(self) -> None:
@@ -229,6 +233,6 @@ class OAuthPanel(QFrame):
     def set_read_only(self, read_only: bool) -> None:
         """While a test runs."""
         for edit in (self.oauthClientIdEdit, self.oauthTenantEdit, self.oauthClientSecretEdit):
-            edit.setReadOnly(read_only)
+            show_read_only(edit, read_only)
         self.signOutButton.setEnabled(not read_only)
         self._refresh()

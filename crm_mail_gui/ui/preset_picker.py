@@ -14,7 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm_mail_gui.core.presets import Preset, load_presets, preset_for_address
+from crm_mail_gui.core.presets import (
+    Preset,
+    load_presets,
+    preset_for_address,
+    preset_for_server,
+)
+from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.fields import WrapLabel
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.translations import fill
@@ -23,7 +29,9 @@ CUSTOM = "custom"
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 class PresetPicker(QWidget):
@@ -31,9 +39,13 @@ class PresetPicker(QWidget):
 
     Signals:
         chosen(): the user picked a preset (in the box or by accepting the offer).
+        followed(): the box followed the server name typed into the field (see follow).
+        linkOpened(str): a link to the provider's help was clicked (the URL, one of the preset's).
     """
 
     chosen = Signal()
+    followed = Signal()
+    linkOpened = Signal(str)
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +53,8 @@ class PresetPicker(QWidget):
         self.presets: list[Preset] = load_presets()
         self._dismissed: set[str] = set()
         self._offered: Preset | None = None
+        self._shown: Preset | None = None  # whose notes are shown
+        self.previous: Preset | None = None  # the preset before the last pick (None: Custom)
         self.presetCombo = QComboBox()
         self.presetCombo.setObjectName("presetCombo")
         for preset in self.presets:
@@ -48,9 +62,16 @@ class PresetPicker(QWidget):
         self.guidance = WrapLabel()
         self.guidance.setObjectName("guidancePanel")
         set_enum(self.guidance, "textFormat", "RichText")
-        self.guidance.setStyleSheet(
-            "#guidancePanel { background: #e3f2fd; border: 1px solid #90caf9;"
-            " border-radius: 4px; padding: 8px; color: #0d2a4a; }"
+        set_enum(
+            self.guidance,
+            "textInteractionFlags",
+            "LinksAccessibleByMouse|LinksAccessibleByKeyboard",
+        )
+        self.guidance.linkActivated.connect(self._link_activated)
+        theme.set_style(
+            self.guidance,
+            "#guidancePanel { background: {note_bg}; border: 1px solid {note_border};"
+            " border-radius: 4px; padding: 8px; color: {note_text}; }",
         )
         self.guidance.hide()
         self.offer = self._build_offer()
@@ -67,7 +88,7 @@ class PresetPicker(QWidget):
     def _build_offer(self) -> QFrame:
         offer = QFrame()
         offer.setObjectName("presetOffer")
-        offer.setStyleSheet("#presetOffer { background: #f3e5f5; border-radius: 4px; }")
+        theme.set_style(offer, "#presetOffer { background: {offer_bg}; border-radius: 4px; }")
         offer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.offer_label = WrapLabel()
         self.offer_apply = QPushButton(self.tr("Use it"))
@@ -75,6 +96,8 @@ class PresetPicker(QWidget):
         self.offer_close = QToolButton()
         self.offer_close.setText("×")
         self.offer_close.setAutoRaise(True)
+        self.offer_close.setToolTip(self.tr("Dismiss the suggestion"))
+        self.offer_close.setAccessibleName(self.tr("Dismiss the suggestion"))
         offer_layout = QHBoxLayout(offer)
         offer_layout.setContentsMargins(8, 4, 4, 4)
         offer_layout.addWidget(self.offer_label, 1)
@@ -93,14 +116,21 @@ class PresetPicker(QWidget):
         return next((p for p in self.presets if p.id == preset_id and p.id != CUSTOM), None)
 
     def select_for(self, server: str) -> None:
-        """Show the preset whose server this is (else Custom), without the `chosen` signal."""
-        server = server.strip().lower()
-        chosen = CUSTOM
-        for preset in self.presets:
-            if preset.id != CUSTOM and server and server in (s.lower() for s in preset.servers):
-                chosen = preset.id
-                break
-        self.presetCombo.setCurrentIndex(self.presetCombo.findData(chosen))
+        """Show the preset whose host this is (else Custom), without the `chosen` signal."""
+        self._select(preset_for_server(server, self.presets))
+
+    def follow(self, server: str) -> bool:
+        """Follow the server name in the field: Custom for a host not the preset's, the preset
+        for a host that belongs to one; the current one while its host fits. True if changed."""
+        found = preset_for_server(server, self.presets, self.current())
+        if found == self.current():
+            return False
+        self._select(found)
+        self.followed.emit()
+        return True
+
+    def _select(self, preset: Preset | None) -> None:
+        self.presetCombo.setCurrentIndex(self.presetCombo.findData(preset.id if preset else CUSTOM))
         self._show_guidance(self.current())
 
     def choose(self, preset_id: str) -> None:
@@ -139,8 +169,14 @@ class PresetPicker(QWidget):
         self.offer.show()
 
     def _picked(self, *_args: object) -> None:
+        self.previous = self._shown
         self._show_guidance(self.current())
         self.chosen.emit()
+
+    def _link_activated(self, url: str) -> None:
+        shown = self._shown
+        if shown is not None and url in (link.url for link in shown.links):
+            self.linkOpened.emit(url)
 
     def _apply_offer(self) -> None:
         if self._offered is not None:
@@ -153,27 +189,30 @@ class PresetPicker(QWidget):
         self.offer.hide()
 
     def _show_guidance(self, preset: Preset | None) -> None:
+        """The provider's notes: its guidance (the one instruction about a placeholder), the
+        user name, a warning when unverified, and links to its own help pages."""
+        self._shown = preset
         if preset is None:
             self.guidance.hide()
             return
         parts = [f"<b>{_escape(preset.text('name', self.lang))}</b>"]
         parts.append(_escape(preset.text("guidance", self.lang)))
         user_label = self.tr("User name:")  # not inside the f-string: lupdate would miss it
-        parts.append(f"<i>{_escape(user_label)}</i> {_escape(preset.text('user_hint', self.lang))}")
+        parts.append(f"{_escape(user_label)} {_escape(preset.text('user_hint', self.lang))}")
         if not preset.verified:
             parts.append(
-                "<span style='color:#a84a00'>"
+                "<span style='color:{note_warning}'>"
                 + _escape(
                     self.tr("Not confirmed first-hand: check these values with the provider.")
                 )
                 + "</span>"
             )
-        if preset.placeholder:
-            parts.append(
-                fill(
-                    _escape(self.tr("Replace “%1” with the server name of your contract.")),
-                    _escape(preset.placeholder),
-                )
+        if preset.links:
+            links = " · ".join(
+                f'<a href="{_escape(link.url)}">{_escape(link.text(self.lang))}</a>'
+                for link in preset.links
             )
-        self.guidance.setText("<br>".join(parts))
+            help_label = self.tr("Provider help (opens in the browser):")  # lupdate: no f-string
+            parts.append(f"{_escape(help_label)} {links}")
+        theme.set_rich_text(self.guidance, "<br>".join(parts))  # {note_warning}: ui.theme
         self.guidance.show()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
 from crm_mail_gui.core.settings import MailSettings, SettingsInvalid
 from crm_mail_gui.ui.banner import BannerKind
 from crm_mail_gui.ui.jobs import Crashed
-from crm_mail_gui.ui.store_state import StoreState, read_store_state
+from crm_mail_gui.ui.store_state import read_store_state
 from crm_mail_gui.ui.translations import fill
 from crm_mail_gui.ui.window_view import WindowView
 
@@ -27,7 +27,64 @@ class SendController(WindowView):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.job: SendJob | None = None  # the test running now
-        self._pending: tuple[MailSettings, str | None, bool, dict[str, StoreState]] | None = None
+        self._pending: tuple[MailSettings, str | None, bool, dict[str, Any]] | None = None
+        self.again = False  # the running test is "Send test again" from the summary
+
+    def send_again(self) -> None:
+        """Send the test mail with the stored settings, from the summary (nothing is changed
+        but the note of the last successful test); the outcome is shown as Save shows it."""
+        settings = self.window.settings
+        if self.job is not None or settings is None:
+            return
+        from crm_mail_gui.core import save
+
+        # (the credential store's loader still fills in the summary's password line)
+        self.errorBanner.clear()
+        self.infoBanner.clear()
+        plan = save.plan_for(settings, None)
+        if plan.consent_needed:
+            if not self.confirm_unencrypted(self):
+                return
+            plan = plan.with_consent()
+        from crm_mail_gui.ui.worker import SendJob
+
+        found: dict[str, Any] = {}  # filled by `after`, on the worker's thread
+        store, stored = self.store, settings
+
+        def after(_outcome: object) -> None:
+            from crm_mail_gui.core.store import LastTest
+
+            last_test = LastTest.now(stored.recipient)
+            try:
+                if store.record_test(stored, last_test):
+                    found["last_test"] = last_test
+            except OSError:
+                pass  # only the note is lost: the mail went, the settings are as they were
+
+        job = SendJob(
+            plan.settings,
+            self._secret(plan) if plan.settings.auth else None,
+            deliver_fn=self.deliver_fn,
+            after=after,
+        )
+        job.progress.connect(self._step_progress)
+        job.finished.connect(self._send_finished)
+        self._pending = (plan.settings, None, False, found)
+        self.job, self.again = job, True
+        self.window.ensure_summary().set_running(True, plan.settings)
+        self.jobs.start(job)
+
+    def _set_running(self, running: bool) -> None:
+        if self.again:
+            self.window.ensure_summary().set_running(running)
+        else:
+            self.form.set_running(running)
+
+    def _steps(self):
+        summary = self.window.summaryView
+        if self.again and summary is not None:
+            return summary.ensure_step_list()
+        return self.form.stepList
 
     def start_test(self, check_only: bool = False) -> None:
         """Validate, read the password on this thread, confirm if unencrypted, start the worker."""
@@ -54,11 +111,12 @@ class SendController(WindowView):
             password = self._secret(plan)  # read on the worker's thread
         from crm_mail_gui.ui.worker import SendJob
 
-        found: dict[str, StoreState] = {}  # filled by `after`, on the worker's thread
+        found: dict[str, Any] = {}  # filled by `after`, on the worker's thread
         store, lang = self.store, self.lang  # the worker's thread must not hold the window
 
         def after(_outcome: object) -> None:
-            save.keep(plan, store)  # settings and password as one unit
+            # settings and password as one unit, with the note of this test (when, to whom)
+            found["last_test"] = save.keep(plan, store, tested=True)
             found["state"] = read_store_state(store, lang, settings)
 
         self._pending = (settings, typed, check_only, found)
@@ -71,7 +129,7 @@ class SendController(WindowView):
         )
         job.progress.connect(self._step_progress)
         job.finished.connect(self._send_finished)
-        self.job = job
+        self.job, self.again = job, False
         self.form.set_running(True, settings)
         self.jobs.start(job)
 
@@ -86,20 +144,20 @@ class SendController(WindowView):
         job, self.job = self.job, None
         self.jobs.cancel(job)  # its thread ends soon; nothing it still reports arrives
         self._pending = None
-        self.form.set_running(False)
+        self._set_running(False)
         self.infoBanner.show_message(
             BannerKind.WARNING, self.tr("The test was cancelled. Nothing was saved.")
         )
 
     def _step_progress(self, report: tuple[str, str]) -> None:
-        self.form.stepList.update_step(*report)
+        self._steps().update_step(*report)
 
     def _send_finished(self, result: SendResult | Crashed) -> None:
         """The one result of the current send job (the manager drops cancelled ones)."""
         from crm_mail_gui.ui.worker import SendEnd
 
         pending, self._pending, self.job = self._pending, None, None
-        self.form.set_running(False)
+        self._set_running(False)
         if isinstance(result, Crashed):
             self._crashed(result.text)
         elif result.end is SendEnd.SUCCEEDED:
@@ -115,10 +173,19 @@ class SendController(WindowView):
     def _succeeded(
         self,
         outcome: Outcome,
-        pending: tuple[MailSettings, str | None, bool, dict[str, StoreState]],
+        pending: tuple[MailSettings, str | None, bool, dict[str, Any]],
     ) -> None:
         settings, _typed, check_only, found = pending
-        self.form.stepList.finish(sent=not check_only)
+        self._steps().finish(sent=not check_only)
+        encrypted = outcome.tls_version is not None
+        if self.again:
+            if "last_test" in found:
+                self.window.last_test = found["last_test"]
+                self.window.ensure_summary().show_last_test(found["last_test"])
+            QTimer.singleShot(
+                0, self.window, lambda: self._open_success_dialog(settings, encrypted, saved=False)
+            )
+            return
         if check_only:
             self.infoBanner.show_message(
                 BannerKind.SUCCESS,
@@ -129,6 +196,7 @@ class SendController(WindowView):
             return
         # the worker has stored them (SendWorker's `after`), off the GUI thread
         self.window.settings = settings
+        self.window.last_test = found.get("last_test")
         self.window._stored = settings.auth
         if "state" in found:
             self.window._store_state = found["state"]
@@ -136,13 +204,20 @@ class SendController(WindowView):
         self.window._show_summary()
         # the dialog in a slot of its own: the summary's layout and the dialog together would
         # hold the GUI thread for more than a frame (bench_responsiveness.py)
-        QTimer.singleShot(0, self.window, lambda: self._open_success_dialog(settings))
+        QTimer.singleShot(0, self.window, lambda: self._open_success_dialog(settings, encrypted))
 
-    def _open_success_dialog(self, settings: MailSettings) -> None:
+    def _open_success_dialog(
+        self, settings: MailSettings, encrypted: bool, *, saved: bool = True
+    ) -> None:
         from crm_mail_gui.ui.dialogs import SuccessDialog
 
         self.window.success_dialog = SuccessDialog(
-            settings.recipient, settings.server.canonical(), self.window
+            settings.recipient,
+            settings.server.canonical(),
+            self.window,
+            saved=saved,
+            encrypted=encrypted,
+            logged_in=settings.auth,
         )
         self.window.success_dialog.open()
 
@@ -164,7 +239,7 @@ class SendController(WindowView):
     def _failed(self, error: DeliveryError) -> None:
         from crm_mail_gui.core.errors import Kind  # with the delivery engine, not at start-up
 
-        if error.failure.kind is Kind.SIGN_IN_REQUIRED:
+        if error.failure.kind is Kind.SIGN_IN_REQUIRED and self.form is not None:
             self.form.set_oauth_signed_in(False)  # the stored sign-in no longer works
         self.window._show_failure(error.failure, error.transcript)
 

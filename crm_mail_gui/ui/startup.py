@@ -41,7 +41,9 @@ window is shown; the cost is what breaking the rule adds; details in benchmarks/
 
 The idle work runs in separate timer slots after the first exposure, so that input is handled
 in between: the application icon and `Qt` (~50 ms), then the credential store job, then what the
-first Save needs (the worker, the failure kinds, the dialogs).
+first Save needs (the worker, the failure kinds, the dialogs), then following the system's colour
+scheme (ui.theme: an event filter, so not before the first paint) and the screen-reader roles
+(ui.accessibility: QAccessible's enums, 8-16 ms).
 """
 
 from __future__ import annotations

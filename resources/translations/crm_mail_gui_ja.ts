@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>The longest wait for one answer from the server (connecting, the TLS handshake, each reply). Sending the message itself fails only after this long without any progress, so a large attachment on a slow line is not cut off.</source>
-        <translation>サーバからの 1 回の応答(接続、TLS ハンドシェイク、各応答)を待つ最長の時間です。メール本文の送信は、この時間のあいだまったく進まなかったときだけ失敗とします。遅い回線で大きな添付ファイルを送っても途中で打ち切られません。</translation>
+        <translation>サーバーからの 1 回の応答(接続、TLS ハンドシェイク、各応答)を待つ最長の時間です。メール本文の送信は、この時間のあいだまったく進まなかったときだけ失敗とします。遅い回線で大きな添付ファイルを送っても途中で打ち切られません。</translation>
     </message>
     <message>
         <source>only for an in-house CA</source>
@@ -33,7 +33,7 @@
     </message>
     <message>
         <source>OAuth2 authorit&amp;y:</source>
-        <translation>OAuth2 認可サーバ(&amp;Y):</translation>
+        <translation>OAuth2 認可サーバー(&amp;Y):</translation>
     </message>
     <message>
         <source>Extra CA file</source>
@@ -57,6 +57,131 @@
     <message>
         <source>Close</source>
         <translation>閉じる</translation>
+    </message>
+    <message>
+        <source>Close the message</source>
+        <translation>メッセージを閉じる</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Success</source>
+        <translation>成功</translation>
+    </message>
+</context>
+<context>
+    <name>DetectController</name>
+    <message>
+        <source>Type the mail address in User name (or From) first.</source>
+        <translation>先にユーザ名(または差出人)にメールアドレスを入力してください。</translation>
+    </message>
+    <message>
+        <source>Detection was cancelled.</source>
+        <translation>検出を中止しました。</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <source>Stop detecting</source>
+        <translation>検出を中止します</translation>
+    </message>
+    <message>
+        <source>Detection stopped because of an unexpected error: </source>
+        <translation>予期しないエラーで検出が止まりました: </translation>
+    </message>
+    <message>
+        <source>Save sends a test mail before anything is stored.</source>
+        <translation>保存すると、設定を保存する前にテストメールを送信して確認します。</translation>
+    </message>
+</context>
+<context>
+    <name>DetectPanel</name>
+    <message>
+        <source>Also ask Thunderbird&apos;s ISPDB</source>
+        <translation>Thunderbird の ISPDB にも問い合わせる</translation>
+    </message>
+    <message>
+        <source>Only the domain of the address (the part after @) is sent to the ISPDB (autoconfig.thunderbird.net); everything else is asked of the domain&apos;s own servers and DNS.</source>
+        <translation>ISPDB(autoconfig.thunderbird.net)に送られるのはメールアドレスのドメイン(@ より後ろ)だけです。ほかの問い合わせはドメイン自身のサーバーと DNS に対して行います。</translation>
+    </message>
+    <message>
+        <source>Use this setting</source>
+        <translation>この設定を使う</translation>
+    </message>
+    <message>
+        <source>Use this outside server</source>
+        <translation>この外部サーバーを使う</translation>
+    </message>
+</context>
+<context>
+    <name>DetectView</name>
+    <message>
+        <source>found</source>
+        <translation>見つかりました</translation>
+    </message>
+    <message>
+        <source>nothing found</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <source>no usable answer</source>
+        <translation>使える応答がありません</translation>
+    </message>
+    <message>
+        <source>switched off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <source>not verified</source>
+        <translation>未検証</translation>
+    </message>
+    <message>
+        <source>This setting was taken from %1.</source>
+        <translation>この設定は %1 から取得しました。</translation>
+    </message>
+    <message>
+        <source>This setting was taken from %1: the server %2 is not under your address&apos;s domain nor a known provider&apos;s.</source>
+        <translation>この設定は %1 から取得しました。サーバー %2 はメールアドレスのドメインにも既知のプロバイダーにも属していません。</translation>
+    </message>
+    <message>
+        <source>Detecting…</source>
+        <translation>検出中…</translation>
+    </message>
+    <message>
+        <source>Detecting… waiting for: %1</source>
+        <translation>検出中… 応答待ち: %1</translation>
+    </message>
+    <message>
+        <source>Detection was cancelled.</source>
+        <translation>検出を中止しました。</translation>
+    </message>
+    <message>
+        <source>%1 verified server(s) found; the best is %2.</source>
+        <translation>検証できたサーバー: %1 件。最適なのは %2 です。</translation>
+    </message>
+    <message>
+        <source>Servers were proposed, but none could be verified.</source>
+        <translation>候補のサーバーはありましたが、どれも検証できませんでした。</translation>
+    </message>
+    <message>
+        <source>No server found. Tried: %1</source>
+        <translation>サーバーが見つかりませんでした。試したもの: %1</translation>
+    </message>
+    <message>
+        <source>No server found.</source>
+        <translation>サーバーが見つかりませんでした。</translation>
+    </message>
+    <message>
+        <source>Some lookups ran out of time.</source>
+        <translation>一部の問い合わせは時間切れになりました。</translation>
     </message>
 </context>
 <context>
@@ -101,8 +226,8 @@ Send the password unencrypted anyway?</source>
         <translation>送信メールサーバー(SMTP)</translation>
     </message>
     <message>
-        <source>Every mail the CRM sends by itself — workflow notifications, password resets, quotes — leaves through this server. Saving sends a test mail first.</source>
-        <translation>ワークフロー通知、パスワードリセット、見積書の送付など、CRM が自動送信するすべてのメールの「出口」です。保存時に自動的にテストメールを送信し、本当に届くかを確認します。</translation>
+        <source>Every mail the CRM sends by itself — workflow notifications, password resets, quotes — leaves through this server. Saving first sends a test mail and stores the settings once the server has accepted it for delivery.</source>
+        <translation>ワークフロー通知、パスワードリセット、見積書の送付など、CRM が自動送信するすべてのメールの「出口」です。保存すると、まずテストメールを送信し、サーバーがそのメールを配送のために受け付けたことを確認してから設定を保存します。</translation>
     </message>
     <message>
         <source>The settings file could not be used and was set aside.</source>
@@ -117,8 +242,12 @@ Send the password unencrypted anyway?</source>
         <translation>この PC では資格情報ストアが使えないため、パスワードを保存できません。</translation>
     </message>
     <message>
-        <source>The password and OAuth2 sign-ins are kept only in %1, never in a file.</source>
-        <translation>パスワードと OAuth2 のサインイン情報は %1 にだけ保存され、ファイルには書き込まれません。</translation>
+        <source>The password and OAuth2 sign-ins are kept in %1.</source>
+        <translation>パスワードと OAuth2 のサインイン情報は %1 に保存されます。</translation>
+    </message>
+    <message>
+        <source>The password and OAuth2 sign-ins are kept only in %1, never in the settings file.</source>
+        <translation>パスワードと OAuth2 のサインイン情報は %1 にだけ保存され、設定ファイルには書き込まれません。</translation>
     </message>
     <message>
         <source>signed in</source>
@@ -154,7 +283,7 @@ Send the password unencrypted anyway?</source>
     </message>
     <message>
         <source>Server reply: %1</source>
-        <translation>サーバの応答: %1</translation>
+        <translation>サーバーの応答: %1</translation>
     </message>
     <message>
         <source>Detail: %1</source>
@@ -173,8 +302,12 @@ Send the password unencrypted anyway?</source>
         <translation>OAuth2 に切り替える</translation>
     </message>
     <message>
-        <source>Check this field (see the message above).</source>
-        <translation>この項目を確認してください(上のメッセージを参照)。</translation>
+        <source>Choose the extra CA file</source>
+        <translation>追加の CA ファイルを選ぶ</translation>
+    </message>
+    <message>
+        <source>Untick “Requires authentication”</source>
+        <translation>「認証を行う」を外す</translation>
     </message>
 </context>
 <context>
@@ -259,6 +392,10 @@ Send the password unencrypted anyway?</source>
         <translation>適用する</translation>
     </message>
     <message>
+        <source>Dismiss the suggestion</source>
+        <translation>この提案を閉じる</translation>
+    </message>
+    <message>
         <source>“%1” is a %2 address. Use the %2 settings?</source>
         <translation>「%1」は %2 のアドレスです。%2 の設定を使いますか?</translation>
     </message>
@@ -271,8 +408,8 @@ Send the password unencrypted anyway?</source>
         <translation>一次情報で未確認の設定です。プロバイダの案内で値を確認してください。</translation>
     </message>
     <message>
-        <source>Replace “%1” with the server name of your contract.</source>
-        <translation>「%1」の部分を契約中のサーバ名に置き換えてください。</translation>
+        <source>Provider help (opens in the browser):</source>
+        <translation>プロバイダのヘルプ(ブラウザで開きます):</translation>
     </message>
 </context>
 <context>
@@ -385,6 +522,14 @@ Send the password unencrypted anyway?</source>
         <translation>テストメールの送信先(&amp;E):</translation>
     </message>
     <message>
+        <source>Detect from address</source>
+        <translation>メールアドレスから検出</translation>
+    </message>
+    <message>
+        <source>Find the server for the address in User name (or From); nothing is sent</source>
+        <translation>ユーザ名(または差出人)のアドレスからサーバーを探します。パスワードは送信しません</translation>
+    </message>
+    <message>
         <source>, </source>
         <comment>between field names</comment>
         <translation>、</translation>
@@ -403,7 +548,7 @@ Send the password unencrypted anyway?</source>
     </message>
     <message>
         <source>Unencrypted connection: mail and password travel in plain text. Use ssl:// or tls:// if the server supports it.</source>
-        <translation>暗号化されない接続です。メールとパスワードが平文で送られます。サーバが対応していれば ssl:// または tls:// を使ってください。</translation>
+        <translation>暗号化されない接続です。メールとパスワードが平文で送られます。サーバーが対応していれば ssl:// または tls:// を使ってください。</translation>
     </message>
     <message>
         <source>Hide</source>
@@ -459,12 +604,60 @@ Send the password unencrypted anyway?</source>
         <source>Send</source>
         <translation>送信</translation>
     </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>接続中…</translation>
+    </message>
+    <message>
+        <source>Starting TLS…</source>
+        <translation>TLS 開始中…</translation>
+    </message>
+    <message>
+        <source>Authenticating…</source>
+        <translation>認証中…</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>送信中…</translation>
+    </message>
+    <message>
+        <source>not yet run</source>
+        <translation>未実行</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>省略</translation>
+    </message>
+    <message>
+        <source>Test steps</source>
+        <translation>テストの手順</translation>
+    </message>
+    <message>
+        <source>%1 %2 / %3 s</source>
+        <translation>%1 %2 / %3 秒</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
 </context>
 <context>
     <name>SuccessDialog</name>
     <message>
         <source>Test Mail Sent</source>
-        <translation>Test Mail Sent</translation>
+        <translation>テストメール送信完了</translation>
     </message>
     <message>
         <source>The test mail was sent. Please check the inbox.</source>
@@ -474,11 +667,19 @@ Send the password unencrypted anyway?</source>
         <source>Recipient: %1
 Server: %2</source>
         <translation>送信先: %1
-サーバ: %2</translation>
+サーバー: %2</translation>
     </message>
     <message>
         <source>The settings have been saved.</source>
         <translation>設定を保存しました。</translation>
+    </message>
+    <message>
+        <source>The connection was not encrypted: the mail and the password travelled in plain text.</source>
+        <translation>接続は暗号化されていませんでした。メールとパスワードは暗号化されずに送られました。</translation>
+    </message>
+    <message>
+        <source>The connection was not encrypted: the mail travelled in plain text.</source>
+        <translation>接続は暗号化されていませんでした。メールは暗号化されずに送られました。</translation>
     </message>
 </context>
 <context>
@@ -486,6 +687,18 @@ Server: %2</source>
     <message>
         <source>&amp;Edit</source>
         <translation>編集(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Send &amp;test again</source>
+        <translation>テストメールを再送信(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Send the test mail again with the stored settings (nothing is changed)</source>
+        <translation>保存されている設定でテストメールをもう一度送信します(設定は変更しません)</translation>
+    </message>
+    <message>
+        <source>Cancel test</source>
+        <translation>テストを中止</translation>
     </message>
     <message>
         <source>Server name:</source>
@@ -516,6 +729,26 @@ Server: %2</source>
         <translation>タイムアウト(各段階):</translation>
     </message>
     <message>
+        <source>Extra CA file:</source>
+        <translation>追加の CA ファイル:</translation>
+    </message>
+    <message>
+        <source>OAuth2 registration:</source>
+        <translation>OAuth2 のアプリ登録:</translation>
+    </message>
+    <message>
+        <source>Last successful test:</source>
+        <translation>最後に成功したテスト:</translation>
+    </message>
+    <message>
+        <source>none recorded</source>
+        <translation>記録なし</translation>
+    </message>
+    <message>
+        <source>%1, to %2</source>
+        <translation>%1、送信先 %2</translation>
+    </message>
+    <message>
         <source>Yes</source>
         <translation>はい</translation>
     </message>
@@ -526,6 +759,22 @@ Server: %2</source>
     <message>
         <source>%1 s</source>
         <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 (the password may be sent unencrypted)</source>
+        <translation>%1(パスワードを暗号化せずに送ることを許可済み)</translation>
+    </message>
+    <message>
+        <source>client ID %1</source>
+        <translation>クライアント ID %1</translation>
+    </message>
+    <message>
+        <source>tenant %1</source>
+        <translation>テナント %1</translation>
+    </message>
+    <message>
+        <source>authority %1</source>
+        <translation>認可サーバー %1</translation>
     </message>
 </context>
 </TS>

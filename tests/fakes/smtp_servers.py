@@ -206,6 +206,13 @@ MS_535 = (
     "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the "
     "Tenant. Visit https://aka.ms/smtp_auth_disabled for more information."
 )
+GMAIL_GREETING = "220 smtp.gmail.com ESMTP d9443c01a7336-2a0f - gsmtp"
+MS_GREETING = (
+    "220 TYCP286CA0011.outlook.office365.com Microsoft ESMTP MAIL Service ready at Tue, "
+    "1 Dec 2026 15:40:00 +0000"
+)
+XSERVER_GREETING = "220 sv1234.xserver.jp ESMTP unknown"
+POSTFIX_535 = "535 5.7.8 Error: authentication failed: authentication failure"
 MS_550_SENDAS = "550 5.7.60 SMTP; Client does not have permissions to send as this sender"
 
 # Preset knobs per fault; explicit FaultServer keyword arguments override them. Behaviours that
@@ -220,9 +227,12 @@ FAULTS: dict[str, dict[str, Any]] = {
     "starttls_untrusted": {"cert": "untrusted"},
     "starttls_wrong_name": {"cert": "wrong_name"},
     "ssl_wrong_name": {"tls": "ssl", "cert": "wrong_name"},
-    "auth535": {"replies": {"AUTH": GMAIL_535}},
-    "auth534": {"replies": {"AUTH": GMAIL_534}},
-    "auth535_ms": {"replies": {"AUTH": MS_535}},
+    # Provider replies come with the provider's greeting: its own hints need its server name.
+    "auth535": {"replies": {"GREETING": GMAIL_GREETING, "AUTH": GMAIL_535}},
+    "auth534": {"replies": {"GREETING": GMAIL_GREETING, "AUTH": GMAIL_534}},
+    "auth535_ms": {"replies": {"GREETING": MS_GREETING, "AUTH": MS_535}},
+    # The same 535 5.7.8 from a server that is no provider (Xserver's greeting).
+    "auth535_xserver": {"replies": {"GREETING": XSERVER_GREETING, "AUTH": POSTFIX_535}},
     "mail550_sendas": {"replies": {"MAIL": MS_550_SENDAS}},
     "rcpt550": {"replies": {"RCPT": "550 5.1.1 <x@y>: Recipient address rejected: User unknown"}},
     "data554": {"replies": {"DATA_END": "554 5.6.0 Message rejected"}},

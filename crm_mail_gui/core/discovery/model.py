@@ -79,8 +79,14 @@ class Probe:
 
     @property
     def verified(self) -> bool:
-        """True when the candidate can be offered: reachable, verified TLS (unless plain), EHLO."""
-        return self.reachable and self.ehlo and (self.tls_verified or not self.reason)
+        """True when the candidate can be offered: reachable, verified TLS, EHLO, AUTH offered."""
+        return (
+            self.reachable
+            and self.ehlo
+            and self.tls_verified
+            and bool(self.auth_mechanisms)
+            and not self.reason
+        )
 
 
 @dataclass(frozen=True, slots=True)

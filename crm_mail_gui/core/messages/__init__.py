@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # never run: names every area for PyInstaller, which cannot see import_module
     from crm_mail_gui.core.messages import (  # noqa: F401
         address,
+        autoconfig,
         cli,
+        cli_help,
         config,
         credentials,
+        discovery,
         errors,
         fields,
         message,
@@ -29,9 +32,12 @@ if TYPE_CHECKING:  # never run: names every area for PyInstaller, which cannot s
 
 AREAS = (
     "address",
+    "autoconfig",
     "cli",
+    "cli_help",
     "config",
     "credentials",
+    "discovery",
     "errors",
     "fields",
     "message",

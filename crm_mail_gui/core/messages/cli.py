@@ -5,13 +5,43 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "password_stored": {"ja": "パスワード: 保存済み({where})", "en": "Password: stored ({where})"},
     "password_not_stored": {"ja": "パスワード: 未保存", "en": "Password: not stored"},
-    "config_file": {"ja": "設定ファイル: {path}", "en": "Config file: {path}"},
+    "config_file": {"ja": "設定ファイル: {path}", "en": "Settings file: {path}"},
+    "show_row": {"ja": "{label}: {value}", "en": "{label}: {value}"},
+    "yes": {"ja": "はい", "en": "Yes"},
+    "no": {"ja": "いいえ", "en": "No"},
+    "seconds": {"ja": "{seconds} 秒", "en": "{seconds} s"},
+    "not_set": {"ja": "なし", "en": "none"},
+    "to_default": {
+        "ja": "なし(テストメールは {address} に送ります)",
+        "en": "none (the test mail goes to {address})",
+    },
+    "preset_unknown": {
+        "ja": "プリセット「{preset}」はありません。ID は crm-mail-gui presets で一覧表示できます。",
+        "en": "There is no preset “{preset}”. crm-mail-gui presets lists the IDs.",
+    },
+    "preset_placeholder": {
+        "ja": "プリセット {preset} のサーバ名 {server} の「{placeholder}」は契約ごとに違う部分です。"
+        "そこを契約中のものに置き換えて、--server {server} のように指定してください"
+        "(サーバーパネルや契約時のメールに書かれています)。",
+        "en": "In the server name {server} of preset {preset}, “{placeholder}” differs for "
+        "each contract: replace it with yours and give it as --server {server} (it is in "
+        "your server panel or the sign-up mail).",
+    },
+    "preset_server_needed": {
+        "ja": "プリセット {preset} にはサーバ名がありません。--server で指定してください"
+        "(例: tls://mail.example.co.jp:587)。",
+        "en": "Preset {preset} has no server name: give one with --server "
+        "(e.g. tls://mail.example.co.jp:587).",
+    },
+    "presets_id": {"ja": "ID", "en": "ID"},
+    "presets_server": {"ja": "サーバ名", "en": "Server name"},
+    "presets_name": {"ja": "プロバイダ", "en": "Provider"},
     "sent": {
-        "ja": "テストメールが送信されました。受信トレイを確認してください。(宛先: {to}、サーバ: {server})",
+        "ja": "テストメールが送信されました。受信トレイを確認してください。(宛先: {to}、サーバー: {server})",
         "en": "Test Mail Sent. Check the inbox. (to {to}, server {server})",
     },
     "checked": {
-        "ja": "接続テストに成功しました(メールは送信していません)。サーバ: {server}",
+        "ja": "接続テストに成功しました(メールは送信していません)。サーバー: {server}",
         "en": "Connection check passed (no mail was sent). Server: {server}",
     },
     "saved": {"ja": "設定を保存しました: {path}", "en": "Settings saved: {path}"},

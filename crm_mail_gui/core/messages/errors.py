@@ -18,15 +18,15 @@ STEP: dict[str, dict[str, str]] = {
 KIND: dict[str, dict[str, str]] = {
     "invalid_input": {"ja": "入力内容に誤りがあります。", "en": "The input is not valid."},
     "host_not_found": {
-        "ja": "サーバ「{host}」が見つかりません。",
+        "ja": "サーバー「{host}」が見つかりません。",
         "en": "The server “{host}” was not found.",
     },
     "connection_refused": {
-        "ja": "サーバ {host} のポート {port} に接続できません(接続を拒否されました)。",
+        "ja": "サーバー {host} のポート {port} に接続できません(接続を拒否されました)。",
         "en": "The server {host} refused the connection on port {port}.",
     },
     "unreachable": {
-        "ja": "サーバ {host} に到達できません。",
+        "ja": "サーバー {host} に到達できません。",
         "en": "The server {host} cannot be reached.",
     },
     "timed_out": {
@@ -38,19 +38,19 @@ KIND: dict[str, dict[str, str]] = {
         "en": "The encrypted (TLS) connection could not be established.",
     },
     "cert_untrusted": {
-        "ja": "サーバの証明書が信頼できません。",
+        "ja": "サーバーの証明書が信頼できません。",
         "en": "The server's certificate is not trusted.",
     },
     "cert_hostname_mismatch": {
-        "ja": "サーバの証明書は「{host}」用ではありません。",
+        "ja": "サーバーの証明書は「{host}」用ではありません。",
         "en": "The server's certificate is not valid for “{host}”.",
     },
     "starttls_not_offered": {
-        "ja": "サーバが STARTTLS に対応していません。暗号化せずに続行することはしません。",
+        "ja": "サーバーが STARTTLS に対応していません。暗号化せずに続行することはしません。",
         "en": "The server does not offer STARTTLS. The app will not continue unencrypted.",
     },
     "auth_not_offered": {
-        "ja": "サーバが SMTP 認証(AUTH)に対応していません。",
+        "ja": "サーバーが SMTP 認証(AUTH)に対応していません。",
         "en": "The server does not offer SMTP authentication (AUTH).",
     },
     "auth_failed": {
@@ -62,23 +62,23 @@ KIND: dict[str, dict[str, str]] = {
         "en": "The password will not be sent over an unencrypted connection.",
     },
     "server_refused": {
-        "ja": "サーバが接続を受け付けませんでした。",
+        "ja": "サーバーが接続を受け付けませんでした。",
         "en": "The server did not accept the session.",
     },
     "sender_refused": {
-        "ja": "差出人アドレスがサーバに拒否されました。",
+        "ja": "差出人アドレスがサーバーに拒否されました。",
         "en": "The server refused the From address.",
     },
     "recipient_refused": {
-        "ja": "宛先アドレスがサーバに拒否されました。",
+        "ja": "宛先アドレスがサーバーに拒否されました。",
         "en": "The server refused the recipient address.",
     },
     "message_refused": {
-        "ja": "メール本文がサーバに拒否されました。",
+        "ja": "メール本文がサーバーに拒否されました。",
         "en": "The server refused the message.",
     },
     "connection_dropped": {
-        "ja": "{step}の途中でサーバが接続を切断しました。",
+        "ja": "{step}の途中でサーバーが接続を切断しました。",
         "en": "The server closed the connection during the {step} step.",
     },
     "cancelled": {"ja": "テストを中止しました。", "en": "The test was cancelled."},
@@ -96,7 +96,7 @@ KIND: dict[str, dict[str, str]] = {
     },
     "partially_delivered": {
         "ja": "メールは {total} 件中 {accepted} 件の宛先にだけ送信されました。"
-        "{refused} 件の宛先はサーバに拒否されました。",
+        "{refused} 件の宛先はサーバーに拒否されました。",
         "en": "The message went to only {accepted} of {total} recipients; "
         "the server refused {refused}.",
     },
@@ -105,7 +105,7 @@ KIND: dict[str, dict[str, str]] = {
         "en": "An unexpected error occurred at the {step} step.",
     },
     "protocol_violation": {
-        "ja": "{step}の段階でサーバが SMTP の手順に反するデータを送ってきたため、安全のため中止しました。",
+        "ja": "{step}の段階でサーバーが SMTP の手順に反するデータを送ってきたため、安全のため中止しました。",
         "en": "The server broke the SMTP protocol at the {step} step; the app stopped for safety.",
     },
 }
@@ -129,8 +129,8 @@ HINT: dict[str, dict[str, str]] = {
         "en": "This port starts unencrypted and then switches to TLS with STARTTLS: use {suggested}.",
     },
     "starttls_injection": {
-        "ja": "サーバは STARTTLS に 220 で応答しましたが、暗号化が始まる前に暗号化されていないデータが届きました。"
-        "通信経路上の改ざん(STARTTLS インジェクション)か、サーバの不具合です。パスワードは送信していません。"
+        "ja": "サーバーは STARTTLS に 220 で応答しましたが、暗号化が始まる前に暗号化されていないデータが届きました。"
+        "通信経路上の改ざん(STARTTLS インジェクション)か、サーバーの不具合です。パスワードは送信していません。"
         "別のネットワークから試すか、プロバイダに連絡してください。"
         "プロバイダが SSL/TLS(通常ポート 465)を提供していれば、そちらの方が安全です。",
         "en": "The server answered STARTTLS with 220, but unencrypted data arrived before encryption "
@@ -139,25 +139,25 @@ HINT: dict[str, dict[str, str]] = {
         "if the provider offers implicit TLS (usually port 465), it is the safer choice.",
     },
     "unexpected_data": {
-        "ja": "サーバが、こちらのコマンドを待たずに応答を送ってきました。応答の対応が崩れるため中止しました。"
+        "ja": "サーバーが、こちらのコマンドを待たずに応答を送ってきました。応答の対応が崩れるため中止しました。"
         "サーバ名とポートを確認し、続く場合はプロバイダに連絡してください。",
         "en": "The server sent replies before it was asked, so replies could no longer be matched "
         "to commands. Check the server name and port, and contact the provider if it goes on.",
     },
     "maybe_implicit_tls": {
-        "ja": "ポート {port} は最初から SSL/TLS で話すサーバかもしれません。ssl://{host}:{port} を試してください。",
-        "en": "Port {port} may expect TLS from the first byte: try ssl://{host}:{port}.",
+        "ja": "ポート {port} は最初から SSL/TLS で話すサーバーかもしれません。{suggested} を試してください。",
+        "en": "Port {port} may expect TLS from the first byte: try {suggested}.",
     },
     "timeout_generic": {
-        "ja": "サーバが混雑しているか、途中で通信が遮断されています。しばらくしてから再度お試しください。",
+        "ja": "サーバーが混雑しているか、途中で通信が遮断されています。しばらくしてから再度お試しください。",
         "en": "The server is busy or something on the way drops the traffic. Try again later.",
     },
     "tls_generic": {
-        "ja": "サーバが TLS 1.2 以上に対応しているか、プロトコル(ssl:// / tls://)とポートの組み合わせを確認してください。",
+        "ja": "サーバーが TLS 1.2 以上に対応しているか、プロトコル(ssl:// / tls://)とポートの組み合わせを確認してください。",
         "en": "Check that the server supports TLS 1.2 or later and that ssl:// or tls:// matches the port.",
     },
     "cert_untrusted": {
-        "ja": "社内サーバの自己署名証明書の場合は、その CA 証明書ファイルを「追加の CA ファイル」に指定してください。",
+        "ja": "社内サーバーの自己署名証明書の場合は、その CA 証明書ファイルを「追加の CA ファイル」に指定してください。",
         "en": "For an in-house server with its own CA, name that CA file as the extra CA file.",
     },
     "cert_names": {
@@ -169,11 +169,15 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Use the server name your provider documents.",
     },
     "starttls_missing": {
-        "ja": "サーバまたは途中の機器が STARTTLS を提供していません。ssl://{host}:465 を試すか、プロバイダに確認してください。",
-        "en": "The server (or something in between) does not offer STARTTLS. Try ssl://{host}:465 or ask the provider.",
+        "ja": "サーバーまたは途中の機器が STARTTLS を提供していません。{suggested} を試すか、プロバイダに確認してください。",
+        "en": "The server (or something in between) does not offer STARTTLS. Try {suggested} or ask the provider.",
     },
     "auth_not_offered": {
-        "ja": "認証が不要なサーバなら「認証を行う」を外してください。暗号化後にだけ認証を提供するサーバなら tls:// を使ってください。",
+        "ja": "このサーバーはログインを受け付けません。認証が不要なサーバーなら「認証を行う」を外してください。",
+        "en": "This server offers no login. If it needs none, untick “Requires authentication”.",
+    },
+    "auth_not_offered_plain": {
+        "ja": "認証が不要なサーバーなら「認証を行う」を外してください。暗号化後にだけ認証を提供するサーバーなら tls:// を使ってください。",
         "en": "If the server needs no login, untick “Requires authentication”; if it offers AUTH only after encryption, use tls://.",
     },
     "auth_generic": {
@@ -205,11 +209,11 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Basic (password) authentication is retired for this tenant: use OAuth2.",
     },
     "starttls_first": {
-        "ja": "サーバは先に STARTTLS を求めています。サーバ名を tls://{host}:587 にしてください。",
-        "en": "The server requires STARTTLS first: use tls://{host}:587.",
+        "ja": "サーバーは先に STARTTLS を求めています。サーバ名を {suggested} にしてください。",
+        "en": "The server requires STARTTLS first: use {suggested}.",
     },
     "auth_required": {
-        "ja": "サーバは認証を求めています。「認証を行う」にチェックを入れてください。",
+        "ja": "サーバーは認証を求めています。「認証を行う」にチェックを入れてください。",
         "en": "The server requires a login: tick “Requires authentication”.",
     },
     "send_as_denied": {
@@ -225,15 +229,15 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Check the test recipient address.",
     },
     "message_generic": {
-        "ja": "サーバのメッセージを確認し、プロバイダの送信制限(迷惑メール判定・送信数)を確認してください。",
+        "ja": "サーバーのメッセージを確認し、プロバイダの送信制限(迷惑メール判定・送信数)を確認してください。",
         "en": "Read the server's reply and check the provider's sending limits and filters.",
     },
     "tls_old": {
-        "ja": "サーバは TLS 1.2 以上を求めています。",
+        "ja": "サーバーは TLS 1.2 以上を求めています。",
         "en": "The server requires TLS 1.2 or later.",
     },
     "dropped": {
-        "ja": "サーバがセッションを打ち切りました。サーバ名・ポート・暗号化方式を確認し、しばらくしてから再度お試しください。",
+        "ja": "サーバーがセッションを打ち切りました。サーバ名・ポート・暗号化方式を確認し、しばらくしてから再度お試しください。",
         "en": "The server ended the session. Check server, port and encryption, then try again later.",
     },
     "unencrypted_auth": {
@@ -245,11 +249,11 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Make an OS credential store available (Windows Credential Manager, macOS Keychain, Secret Service).",
     },
     "oauth_token_rejected": {
-        "ja": "サーバがアクセストークンを受け付けませんでした。もう一度サインインし、アプリ登録の権限(SMTP.Send / https://mail.google.com/)と、メールボックスで SMTP AUTH が有効かを確認してください。",
+        "ja": "サーバーがアクセストークンを受け付けませんでした。もう一度サインインし、アプリ登録の権限(SMTP.Send / https://mail.google.com/)と、メールボックスで SMTP AUTH が有効かを確認してください。",
         "en": "The server did not accept the access token. Sign in again, and check the app registration's permission (SMTP.Send / https://mail.google.com/) and that SMTP AUTH is enabled for the mailbox.",
     },
     "xoauth2_not_offered": {
-        "ja": "このサーバは OAuth2(XOAUTH2)認証に対応していません。パスワード認証を使うか、サーバ名を確認してください。",
+        "ja": "このサーバーは OAuth2(XOAUTH2)認証に対応していません。パスワード認証を使うか、サーバ名を確認してください。",
         "en": "This server does not offer OAuth2 (XOAUTH2). Use password authentication or check the server name.",
     },
     "oauth_sign_in": {
@@ -261,7 +265,7 @@ HINT: dict[str, dict[str, str]] = {
         "en": "Enter the password.",
     },
     "server_refused": {
-        "ja": "サーバのメッセージを確認し、時間をおいて再度お試しください。",
+        "ja": "サーバーのメッセージを確認し、時間をおいて再度お試しください。",
         "en": "Read the server's reply and try again later.",
     },
     "message_invalid": {
@@ -270,22 +274,22 @@ HINT: dict[str, dict[str, str]] = {
     },
     "smtputf8_missing": {
         "ja": "宛先または差出人に日本語などの非 ASCII 文字を含むアドレス({address})がありますが、"
-        "サーバが国際化メール(SMTPUTF8)に対応していません。何も送信していません。"
+        "サーバーが国際化メール(SMTPUTF8)に対応していません。何も送信していません。"
         "ASCII だけのアドレスを使ってください。",
         "en": "An address contains non-ASCII characters ({address}), but the server does not "
         "offer internationalised mail (SMTPUTF8). Nothing was sent. Use an ASCII-only address.",
     },
     "eight_bit_missing": {
         "ja": "メールに 8 ビットのデータ(エンコードされていないヘッダなど)が含まれていますが、"
-        "サーバが 8BITMIME に対応していません。何も送信していません。"
+        "サーバーが 8BITMIME に対応していません。何も送信していません。"
         "本文を base64 か quoted-printable にし、ヘッダを RFC 2047 でエンコードしてください。",
         "en": "The message contains 8-bit data (such as unencoded headers), but the server does "
         "not offer 8BITMIME. Nothing was sent. Encode the body as base64 or quoted-printable "
         "and the headers per RFC 2047.",
     },
     "upload_stalled": {
-        "ja": "サーバが {seconds} 秒間メール本文を受け取らなくなりました"
-        "(送信済み {sent} / {total} バイト)。サーバや途中の回線の状態を確認してください。",
+        "ja": "サーバーが {seconds} 秒間メール本文を受け取らなくなりました"
+        "(送信済み {sent} / {total} バイト)。サーバーや途中の回線の状態を確認してください。",
         "en": "The server took no part of the message for {seconds} s "
         "({sent} of {total} bytes sent). Check the server and the network in between.",
     },
@@ -301,10 +305,172 @@ HINT: dict[str, dict[str, str]] = {
     },
 }
 
+FIELD: dict[str, dict[str, str]] = {
+    # by hint key first, then by kind (Failure.field_note): one short text at the one field
+    "wrong_version": {
+        "ja": "このポートは STARTTLS 用です: {suggested}",
+        "en": "This port is for STARTTLS: {suggested}",
+    },
+    "maybe_implicit_tls": {
+        "ja": "このポートは最初から暗号化するようです: {suggested}",
+        "en": "This port seems to encrypt from the start: {suggested}",
+    },
+    "starttls_first": {
+        "ja": "このサーバーには STARTTLS が必要です: {suggested}",
+        "en": "This server needs STARTTLS: {suggested}",
+    },
+    "starttls_missing": {
+        "ja": "このサーバーは STARTTLS を提供していません。",
+        "en": "This server offers no STARTTLS.",
+    },
+    "cert_names": {
+        "ja": "証明書が有効な名前: {names}",
+        "en": "The certificate is valid for: {names}",
+    },
+    "auth_required": {
+        "ja": "このサーバーはログインを求めています。",
+        "en": "This server requires a login.",
+    },
+    "xoauth2_not_offered": {
+        "ja": "このサーバーは OAuth2 に対応していません。",
+        "en": "This server does not offer OAuth2.",
+    },
+    "host_not_found": {
+        "ja": "この名前のサーバーは見つかりません。",
+        "en": "No server has this name.",
+    },
+    "connection_refused": {
+        "ja": "このポートでは接続できません。",
+        "en": "This port does not accept connections.",
+    },
+    "unreachable": {"ja": "このサーバーに届きません。", "en": "This server cannot be reached."},
+    "timed_out": {"ja": "このサーバーから応答がありません。", "en": "This server does not answer."},
+    "tls_handshake_failed": {
+        "ja": "このサーバーとは暗号化を始められません。",
+        "en": "Encryption could not be started with this server.",
+    },
+    "cert_untrusted": {
+        "ja": "証明書が信頼できません。社内 CA なら追加の CA ファイルを指定してください。",
+        "en": "Certificate not trusted: for an in-house CA, choose the extra CA file.",
+    },
+    "cert_hostname_mismatch": {
+        "ja": "証明書はこのサーバー名用ではありません。",
+        "en": "The certificate is not for this server name.",
+    },
+    "starttls_not_offered": {
+        "ja": "このサーバーは STARTTLS を提供していません。",
+        "en": "This server offers no STARTTLS.",
+    },
+    "auth_not_offered": {
+        "ja": "このサーバーは認証(AUTH)を提供していません。",
+        "en": "This server offers no authentication (AUTH).",
+    },
+    "auth_failed": {
+        "ja": "このパスワードは受け付けられませんでした。",
+        "en": "This password was not accepted.",
+    },
+    "password_missing": {"ja": "パスワードを入力してください。", "en": "Enter the password."},
+    "unencrypted_auth": {
+        "ja": "暗号化されない接続です(ssl:// または tls:// を使ってください)。",
+        "en": "Unencrypted connection (use ssl:// or tls://).",
+    },
+    "server_refused": {
+        "ja": "このサーバーとは SMTP で通信できません。",
+        "en": "This server does not speak SMTP here.",
+    },
+    "protocol_violation": {
+        "ja": "このサーバーとの通信は安全のため中止しました。",
+        "en": "The session with this server was stopped for safety.",
+    },
+    "sender_refused": {
+        "ja": "この差出人はサーバーに拒否されました。",
+        "en": "The server refused this From address.",
+    },
+    "recipient_refused": {
+        "ja": "この宛先はサーバーに拒否されました。",
+        "en": "The server refused this recipient.",
+    },
+    "partially_delivered": {
+        "ja": "一部の宛先がサーバーに拒否されました。",
+        "en": "The server refused some of these recipients.",
+    },
+    "invalid_input": {"ja": "この値では送信できません。", "en": "This value cannot be used."},
+    "other": {"ja": "この項目を確認してください。", "en": "Check this field."},
+}
+
+DETAIL: dict[str, dict[str, str]] = {
+    # Failure.detail_text: a sentence for a technical detail (the raw text stays in Details)
+    "plain_reply": {
+        "ja": "サーバーは暗号化せずに応答しました。",
+        "en": "The server answered without encryption.",
+    },
+    "issuer_unknown": {
+        "ja": "証明書の発行元(CA)がこの PC で信頼されていません。",
+        "en": "The certificate's issuer (CA) is not trusted on this PC.",
+    },
+    "self_signed": {
+        "ja": "サーバーは自己署名の証明書を使っています。",
+        "en": "The server uses a self-signed certificate.",
+    },
+    "expired": {
+        "ja": "サーバーの証明書は有効期限が切れています。",
+        "en": "The server's certificate has expired.",
+    },
+    "not_yet_valid": {
+        "ja": "サーバーの証明書はまだ有効になっていません(この PC の時計も確認してください)。",
+        "en": "The server's certificate is not valid yet (check this PC's clock too).",
+    },
+    "name_mismatch": {
+        "ja": "証明書に書かれた名前がサーバー名と一致しません。",
+        "en": "The names in the certificate do not match the server name.",
+    },
+    "closed_in_handshake": {
+        "ja": "暗号化を始める途中でサーバーが接続を切りました。",
+        "en": "The server closed the connection while encryption was starting.",
+    },
+    "protocol_version": {
+        "ja": "サーバーとこの PC に共通の TLS バージョンがありません(TLS 1.2 以上が必要です)。",
+        "en": "The server and this PC share no TLS version (TLS 1.2 or later is needed).",
+    },
+    "handshake_refused": {
+        "ja": "サーバーが暗号化の条件を受け入れませんでした。",
+        "en": "The server did not accept the encryption settings.",
+    },
+    "not_smtp": {
+        "ja": "サーバーの応答が SMTP の形式ではありません。",
+        "en": "The server's answer is not in SMTP form.",
+    },
+    "unencrypted_data": {
+        "ja": "暗号化が始まる前に、暗号化されていないデータが届きました。",
+        "en": "Unencrypted data arrived before encryption began.",
+    },
+    "unasked_data": {
+        "ja": "サーバーがこちらのコマンドを待たずにデータを送ってきました。",
+        "en": "The server sent data before it was asked.",
+    },
+    "technical": {
+        "ja": "技術的な詳細は「詳細」の通信記録にあります。",
+        "en": "The technical details are in the transcript under Details.",
+    },
+}
+
+REPORT: dict[str, dict[str, str]] = {
+    # the report that Copy puts on the clipboard for a helpdesk (core.report)
+    "title": {"ja": "crm-mail-gui テスト失敗の報告", "en": "crm-mail-gui test failure report"},
+    "headline": {"ja": "結果: {value}", "en": "Result: {value}"},
+    "field": {"ja": "確認する項目: {value}", "en": "Field to change: {value}"},
+    "server": {"ja": "サーバ名: {value}", "en": "Server name: {value}"},
+    "app": {"ja": "アプリ: {value}", "en": "App: {value}"},
+    "os": {"ja": "OS: {value}", "en": "OS: {value}"},
+    "time": {"ja": "日時: {value}", "en": "Time: {value}"},
+    "transcript": {"ja": "通信記録:", "en": "Transcript:"},
+}
+
 LABEL: dict[str, dict[str, str]] = {
     "step": {"ja": "段階: {value}", "en": "Step: {value}"},
-    "reply": {"ja": "サーバの応答: {value}", "en": "Server reply: {value}"},
+    "reply": {"ja": "サーバーの応答: {value}", "en": "Server reply: {value}"},
     "detail": {"ja": "詳細: {value}", "en": "Detail: {value}"},
+    "technical": {"ja": "技術情報: {value}", "en": "Technical detail: {value}"},
     "hint": {"ja": "対処: {value}", "en": "Hint: {value}"},
     "suggested": {"ja": "提案: {value}", "en": "Suggested server: {value}"},
 }
@@ -315,4 +481,7 @@ TEXTS: dict[str, dict[str, str]] = {
     **{f"step.{key}": entry for key, entry in STEP.items()},
     **{f"kind.{key}": entry for key, entry in KIND.items()},
     **{f"hint.{key}": entry for key, entry in HINT.items()},
+    **{f"field.{key}": entry for key, entry in FIELD.items()},
+    **{f"detail.{key}": entry for key, entry in DETAIL.items()},
+    **{f"report.{key}": entry for key, entry in REPORT.items()},
 }

@@ -30,19 +30,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The app registration (client ID / secret) was not accepted: {detail}",
     },
     "server_error": {
-        "ja": "認可サーバがエラーを返しました: {detail}",
+        "ja": "認可サーバーがエラーを返しました: {detail}",
         "en": "The authorization server answered with an error: {detail}",
     },
     "network": {
-        "ja": "認可サーバに接続できません: {detail}",
+        "ja": "認可サーバーに接続できません: {detail}",
         "en": "Cannot reach the authorization server: {detail}",
     },
     "invalid_answer": {
-        "ja": "認可サーバには接続できましたが、不正な応答が返りました: {detail}",
+        "ja": "認可サーバーには接続できましたが、不正な応答が返りました: {detail}",
         "en": "The authorization server was reached but sent an invalid answer: {detail}",
     },
     "slow_answer": {
-        "ja": "認可サーバには接続できましたが、応答が {seconds} 秒以内に終わりませんでした。",
+        "ja": "認可サーバーには接続できましたが、応答が {seconds} 秒以内に終わりませんでした。",
         "en": "The authorization server was reached but did not finish its answer within "
         "{seconds} s.",
     },

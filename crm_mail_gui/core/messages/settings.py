@@ -99,7 +99,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The tenant is a tenant ID (GUID), a domain, or organizations / common / consumers.",
     },
     "oauth_authority": {
-        "ja": "認可サーバの URL は https:// で始めてください。",
+        "ja": "認可サーバーの URL は https:// で始めてください。",
         "en": "The authorization server URL must start with https://.",
     },
     "oauth_sign_in_first": {

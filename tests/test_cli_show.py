@@ -1,0 +1,173 @@
+"""`show` in words, `show --json` on an empty config, and `set` saying whose stored password it uses.
+
+In process (`cli.main`) against real SMTP servers on 127.0.0.1, like tests/test_cli.py, with a
+subprocess run where the exit code and the two streams matter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fakes.smtp_servers import HOST, AioSMTPServer, TestCerts
+from test_cli import PASSWORD, RCPT, USER, Cli
+
+import crm_mail_gui
+from crm_mail_gui.core import i18n
+from crm_mail_gui.core.credentials import MemoryKeyring
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(crm_mail_gui.__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _restore_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The CLI sets the process-wide language; put it back after each test."""
+    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
+    yield
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+) -> Cli:
+    return Cli(tmp_path / "config", capsys, monkeypatch)
+
+
+def rows(out: str) -> dict[str, str]:
+    """`Label: value` lines as a mapping."""
+    return dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            {
+                "Requires authentication": "Yes",
+                "Timeout": "2 s",
+                "Extra CA file": "{ca}",
+                "Password": "stored (an in-memory store (for tests))",
+                "Settings file": "{path}",
+            },
+        ),
+        (
+            "ja",
+            {
+                "認証を行う": "はい",
+                "タイムアウト": "2 秒",
+                "追加の CA ファイル": "{ca}",
+                "パスワード": "保存済み(メモリ内の一時ストア(テスト用))",
+                "設定ファイル": "{path}",
+            },
+        ),
+    ],
+)
+def test_show_prints_words_not_program_values(
+    cli: Cli, ssl_server: AioSMTPServer, certs: TestCerts, lang: str, expected: dict[str, str]
+) -> None:
+    assert cli.set(f"ssl://{HOST}:{ssl_server.port}", certs, password=PASSWORD) == 0
+    assert cli("show", lang=lang) == 0
+    shown = rows(cli.out)
+    for label, value in expected.items():
+        value = value.format(ca=certs.ca_file, path=cli.config_file)
+        assert shown.get(label) == value, (label, cli.out)
+    for program_value in ("True", "False", "None", "2.0", "Config file"):
+        assert program_value not in cli.out
+    assert PASSWORD not in cli.out
+
+
+def test_show_without_authentication_says_no(cli: Cli) -> None:
+    args = ["set", "--server", "mail.example.jp:25", "--no-auth", "--from", USER, "--no-test"]
+    assert cli(*args) == 0
+    assert cli("show", lang="ja") == 0
+    shown = rows(cli.out)
+    assert shown["認証を行う"] == "いいえ"
+    assert shown["タイムアウト"] == "20 秒"
+    assert shown["テストメールの送信先"] == f"なし(テストメールは {USER} に送ります)"
+
+
+def test_show_json_on_an_empty_config_is_an_empty_object(tmp_path: Path) -> None:
+    """A script gets {} and exit 0; the hint goes to stderr, in the language asked for."""
+    env = {
+        **os.environ,
+        "PYTHON_KEYRING_BACKEND": "crm_mail_gui.core.credentials.MemoryKeyring",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    command = [sys.executable, "-m", "crm_mail_gui", "--config-dir", str(tmp_path / "none")]
+    for lang, hint in (("en", "No outgoing mail server is set up yet"), ("ja", "まだ設定されて")):
+        result = subprocess.run(
+            [*command, "--lang", lang, "show", "--json"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            timeout=30,
+        )
+        assert result.returncode == 0
+        assert json.loads(result.stdout) == {}
+        assert hint in result.stderr
+    assert not (tmp_path / "none" / "settings.json").exists()
+
+
+def test_a_fresh_config_dir_says_it_uses_the_stored_password(
+    cli: Cli,
+    ssl_server: AioSMTPServer,
+    certs: TestCerts,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The credential store is per user and server, not per folder: say when it is reused."""
+    server = f"ssl://{HOST}:{ssl_server.port}"
+    assert cli.set(server, certs, password=PASSWORD) == 0
+    assert "stored for" not in cli.err  # a password was given: nothing reused
+
+    fresh = Cli(tmp_path / "fresh", capsys, monkeypatch)
+    assert fresh.set(server, certs) == 0  # no --password-stdin
+    expected = f"Using the password stored for {USER} at {HOST} (an in-memory store (for tests))."
+    assert expected in fresh.err
+    assert ssl_server.auth_attempts[-1][1] == USER
+    assert len(ssl_server.messages) == 2  # the stored password did sign in
+
+    again = Cli(tmp_path / "fresh-ja", capsys, monkeypatch)
+    assert again.set(server, certs, lang="ja") == 0
+    assert (
+        f"{USER}({HOST})用に メモリ内の一時ストア(テスト用) に保存済みのパスワードを使います"
+        in (again.err)
+    )
+
+
+def test_show_names_a_plaintext_store_and_warns(
+    cli: Cli, ssl_server: AioSMTPServer, certs: TestCerts
+) -> None:
+    import keyring
+    from fakes.named_keyrings import PLAIN_PATH, PlaintextKeyring
+
+    keyring.set_keyring(PlaintextKeyring())  # conftest's isolation restores the previous one
+    assert cli.set(f"ssl://{HOST}:{ssl_server.port}", certs, password=PASSWORD) == 0
+    assert cli("show", lang="ja") == 0
+    assert f"パスワード: 保存済み(暗号化されていないファイル({PLAIN_PATH}))" in cli.out
+    assert "警告: パスワードは暗号化されずにこのファイルに書き込まれます。" in cli.out
+    assert "PlaintextKeyring" not in cli.out
+    assert cli("show", "--json") == 0
+    assert json.loads(cli.out)["password_stored"] is True  # stdout stays JSON
+    assert cli.err.startswith("Warning: the password is written unencrypted to this file")
+
+
+def test_show_of_a_system_store_has_no_warning(
+    cli: Cli, ssl_server: AioSMTPServer, certs: TestCerts
+) -> None:
+    assert cli.set(f"ssl://{HOST}:{ssl_server.port}", certs, password=PASSWORD) == 0
+    assert cli("show") == 0
+    assert "Warning" not in cli.out and "Warning" not in cli.err
+    assert RCPT in cli.out
