@@ -118,7 +118,7 @@ def test_escape_cancels_a_running_test(
     click_save(qtbot, window)
     wait_running(qtbot, window)
     cancel = child(window, "cancelTestButton", QPushButton)
-    assert window.form.focusWidget() is cancel  # where the focus goes while a test runs
+    assert window.focusWidget() is cancel  # where the focus goes while a test runs
 
     started = time.monotonic()
     qtbot.keyClick(cancel, Qt.Key.Key_Escape)

@@ -150,6 +150,8 @@ def low_contrast_texts(top: QWidget) -> list[str]:
     for widget in top.findChildren(QWidget):
         if not widget.isVisibleTo(top) or not widget.isEnabled() or not has_text(widget):
             continue
+        if widget.visibleRegion().isEmpty():
+            continue  # scrolled out of the scroll area's view (under the buttons): not drawn
         name = widget.objectName() or type(widget).__name__
         text = widget.text()[:40]  # type: ignore[attr-defined]
         if flat(widget):

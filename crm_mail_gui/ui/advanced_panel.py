@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from crm_mail_gui.core import settings as checks
@@ -22,13 +22,31 @@ def line_edit(name: str, placeholder: str) -> QLineEdit:
     return edit
 
 
-def add_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None) -> None:
-    """A labelled row; the label's mnemonic focuses `buddy` (or the field)."""
+def add_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
+    """A labelled row; the label's mnemonic focuses `buddy` (or the field). Returns the label."""
     label = QLabel(text)
     label.setBuddy(buddy or field)
     set_enum(label, "alignment", "AlignRight|AlignVCenter")
     label.setMinimumHeight(field.sizeHint().height() if buddy is None else 0)
     form.addRow(label, field)
+    return label
+
+
+# The panel's row labels: the form sizes its label column for them before the panel is built.
+ROW_LABELS = (
+    QT_TRANSLATE_NOOP("AdvancedPanel", "&Timeout per step:"),
+    QT_TRANSLATE_NOOP("AdvancedPanel", "E&xtra CA file:"),
+    QT_TRANSLATE_NOOP("AdvancedPanel", "OAuth2 authorit&y:"),
+)
+
+
+def _row_label(index: int) -> str:
+    return QCoreApplication.translate("AdvancedPanel", ROW_LABELS[index])
+
+
+def panel_label_texts() -> list[str]:
+    """The panel's labels in the current language (the form's label column fits them too)."""
+    return [_row_label(index) for index in range(len(ROW_LABELS))]
 
 
 def advanced_values(settings: MailSettings | None) -> tuple[int, str, str]:
@@ -51,7 +69,8 @@ class AdvancedPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, label_width: int = 0, parent: QWidget | None = None) -> None:
+        """`label_width`: the form's label column, which the panel's labels line up with."""
         from PySide6.QtWidgets import QSpinBox  # its type loads with the panel (rule 8)
 
         super().__init__(parent)
@@ -77,9 +96,16 @@ class AdvancedPanel(QWidget):
         )
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        add_row(form, self.tr("&Timeout per step:"), self.timeoutSpin)
-        add_row(form, self.tr("E&xtra CA file:"), self.ca_row, self.caFileEdit)
-        add_row(form, self.tr("OAuth2 authorit&y:"), self.oauthAuthorityEdit)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        set_enum(form, "labelAlignment", "AlignRight|AlignTop")
+        form.setVerticalSpacing(8)  # as the form's
+        labels = (
+            add_row(form, _row_label(0), self.timeoutSpin),
+            add_row(form, _row_label(1), self.ca_row, self.caFileEdit),
+            add_row(form, _row_label(2), self.oauthAuthorityEdit),
+        )
+        for label in labels:
+            label.setMinimumWidth(label_width)
         accessibility.name_fields(self)
         self.hide()
         self.caFileEdit.textChanged.connect(self.changed)

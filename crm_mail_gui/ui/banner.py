@@ -26,16 +26,36 @@ class BannerKind(StrEnum):
     SUCCESS = "success"
 
 
+TRANSCRIPT_LINES = (6, 12)  # the transcript's height in lines: at least, at most
+
+
+def failing_line(lines: list[str], failure: Failure | None) -> int:
+    """The index of the line where the session failed: the first line of the server's last
+    reply with the failure's code (a refusal), else the last line that is not empty."""
+    code = str(failure.code) if failure is not None and failure.code else ""
+    replies = [
+        n for n, line in enumerate(lines) if line[:3] in ("<- ", "<~ ") and line[3:6] == code
+    ]
+    if code and replies:
+        first = replies[-1]
+        while first - 1 in replies:  # a reply of several lines: its first one
+            first -= 1
+        return first
+    return max((n for n, line in enumerate(lines) if line.strip()), default=0)
+
+
 class Banner(QFrame):
     """A coloured bar with a title, detail lines, optional action button and transcript.
 
     Signals:
         fixRequested(str action): the action button was clicked; its action key.
         closed(): the close button was clicked.
+        shown(): a message was shown (the window scrolls it into view).
     """
 
     fixRequested = Signal(str)
     closed = Signal()
+    shown = Signal()
 
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,7 +107,10 @@ class Banner(QFrame):
         self.transcript.setObjectName("bannerTranscript")
         self.transcript.setReadOnly(True)
         self.transcript.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.transcript.setMinimumHeight(140)
+        lines = self.transcript.fontMetrics().lineSpacing()
+        frame = 2 * self.transcript.frameWidth() + 8  # the frame and the document's margins
+        self.transcript.setMinimumHeight(TRANSCRIPT_LINES[0] * lines + frame)
+        self.transcript.setMaximumHeight(TRANSCRIPT_LINES[1] * lines + frame)  # then it scrolls
         self.transcript.hide()
 
         head = QHBoxLayout()
@@ -120,14 +143,9 @@ class Banner(QFrame):
             " background: transparent; border: none; }"
             f" #{name} QLabel#bannerTitle {{ font-weight: bold; }}",
         )
-        from PySide6.QtWidgets import QStyle  # ~15 ms of enum classes: not at start-up
+        from crm_mail_gui.ui.icons import pixmap
 
-        pixmap = {
-            BannerKind.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
-            BannerKind.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
-            BannerKind.SUCCESS: QStyle.StandardPixmap.SP_DialogApplyButton,
-        }[kind]
-        self.icon.setPixmap(self.style().standardIcon(pixmap).pixmap(24, 24))
+        self.icon.setPixmap(pixmap(kind, 24, self.devicePixelRatioF()))
 
     def show_message(
         self,
@@ -178,6 +196,7 @@ class Banner(QFrame):
         )
         self.show()
         accessibility.alert(self)
+        self.shown.emit()
 
     def clear(self) -> None:
         """Hide the banner and forget its content."""
@@ -188,6 +207,18 @@ class Banner(QFrame):
 
     def _toggle_details(self, shown: bool) -> None:
         self.transcript.setVisible(shown)
+        if shown:
+            self._scroll_to_failing_line()
+
+    def _scroll_to_failing_line(self) -> None:
+        """Open the transcript at the line where the session failed (the server's refusal)."""
+        from PySide6.QtGui import QTextCursor
+
+        document = self.transcript.document()
+        lines = [document.findBlockByNumber(n).text() for n in range(document.blockCount())]
+        block = document.findBlockByNumber(failing_line(lines, self.failure))
+        self.transcript.setTextCursor(QTextCursor(block))
+        self.transcript.centerCursor()
 
     def _copy(self) -> None:
         from PySide6.QtGui import QGuiApplication

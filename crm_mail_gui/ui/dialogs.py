@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm_mail_gui.ui import theme
+from crm_mail_gui.ui.icons import Icon, pixmap
 from crm_mail_gui.ui.translations import fill
 
 
@@ -40,6 +42,12 @@ class SuccessDialog(QDialog):
         heading = QLabel(self.tr("Test Mail Sent"))
         heading.setObjectName("successHeading")
         theme.set_style(heading, "font-size: 16px; font-weight: bold; color: {success};")
+        icon = QLabel()
+        icon.setObjectName("successIcon")
+        icon.setPixmap(pixmap(Icon.SUCCESS, 32, self.devicePixelRatioF()))
+        top = QHBoxLayout()
+        top.addWidget(icon)
+        top.addWidget(heading, 1)
         self.message = QLabel(self.tr("The test mail was sent. Please check the inbox."))
         self.message.setObjectName("successMessage")
         self.message.setWordWrap(True)
@@ -63,7 +71,8 @@ class SuccessDialog(QDialog):
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
-        for widget in (heading, self.message, self.details, self.unencrypted, self.saved, buttons):
+        layout.addLayout(top)
+        for widget in (self.message, self.details, self.unencrypted, self.saved, buttons):
             layout.addWidget(widget)
         self.unencrypted.setVisible(not encrypted)
         self.setMinimumWidth(420)
@@ -72,8 +81,9 @@ class SuccessDialog(QDialog):
 def ask_yes_no(parent: QWidget, title: str, text: str, yes_text: str) -> bool:
     """Ask a question with a custom "yes" button and Cancel (the default); True for yes."""
     box = QMessageBox(
-        QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent
+        QMessageBox.Icon.NoIcon, title, text, QMessageBox.StandardButton.NoButton, parent
     )
+    box.setIconPixmap(pixmap(Icon.WARNING, 48, box.devicePixelRatioF()))  # the window's icons
     yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)

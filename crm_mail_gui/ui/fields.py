@@ -33,6 +33,16 @@ def top_aligned(widget: QWidget) -> QVBoxLayout:
     return column
 
 
+def centred(widget: QWidget) -> QVBoxLayout:
+    """A column holding `widget` at its middle, at the height it needs (no alignment flag)."""
+    column = QVBoxLayout()
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addStretch(1)
+    column.addWidget(widget)
+    column.addStretch(1)
+    return column
+
+
 def note_label(text: str = "") -> QLabel:
     """A word-wrapping label for a plain box layout, which sizes it by heightForWidth.
 

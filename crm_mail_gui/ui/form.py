@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QToolButton,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm_mail_gui.core import i18n
 from crm_mail_gui.core.address import Security, ServerAddress, normalise
 from crm_mail_gui.core.oauth_providers import load_providers, provider_for_preset
 from crm_mail_gui.core.presets import Preset, stray_placeholder
@@ -33,8 +33,8 @@ from crm_mail_gui.core.settings import (
     ca_file_stamp,
 )
 from crm_mail_gui.ui import accessibility, theme
-from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit
-from crm_mail_gui.ui.fields import FieldRow, WrapLabel, show_read_only
+from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit, panel_label_texts
+from crm_mail_gui.ui.fields import FieldRow, WrapLabel, centred, note_label, show_read_only
 from crm_mail_gui.ui.preset_picker import PresetPicker
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.steps import StepList
@@ -48,6 +48,15 @@ if TYPE_CHECKING:
     from crm_mail_gui.ui.advanced_panel import AdvancedPanel
     from crm_mail_gui.ui.detect_panel import DetectPanel
     from crm_mail_gui.ui.oauth_panel import OAuthPanel
+
+
+# The fields in the order the form shows them (Save's reasons name them so) and the field errors
+# that mean "nothing entered yet" (the others: a value to correct).
+_FIELD_ORDER = {
+    key: index
+    for index, key in enumerate(("server", "user", "password", "oauth", "from", "to", "ca_file"))
+}
+_MISSING_KEYS = frozenset({"required", "empty", "user_required", "oauth_sign_in_first"})
 
 
 class SettingsForm(QWidget):
@@ -172,36 +181,43 @@ class SettingsForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         set_enum(form, "labelAlignment", "AlignRight|AlignTop")
         form.setVerticalSpacing(8)
-        self._add_row(form, self.tr("&Provider:"), self.picker, self.presetCombo)
-        self._add_row(form, self.tr("Se&rver name:"), self.server_row, self.serverEdit)
-        self._add_row(form, self.tr("&User name:"), self.user_row, self.userEdit)
-        self.method_label = QLabel(self.tr("Authentication &method:"))
-        self.method_label.setBuddy(self.authMethodCombo)
-        set_enum(self.method_label, "alignment", "AlignRight|AlignVCenter")
-        form.addRow(self.method_label, self.authMethodCombo)
-        self._add_row(form, self.tr("Pass&word:"), self.password_row, self.passwordEdit)
+        labels = [
+            self._add_row(form, self.tr("&Provider:"), self.picker, self.presetCombo),
+            self._add_row(form, self.tr("Se&rver name:"), self.server_row, self.serverEdit),
+            self._add_row(form, self.tr("&User name:"), self.user_row, self.userEdit),
+        ]
+        self.method_label = self._add_row(
+            form, self.tr("Authentication &method:"), self.authMethodCombo
+        )
+        labels += [
+            self.method_label,
+            self._add_row(form, self.tr("Pass&word:"), self.password_row, self.passwordEdit),
+            self._add_row(form, self.tr("&From:"), self.from_row, self.fromEdit),
+        ]
         self.form_layout = form
-        self._add_row(form, self.tr("&From:"), self.from_row, self.fromEdit)
         form.addRow("", self.authCheck)
-        self._add_row(form, self.tr("Test &recipient:"), self.to_row, self.testRecipientEdit)
+        labels.append(
+            self._add_row(form, self.tr("Test &recipient:"), self.to_row, self.testRecipientEdit)
+        )
         form.addRow("", self.advancedButton)
+        # One label column for the form and the advanced panel, as wide as its widest label:
+        # it does not widen when a preset shows the method row or the panel opens.
+        self.label_width = max(label.sizeHint().width() for label in labels)
+        probe = self.method_label  # a label with a buddy measures as the panel's labels do
+        for text in panel_label_texts():
+            probe.setText(text)
+            self.label_width = max(self.label_width, probe.sizeHint().width())
+        probe.setText(self.tr("Authentication &method:"))
+        for label in labels:
+            label.setMinimumWidth(self.label_width)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.stepList)
-        buttons.addStretch(1)
-        buttons.addWidget(self.backButton)
-        buttons.addWidget(self.checkButton)
-        buttons.addWidget(self.cancelTestButton)
-        buttons.addWidget(self.saveButton)
+        self.saveBlockedReason = note_label()
+        self.saveBlockedReason.setObjectName("saveBlockedReason")
+        self.saveBlockedReason.hide()
+        self.footer = self._build_footer()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
-        layout.addStretch(1)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        layout.addWidget(line)
-        layout.addLayout(buttons)
 
         accessibility.name_fields(self)  # each field is named by its label
         _chain_focus(  # as the fields are laid out (the OAuth2 panel joins in its place)
@@ -216,10 +232,40 @@ class SettingsForm(QWidget):
             self.authCheck,
             self.testRecipientEdit,
             self.advancedButton,
-            self.backButton,
-            self.checkButton,
-            self.saveButton,
-        )
+        )  # then the footer's buttons, once it is in the window (place_footer)
+
+    def _build_footer(self) -> QWidget:
+        """The step list, why Save is blocked and the buttons: the window keeps it in view.
+
+        (MainWindow puts it below its scrolling area; it shows with the form.)
+        """
+        footer = QWidget()
+        footer.setObjectName("formFooter")
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        buttons = QHBoxLayout()
+        buttons.addLayout(centred(self.saveBlockedReason), 1)
+        buttons.addWidget(self.backButton)
+        buttons.addWidget(self.checkButton)
+        buttons.addWidget(self.cancelTestButton)
+        buttons.addWidget(self.saveButton)
+        layout = QVBoxLayout(footer)
+        layout.setContentsMargins(20, 0, 20, 12)
+        layout.setSpacing(8)
+        layout.addWidget(line)
+        layout.addWidget(self.stepList)
+        layout.addLayout(buttons)
+        return footer
+
+    def place_footer(self, layout: QVBoxLayout) -> None:
+        """Put the footer in the window's `layout` (outside its scrolling area), in tab order."""
+        layout.addWidget(self.footer)
+        self.footer.hide()  # shown with the form (MainWindow._page_changed)
+        last = self.advancedButton
+        if self.advanced is not None:
+            last = self.advanced.focus_chain()[-1]
+        _chain_focus(last, self.backButton, self.checkButton, self.saveButton)
 
     def ensure_oauth_panel(self) -> OAuthPanel:
         """The OAuth2 panel below the password row, built when OAuth2 is first chosen."""
@@ -270,10 +316,10 @@ class SettingsForm(QWidget):
         if self.advanced is None:
             from crm_mail_gui.ui.advanced_panel import AdvancedPanel
 
-            panel = self.advanced = AdvancedPanel()
+            panel = self.advanced = AdvancedPanel(self.label_width)
             panel.load(self._loaded)
             panel.set_read_only(self.running)
-            self._insert_row_below(self.advancedButton, panel)
+            self._insert_spanning_row_below(self.advancedButton, panel)
             self.rows["ca_file"] = panel.ca_row
             panel.changed.connect(self.validate)
             _chain_focus(self.advancedButton, *panel.focus_chain(), self.backButton)
@@ -293,6 +339,11 @@ class SettingsForm(QWidget):
         """Put a part built later in its place: the form row under the row of `above`."""
         row, _role = self.form_layout.getWidgetPosition(above)
         self.form_layout.insertRow(row + 1, "", widget)
+
+    def _insert_spanning_row_below(self, above: QWidget, widget: QWidget) -> None:
+        """Put a part with its own labels (in the form's label column) under the row of `above`."""
+        row, _role = self.form_layout.getWidgetPosition(above)
+        self.form_layout.insertRow(row + 1, widget)
 
     _line = staticmethod(line_edit)
     _add_row = staticmethod(add_row)
@@ -420,8 +471,7 @@ class SettingsForm(QWidget):
         if provider is None and self.authMethodCombo.currentData() == "oauth2":
             self.authMethodCombo.setCurrentIndex(self.authMethodCombo.findData("password"))
         available = provider is not None and self.authCheck.isChecked()
-        self.method_label.setVisible(available)
-        self.authMethodCombo.setVisible(available)
+        self.form_layout.setRowVisible(self.authMethodCombo, available)  # no empty row left
         oauth = self.uses_oauth()
         if oauth or self.oauthPanel is not None:
             panel = self.ensure_oauth_panel()
@@ -501,15 +551,35 @@ class SettingsForm(QWidget):
         valid = not errors
         self.saveButton.setEnabled(valid and not self.running)
         self.checkButton.setEnabled(valid and not self.running)
-        self.saveButton.setToolTip(
-            "\n".join(f"• {e.message(self.lang)}" for e in errors.values())
-            if errors
-            else self.tr("Send a test mail, then store the settings")
-        )
+        self._say_why_blocked(errors)
         if valid != self._valid:
             self._valid = valid
             self.validityChanged.emit(valid)
         return valid
+
+    def _say_why_blocked(self, errors: dict[str, FieldError]) -> None:
+        """Name the fields that keep Save disabled, next to the buttons and in its tooltip."""
+        ordered = sorted(errors.values(), key=lambda e: _FIELD_ORDER.get(e.field, 99))
+        missing = [e for e in ordered if e.key in _MISSING_KEYS]
+        wrong = [e for e in ordered if e.key not in _MISSING_KEYS]
+        separator = self.tr(", ", "between field names")
+        parts = []
+        if missing:
+            names = separator.join(self._field_name(e.field) for e in missing)
+            parts.append(fill(self.tr("Required: %1"), names))
+        if wrong:
+            names = separator.join(self._field_name(e.field) for e in wrong)
+            parts.append(fill(self.tr("To correct: %1"), names))
+        self.saveBlockedReason.setText("\n".join(parts))
+        self.saveBlockedReason.setVisible(bool(parts) and not self.running)
+        self.saveButton.setToolTip(
+            "\n".join(f"• {self._field_name(e.field)}: {e.message(self.lang)}" for e in ordered)
+            if ordered
+            else self.tr("Send a test mail, then store the settings")
+        )
+
+    def _field_name(self, key: str) -> str:
+        return i18n.text(f"fields.{key}", self.lang)
 
     def _password_missing(self) -> bool:
         return (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from crm_mail_gui.core import credentials, i18n
@@ -24,6 +24,7 @@ from crm_mail_gui.ui.signin_controller import SignInController
 from crm_mail_gui.ui.startup import FirstExposure, schedule_idle_work
 from crm_mail_gui.ui.store_state import StoreState, read_store_state
 from crm_mail_gui.ui.translations import fill
+from crm_mail_gui.ui.window_geometry import apply_geometry, geometry_path, write_geometry
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from crm_mail_gui.ui.form import SettingsForm
     from crm_mail_gui.ui.summary import SummaryView
     from crm_mail_gui.ui.worker import Deliver
+
+
+SLACK_LINES = 8  # the first size's room for what the form shows later (see _contents_size)
 
 
 def _open_in_browser(url: str) -> None:
@@ -98,6 +102,7 @@ class MainWindow(QMainWindow):
         self.palette_watcher: theme.PaletteWatcher | None = None  # after the first paint
         self._build()
         self.reload(defer_credentials=True)
+        apply_geometry(self, geometry_path(self.store.directory), self._contents_size())
 
     def _build(self) -> None:
         title = QLabel(self.tr("Outgoing mail server (SMTP)"))
@@ -119,22 +124,34 @@ class MainWindow(QMainWindow):
         self.form: SettingsForm | None = None  # see ensure_form
 
         content = QWidget()
+        content.setObjectName("scrolledContent")
         layout = QVBoxLayout(content)
-        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setContentsMargins(20, 16, 20, 12)
         layout.setSpacing(12)
         layout.addWidget(title)
         layout.addWidget(subtitle)
         layout.addWidget(self.infoBanner)
         layout.addWidget(self.errorBanner)
-        layout.addWidget(self.stack, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        set_enum(scroll, "focusPolicy", "NoFocus")  # no invisible tab stop: Tab goes to fields
-        scroll.setWidget(content)
-        self.setCentralWidget(scroll)
-        self.setMinimumSize(640, 560)
-        self.resize(760, 720)
+        layout.addWidget(self.stack)
+        layout.addStretch(1)  # the page at the top; what is left goes below it
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("contentScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        set_enum(self.scroll, "focusPolicy", "NoFocus")  # no invisible tab stop: Tab goes to fields
+        self.scroll.setWidget(content)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.scroll, 1)
+        # The form's footer (step list, why Save is blocked, the buttons) goes here, outside the
+        # scrolling area: always in view, however long the banner and the form are.
+        self.footer_layout = outer
+        self.setCentralWidget(central)
+        self.stack.currentChanged.connect(self._page_changed)
+        for banner in (self.infoBanner, self.errorBanner):  # a new message is never out of view
+            banner.shown.connect(self._scroll_to_top)
 
         self.errorBanner.fixRequested.connect(self._apply_fix)
         self.errorBanner.closed.connect(self._failure_cleared)
@@ -158,6 +175,8 @@ class MainWindow(QMainWindow):
 
             form = self.form = SettingsForm(self.lang)
             self.stack.addWidget(form)
+            form.place_footer(self.footer_layout)
+            self._page_changed(self.stack.currentIndex())
             form.saveRequested.connect(lambda: self.start_test(check_only=False))
             form.checkRequested.connect(lambda: self.start_test(check_only=True))
             form.cancelTestRequested.connect(self.cancel_test)
@@ -174,6 +193,27 @@ class MainWindow(QMainWindow):
             form.userEdit.editingFinished.connect(signing_in._refresh_oauth_state)
             form.detectRequested.connect(self.detecting.toggle)
         return self.form
+
+    def _page_changed(self, _index: int) -> None:
+        """The form's footer shows with the form only."""
+        if self.form is not None and self.form.footer.parentWidget() is not None:
+            self.form.footer.setVisible(self._showing(self.form))
+
+    def _scroll_to_top(self) -> None:
+        """Scroll the banners (above the page) into view."""
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def _contents_size(self) -> QSize:
+        """What the window needs to show its page without scrolling (for its first size).
+
+        Room for SLACK_LINES more lines is kept: the note on where the password is kept comes
+        once the credential store is known, a preset's notes when one is chosen.
+        """
+        self.stack.updateGeometry()  # its hint was cached while it was empty
+        content = self.scroll.widget().sizeHint()
+        footer = self.form.footer.sizeHint() if self._showing(self.form) else QSize(0, 0)
+        slack = self.fontMetrics().lineSpacing() * SLACK_LINES
+        return QSize(content.width(), content.height() + footer.height() + slack)
 
     def _showing(self, page: QWidget | None) -> bool:
         return page is not None and self.stack.currentWidget() is page
@@ -555,6 +595,8 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
+        if self.store.path.exists():  # before a first successful Save nothing is stored at all
+            write_geometry(geometry_path(self.store.directory), self)
         self.shutdown()
         event.accept()
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from crm_mail_gui.core.address import Security
 from crm_mail_gui.ui import accessibility, theme
+from crm_mail_gui.ui.icons import Icon, pixmap
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.translations import fill
 
@@ -56,6 +57,13 @@ MARKS = {
     StepState.FAIL: "✗",
     StepState.SKIPPED: "–",
 }
+ICONS = {
+    StepState.PENDING: Icon.PENDING,
+    StepState.RUNNING: Icon.RUNNING,
+    StepState.OK: Icon.SUCCESS,
+    StepState.FAIL: Icon.ERROR,
+    StepState.SKIPPED: Icon.SKIPPED,
+}
 COLORS = {  # names of ui.theme colours
     StepState.PENDING: "pending",
     StepState.RUNNING: "running",
@@ -77,6 +85,8 @@ class StepList(QWidget):
         accessibility.set_role(self, "List")  # its items: "接続: 完了" (accessibility)
         self.setAccessibleName(self.tr("Test steps"))
         self.labels: list[QLabel] = []
+        self.icons: list[QLabel] = []
+        self.items: list[QWidget] = []
         self.states: list[StepState] = []
         self.timeout: float | None = None  # seconds per step of the running test
         self._step_started = 0.0  # time.monotonic() when the running step began
@@ -87,15 +97,26 @@ class StepList(QWidget):
             label = QLabel()
             label.setObjectName(f"step{index}")
             set_enum(label, "textFormat", "PlainText")
-            accessibility.set_role(label, "ListItem")
+            icon = QLabel()
+            icon.setObjectName(f"step{index}Icon")
+            item = QWidget()  # one list item: the state icon and the name, read as "接続: 完了"
+            item.setObjectName(f"step{index}Item")
+            accessibility.set_role(item, "ListItem")
+            row = QHBoxLayout(item)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(4)
+            row.addWidget(icon)
+            row.addWidget(label)
+            self.items.append(item)
             self.labels.append(label)
+            self.icons.append(icon)
             self.states.append(StepState.PENDING)
             if index:
                 arrow = QLabel("→")
                 theme.set_style(arrow, "color: {pending};")
                 accessibility.set_role(arrow, "Separator")
                 layout.addWidget(arrow)
-            layout.addWidget(label)
+            layout.addWidget(item)
         layout.addStretch(1)
 
     def _name(self, index: int) -> str:
@@ -157,7 +178,7 @@ class StepList(QWidget):
     def _running_text(self, index: int) -> str:
         name = QCoreApplication.translate("StepList", RUNNING_NAMES[index])
         if not self.timeout:
-            return f"{MARKS[StepState.RUNNING]} {name}"
+            return name  # the running icon beside it says it runs
         return fill(
             QCoreApplication.translate("StepList", "%1 %2 / %3 s"),
             name,
@@ -173,11 +194,14 @@ class StepList(QWidget):
         self.states[index] = state
         label = self.labels[index]
         running = state is StepState.RUNNING
-        label.setText(
-            self._running_text(index) if running else f"{MARKS[state]} {self._name(index)}"
-        )
+        # the state shows as the icon beside the name (ui.icons)
+        label.setText(self._running_text(index) if running else self._name(index))
+        size = label.fontMetrics().height()
+        self.icons[index].setPixmap(pixmap(ICONS[state], size, self.devicePixelRatioF()))
         self._follow_time(running)
         state_name = QCoreApplication.translate("StepList", STATE_NAMES[state])
-        label.setAccessibleName(fill(self.tr("%1: %2"), self._name(index), state_name))
+        spoken = fill(self.tr("%1: %2"), self._name(index), state_name)
+        label.setAccessibleName(spoken)
+        self.items[index].setAccessibleName(spoken)
         weight = "bold" if state is StepState.RUNNING else "normal"
         theme.set_style(label, f"color: {{{COLORS[state]}}}; font-weight: {weight};")

@@ -530,6 +530,19 @@ Send the password unencrypted anyway?</source>
         <translation>ユーザ名(または差出人)のアドレスからサーバーを探します。パスワードは送信しません</translation>
     </message>
     <message>
+        <source>, </source>
+        <comment>between field names</comment>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Required: %1</source>
+        <translation>入力が必要です: %1</translation>
+    </message>
+    <message>
+        <source>To correct: %1</source>
+        <translation>修正が必要です: %1</translation>
+    </message>
+    <message>
         <source>Change to %1</source>
         <translation>%1 に変更</translation>
     </message>
