@@ -12,7 +12,6 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -309,7 +308,7 @@ def test_a_microsoft_365_candidate_chooses_oauth2(
 def test_a_foreign_candidate_shows_the_warning_before_it_can_be_used(
     qtbot: QtBot, make_window: Callable[..., MainWindow]
 ) -> None:
-    live = replace(FOREIGN, foreign=False)  # as the core sends it: flagged only in the result
+    live = FOREIGN  # the core flags it in every event, not only in the result
     detector = ScriptedDetector(
         [
             SourceEvent(Source.AUTOCONFIG, "autoconfig", Status.FOUND, "", (live,)),

@@ -128,7 +128,7 @@ class DetectController(WindowView):
         """One answer of a source or a probe, on the GUI thread, in the order of answers."""
         self.events.append(event)
         panel = self.panel
-        panel.show_rows(panel.view.rows(self.events, address=self.address_used))
+        panel.show_rows(panel.view.rows(self.events))
         panel.set_status(panel.view.progress_text(self.events))
 
     def _finished(self, result: object) -> None:
