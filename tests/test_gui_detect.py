@@ -376,6 +376,47 @@ def test_the_ispdb_switch_is_sent_and_remembered(
     click(qtbot, other, "detectButton")
 
 
+def test_plain_http_is_allowed_for_one_lookup_only_and_never_remembered(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], config_dir: Path
+) -> None:
+    first = xserver_script()
+    window = open_form(make_window, first)
+    run_to_end(qtbot, window, first)  # builds the panel: HTTPS only
+    check = child(window, "detectAllowHttpCheck", QCheckBox)
+    assert first.calls[0]["allow_http"] is False
+    assert check.isVisible() and not check.isChecked()
+    assert check.text() == "この検出に限り HTTP も使う"
+    check.setChecked(True)
+    allowed = window.detector = xserver_script()
+    click(qtbot, window, "detectButton")
+    qtbot.waitUntil(lambda: bool(allowed.calls), timeout=3000)
+    assert allowed.calls[0]["allow_http"] is True
+    assert check.isChecked() and not check.isEnabled()  # this lookup's choice, not to change now
+    allowed.step(len(allowed.events) + 1)
+    qtbot.waitUntil(lambda: window.detecting.job is None, timeout=3000)
+    assert not check.isChecked() and check.isEnabled()  # unticked for the next one
+    after = window.detector = xserver_script()
+    run_to_end(qtbot, window, after)
+    assert after.calls[0]["allow_http"] is False
+    # cancelled: unticked too
+    check.setChecked(True)
+    cancelled = window.detector = xserver_script()
+    click(qtbot, window, "detectButton")
+    qtbot.waitUntil(lambda: bool(cancelled.calls), timeout=3000)
+    click(qtbot, window, "detectButton")  # 中止
+    assert not check.isChecked() and check.isEnabled()
+    # never remembered: neither in the preferences nor in a new window
+    prefs = config_dir / "preferences.json"
+    assert not prefs.exists() or "http" not in prefs.read_text(encoding="utf-8")
+    other = make_window(detector=xserver_script())
+    child(other, "userEdit", QLineEdit).setText(ADDRESS)
+    click(qtbot, other, "detectButton")
+    assert not child(other, "detectAllowHttpCheck", QCheckBox).isChecked()
+    qtbot.waitUntil(lambda: bool(other.detector.calls), timeout=3000)
+    assert other.detector.calls[0]["allow_http"] is False
+    click(qtbot, other, "detectButton")
+
+
 def test_a_broken_preferences_file_counts_as_no_choice(
     qtbot: QtBot, make_window: Callable[..., MainWindow], config_dir: Path
 ) -> None:
@@ -457,6 +498,9 @@ def test_texts_in_english(qtbot: QtBot, make_window: Callable[..., MainWindow]) 
     qtbot.waitUntil(lambda: window.detecting.job is None, timeout=3000)
     assert button.text() == "Detect from address"
     assert child(window, "detectIspdbCheck", QCheckBox).text() == "Also ask Thunderbird's ISPDB"
+    assert child(window, "detectAllowHttpCheck", QCheckBox).text() == (
+        "Allow plain HTTP for this lookup"
+    )
     assert "Only the domain" in child(window, "detectIspdbNote", QLabel).text()
     click(qtbot, window, "useCandidateButton")
     assert shown_text(window, "detectOrigin").startswith(

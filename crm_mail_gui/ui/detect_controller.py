@@ -87,6 +87,7 @@ class DetectController(WindowView):
         job = DetectJob(
             address,
             ispdb=panel.ispdb,
+            allow_http=panel.begin_lookup(),  # this lookup only: unticked when it ends
             deadline=self.deadline,
             ca_file=values["ca_file"],  # type: ignore[arg-type]
             detector=self.window.detector,
@@ -105,6 +106,7 @@ class DetectController(WindowView):
         job, self.job = self.job, None
         self.jobs.cancel(job)  # nothing it still reports arrives
         self._set_running(False)
+        self.panel.end_lookup()
         self.panel.set_status(self.tr("Detection was cancelled."))
 
     def reset(self) -> None:
@@ -115,6 +117,7 @@ class DetectController(WindowView):
             self._set_running(False)
         if self.form is not None and self.form.detectPanel is not None:
             self.form.detectPanel.reset()
+            self.form.detectPanel.end_lookup()
             self.form.detectPanel.hide()
 
     def _set_running(self, running: bool) -> None:
@@ -139,6 +142,7 @@ class DetectController(WindowView):
         self.job = None
         self._set_running(False)
         panel = self.panel
+        panel.end_lookup()
         if isinstance(result, Refused):
             panel.set_status(result.text)
             return
