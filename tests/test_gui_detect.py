@@ -342,6 +342,44 @@ def test_a_foreign_candidate_shows_the_warning_before_it_can_be_used(
     )
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("ja", "ユーザ名には Yahoo! JAPAN ID(「@」以降は付けない) を入力してください。"),
+        ("en", "Type the user name yourself: Your Yahoo! JAPAN ID (without “@” and the domain)."),
+    ],
+)
+def test_a_yahoo_japan_candidate_leaves_the_user_name_and_says_what_to_type(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], lang: str, said: str
+) -> None:
+    """The preset says the user name is the Yahoo ID: neither the address nor another source's
+    guess (the ISPDB's local part) goes into the field."""
+    address = "taro@yahoo.co.jp"
+    yahoo = Candidate(
+        "smtp.mail.yahoo.co.jp",
+        465,
+        Security.SSL,
+        Source.PRESET,
+        "yahoo.co.jp",
+        username="taro",  # merged from the ISPDB's %EMAILLOCALPART%
+        preset_id="yahoo_jp",
+        provider="Yahoo! JAPAN",
+    )
+    detector = ScriptedDetector(
+        [ProbeEvent(yahoo, OK)],
+        Detection(address, "yahoo.co.jp", ranked=(Ranked(yahoo, (Source.PRESET,), OK),)),
+    )
+    window = make_window(detector=detector, lang=lang)
+    user = child(window, "userEdit", QLineEdit)
+    user.setText(address)
+    run_to_end(qtbot, window, detector)
+    click(qtbot, window, "useCandidateButton")
+    assert child(window, "presetCombo", QComboBox).currentData() == "yahoo_jp"
+    assert child(window, "serverEdit", QLineEdit).text() == "ssl://smtp.mail.yahoo.co.jp:465"
+    assert user.text() == address  # left as it was
+    assert said in shown_text(window, "detectOrigin")
+
+
 # --------------------------------------------------------------------------- the ISPDB switch
 
 

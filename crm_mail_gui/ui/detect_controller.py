@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from crm_mail_gui.ui.translations import fill
 from crm_mail_gui.ui.window_view import WindowView
 
 if TYPE_CHECKING:
@@ -170,16 +171,25 @@ class DetectController(WindowView):
         else:
             form.set_server(candidate.server)  # the preset follows the server name
         self._apply_auth(candidate)
-        user = candidate.username or (form.userEdit.text().strip() or self.address())
-        if user:
-            form.userEdit.setText(user)
+        from crm_mail_gui.core.discovery.providers import user_to_type
+
+        to_type = user_to_type(candidate)  # e.g. Yahoo! JAPAN: the Yahoo ID, not the address
+        if to_type is None:
+            user = candidate.username or (form.userEdit.text().strip() or self.address())
+            if user:
+                form.userEdit.setText(user)
         form.validate()
         self.window._refresh_password_state()
         self.window.signing_in._refresh_oauth_state()
         panel = self.panel
-        text = panel.view.origin_text(candidate)
-        note = self.tr("Save sends a test mail before anything is stored.")
-        panel.show_origin(f"{text} {note}")
+        parts = [panel.view.origin_text(candidate)]
+        if to_type is not None:  # the field is left as it is: the user types the name
+            hint = to_type.text("user_hint", self.lang)
+            parts.append(fill(self.tr("Type the user name yourself: %1."), hint))
+            form.userEdit.setFocus()
+            form.userEdit.selectAll()
+        parts.append(self.tr("Save sends a test mail before anything is stored."))
+        panel.show_origin(" ".join(parts))
 
     def _apply_auth(self, candidate: Candidate) -> None:
         """Authentication on or off and the method (OAuth2 where the candidate says so)."""

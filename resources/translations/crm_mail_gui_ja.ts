@@ -98,6 +98,10 @@
         <translation>予期しないエラーで検出が止まりました: </translation>
     </message>
     <message>
+        <source>Type the user name yourself: %1.</source>
+        <translation>ユーザ名には %1 を入力してください。</translation>
+    </message>
+    <message>
         <source>Save sends a test mail before anything is stored.</source>
         <translation>保存すると、設定を保存する前にテストメールを送信して確認します。</translation>
     </message>
