@@ -116,6 +116,8 @@ def cmd_show(store: Store, args: argparse.Namespace) -> int:
     data = settings.to_dict()
     data.pop("allow_unencrypted_auth", None)
     data["password_stored"] = _password_stored(store, settings)
+    last_test = loaded.last_test
+    data["last_test"] = last_test.to_dict() if last_test is not None else None
     found = credentials.store_description(i18n.current_language())
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -134,6 +136,11 @@ def cmd_show(store: Store, args: argparse.Namespace) -> int:
             _say("show_row", label=fields.label(key), value=_shown_value(key, settings))
     if settings.ca_file:
         _say("show_row", label=fields.label("ca_file"), value=printable(settings.ca_file, 400))
+    if last_test is None:
+        tested = i18n.text("cli.last_test_none")
+    else:
+        tested = i18n.text("cli.last_test_value", at=last_test.local_time(), to=last_test.to)
+    _say("show_row", label=i18n.text("cli.last_test"), value=tested)
     _say("config_file", path=store.path)
     return ExitCode.OK
 
@@ -327,6 +334,7 @@ def cmd_test(store: Store, args: argparse.Namespace) -> int:
         _say("checked", server=server)
     else:
         _say("sent", to=settings.recipient, server=server)
+        store.note_test(settings)  # as Send test again: noted while these are the stored ones
     return ExitCode.OK
 
 

@@ -126,7 +126,8 @@ def cmd_detect(_store: object, args: argparse.Namespace) -> int:
 def fill_from_detection(values: dict[str, object], args: argparse.Namespace) -> int | None:
     """For `set --detect ADDRESS`: put the best candidate's server, user and auth into `values`.
 
-    Options given on the command line win. Returns an exit code when nothing can be used.
+    Options given on the command line win. Returns an exit code when nothing can be used, or
+    when the candidate's preset says the user name is not the address and --user is not given.
     """
     address = args.detect
     detection = run_detection(address, args)
@@ -138,17 +139,25 @@ def fill_from_detection(values: dict[str, object], args: argparse.Namespace) -> 
             print(f"  {line}", file=sys.stderr)
         print(_t("cli_none", address=printable(detection.address, 200)), file=sys.stderr)
         return ExitCode.NETWORK
+    from crm_mail_gui.core.discovery.providers import user_to_type
+
     candidate = best.candidate
+    source = ", ".join(s.value for s in best.sources)
+    print(_t("cli_using", server=printable(candidate.server, 120), source=source), file=sys.stderr)
+    if getattr(args, "user", None) is None:
+        preset = user_to_type(candidate)
+        if preset is not None:  # Yahoo! JAPAN: the Yahoo ID, not the address
+            hint = printable(preset.text("user_hint"), 200)
+            name = printable(preset.text("name"), 100)
+            print(_t("cli_user_needed", provider=name, hint=hint), file=sys.stderr)
+            return ExitCode.INVALID
+        values["user"] = candidate.username or detection.address
     if getattr(args, "server", None) is None:
         values["server"] = candidate.server
-    if getattr(args, "user", None) is None:
-        values["user"] = candidate.username or detection.address
     if getattr(args, "auth", None) is None:
         values["auth"] = True
     if not values.get("from") and getattr(args, "from_addr", None) is None:
         values["from"] = detection.address
-    source = ", ".join(s.value for s in best.sources)
-    print(_t("cli_using", server=printable(candidate.server, 120), source=source), file=sys.stderr)
     if candidate.foreign:
         print(
             _t(

@@ -26,6 +26,7 @@ TEST_NAMES = (
     "smtp.example.jp",
     "smtp.evil.example.net",
     "mail.conoha.example.jp",
+    "smtp.mail.yahoo.co.jp",
 )
 
 

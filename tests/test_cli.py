@@ -29,7 +29,17 @@ pytestmark = pytest.mark.e2e
 USER, PASSWORD = next(iter(DEFAULT_USERS.items()))
 RCPT = "bob@example.org"
 FaultFactory = Callable[..., FaultServer]
-SHOW_KEYS = {"server", "user", "from", "auth", "to", "timeout", "ca_file", "password_stored"}
+SHOW_KEYS = {
+    "server",
+    "user",
+    "from",
+    "auth",
+    "to",
+    "timeout",
+    "ca_file",
+    "password_stored",
+    "last_test",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -250,6 +260,7 @@ def test_show_json(cli: Cli, ssl_server: AioSMTPServer, certs: TestCerts) -> Non
     assert cli("show", "--json") == 0
     data = json.loads(cli.out)
     assert set(data) == SHOW_KEYS
+    assert data.pop("last_test")["to"] == RCPT  # set's test (tests/test_cli_show.py: the rest)
     assert data == {
         "server": server,
         "user": USER,
@@ -357,7 +368,10 @@ def test_export_import_round_trip(
     other = Cli(tmp_path / "other-pc", capsys, monkeypatch)
     assert other("import", str(exported)) == 0
     assert other("show", "--json") == 0
-    assert json.loads(other.out) == original
+    imported = json.loads(other.out)
+    assert imported.pop("last_test") is None  # a test on this PC, not the other one's
+    assert original.pop("last_test")["to"] == RCPT
+    assert imported == original
 
 
 def test_import_bad_file_changes_nothing(

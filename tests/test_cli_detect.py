@@ -107,6 +107,49 @@ def test_set_detect_uses_the_best_candidate(
     assert list(memory_keyring.entries.values()) == ["pw-123"]  # kept in the credential store
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "en",
+            ["The user name for Yahoo! JAPAN", "--user", "Yahoo! JAPAN ID", "Nothing was saved"],
+        ),
+        (
+            "ja",
+            ["Yahoo! JAPAN", "ユーザ名はメールアドレスではありません", "--user", "Yahoo! JAPAN ID"],
+        ),
+    ],
+)
+def test_set_detect_asks_for_the_yahoo_id_instead_of_filling_the_address(
+    dns,
+    smtp_ports,
+    capsys,
+    tmp_path: Path,
+    memory_keyring,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    words: list[str],
+) -> None:
+    """Yahoo! JAPAN's preset (by domain): the user name is the Yahoo ID, never the address."""
+    dns({"yahoo.co.jp": {}, "smtp.mail.yahoo.co.jp": {"A": LOCAL}})
+    args = ["--config-dir", str(tmp_path), "set", "--detect", "taro@yahoo.co.jp", "--no-ispdb"]
+    args += ["--ca-file", smtp_ports.ca_file, "--no-test", "--password-stdin"]
+    monkeypatch.setattr(sys, "stdin", StringIO("pw-123\n"))
+    code, _, err = cli(capsys, *args, lang=lang)
+    assert code == 2, err
+    assert "ssl://smtp.mail.yahoo.co.jp:465" in err  # what was found is said first
+    for word in words:
+        assert word in err, (word, err)
+    assert not (tmp_path / "settings.json").exists()
+
+    monkeypatch.setattr(sys, "stdin", StringIO("pw-123\n"))
+    code, _, err = cli(capsys, *args, "--user", "taro_yid", lang=lang)
+    assert code == 0, err
+    stored = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))
+    assert stored["server"] == "ssl://smtp.mail.yahoo.co.jp:465"
+    assert stored["user"] == "taro_yid" and stored["from"] == "taro@yahoo.co.jp"
+
+
 def test_set_detect_without_a_verified_candidate_stores_nothing(
     dns, capsys, tmp_path: Path
 ) -> None:

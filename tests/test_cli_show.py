@@ -6,6 +6,7 @@ subprocess run where the exit code and the two streams matter.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -171,3 +172,49 @@ def test_show_of_a_system_store_has_no_warning(
     assert cli("show") == 0
     assert "Warning" not in cli.out and "Warning" not in cli.err
     assert RCPT in cli.out
+
+
+def last_test_row(out: str, lang: str) -> str:
+    return rows(out)["最後に成功したテスト" if lang == "ja" else "Last successful test"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "none", "sent"),
+    [("en", "none recorded", "{at}, to {to}"), ("ja", "記録なし", "{at}、送信先 {to}")],
+)
+def test_show_says_when_and_to_whom_the_last_test_went(
+    cli: Cli, ssl_server: AioSMTPServer, certs: TestCerts, lang: str, none: str, sent: str
+) -> None:
+    """Saved without a test: none; `test` with the stored settings notes it, as Send test again
+    does; `test --check` (no mail) and `test --to` another address (not the stored settings) not."""
+    assert cli.set(f"ssl://{HOST}:{ssl_server.port}", certs, "--no-test", password=PASSWORD) == 0
+    assert cli("show", lang=lang) == 0
+    assert last_test_row(cli.out, lang) == none
+    assert cli("show", "--json") == 0
+    assert json.loads(cli.out)["last_test"] is None
+
+    assert cli("test", "--check") == 0
+    assert cli("test", "--to", "carol@example.net") == 0
+    assert cli("show", "--json") == 0
+    assert json.loads(cli.out)["last_test"] is None
+
+    before = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    assert cli("test") == 0
+    after = datetime.datetime.now(datetime.UTC)
+    assert ssl_server.messages[-1].rcpt_tos == [RCPT]
+    assert cli("show", "--json") == 0
+    noted = json.loads(cli.out)["last_test"]
+    assert set(noted) == {"at", "to"} and noted["to"] == RCPT
+    at = datetime.datetime.fromisoformat(noted["at"])
+    assert at.tzinfo is not None and before <= at <= after
+    assert cli("show", lang=lang) == 0
+    local = at.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert last_test_row(cli.out, lang) == sent.format(at=local, to=RCPT)
+    # the settings file holds it next to the settings, as the window's Save writes it
+    assert json.loads(cli.config_file.read_text(encoding="utf-8"))["last_test"] == noted
+
+
+def test_set_notes_its_test_for_show(cli: Cli, ssl_server: AioSMTPServer, certs: TestCerts) -> None:
+    assert cli.set(f"ssl://{HOST}:{ssl_server.port}", certs, password=PASSWORD) == 0
+    assert cli("show", "--json") == 0
+    assert json.loads(cli.out)["last_test"]["to"] == RCPT

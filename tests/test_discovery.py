@@ -281,9 +281,14 @@ def test_autoconfig_and_ispdb_merge_with_the_guess_and_a_foreign_host_is_marked(
         web.add("ispdb.example.org", "/v1.1/example.jp", AUTOCONFIG_XML)
         monkeypatch.setenv("CRM_MAIL_GUI_AUTOCONFIG_PORT", str(web.port))
         monkeypatch.setenv("CRM_MAIL_GUI_ISPDB_URL", f"https://ispdb.example.org:{web.port}/v1.1")
-        detection = run("taro@example.jp", smtp_ports, ispdb=True)
+        events: list[SourceEvent | ProbeEvent] = []
+        detection = run("taro@example.jp", smtp_ports, ispdb=True, on_event=events.append)
         asked = web.hosts_asked()
     assert "ispdb.example.org" in asked and "autoconfig.example.jp" in asked
+    # the live events carry `foreign` as decided for the result: a GUI need not decide it again
+    live = [c for e in events if isinstance(e, SourceEvent) for c in e.candidates]
+    live += [e.candidate for e in events if isinstance(e, ProbeEvent)]
+    assert {c.host for c in live if c.foreign} == {"smtp.evil.example.net"}
     best = detection.best
     assert best is not None and best.candidate.server == "ssl://smtp.example.jp:465"
     assert set(best.sources) == {Source.AUTOCONFIG, Source.ISPDB, Source.GUESS}

@@ -11,7 +11,7 @@ from crm_mail_gui.core.discovery.providers import (
     known_domains,
     mx_candidates,
 )
-from crm_mail_gui.core.discovery.ranking import better, rank
+from crm_mail_gui.core.discovery.ranking import better, marked, rank
 
 DOMAIN = "example.jp"
 OK = Probe(reachable=True, tls_verified=True, ehlo=True, auth_mechanisms=("PLAIN",))
@@ -80,10 +80,8 @@ def test_merging_keeps_the_most_trusted_proposal_and_fills_its_gaps() -> None:
 )
 def test_foreign_is_neither_the_domain_nor_a_known_provider(host: str, foreign: bool) -> None:
     assert is_foreign(host, DOMAIN) is foreign
-    assert (
-        rank([entry(host, 465, Security.SSL, Source.AUTOCONFIG, OK)], DOMAIN)[0].candidate.foreign
-        is foreign
-    )
+    candidate = Candidate(host, 465, Security.SSL, Source.AUTOCONFIG, DOMAIN)
+    assert marked(candidate, DOMAIN).foreign is foreign
 
 
 def test_known_domains_come_from_the_presets_and_the_mx_table() -> None:
@@ -175,6 +173,7 @@ def test_a_foreign_server_comes_after_a_known_one_even_with_implicit_tls() -> No
     foreign = entry(
         "smtp.example.net", 465, Security.SSL, Source.AUTOCONFIG, OK, "autoconfig.example.jp"
     )
+    foreign = Ranked(marked(foreign.candidate, DOMAIN), foreign.sources, foreign.probe)
     own = entry("smtp.example.jp", 587, Security.STARTTLS, Source.GUESS, OK)
     ranked = rank([foreign, own], DOMAIN)
     assert servers(ranked) == ["tls://smtp.example.jp:587", "ssl://smtp.example.net:465"]

@@ -12,7 +12,6 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -309,7 +308,7 @@ def test_a_microsoft_365_candidate_chooses_oauth2(
 def test_a_foreign_candidate_shows_the_warning_before_it_can_be_used(
     qtbot: QtBot, make_window: Callable[..., MainWindow]
 ) -> None:
-    live = replace(FOREIGN, foreign=False)  # as the core sends it: flagged only in the result
+    live = FOREIGN  # the core flags it in every event, not only in the result
     detector = ScriptedDetector(
         [
             SourceEvent(Source.AUTOCONFIG, "autoconfig", Status.FOUND, "", (live,)),
@@ -343,6 +342,44 @@ def test_a_foreign_candidate_shows_the_warning_before_it_can_be_used(
     )
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("ja", "ユーザ名には Yahoo! JAPAN ID(「@」以降は付けない) を入力してください。"),
+        ("en", "Type the user name yourself: Your Yahoo! JAPAN ID (without “@” and the domain)."),
+    ],
+)
+def test_a_yahoo_japan_candidate_leaves_the_user_name_and_says_what_to_type(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], lang: str, said: str
+) -> None:
+    """The preset says the user name is the Yahoo ID: neither the address nor another source's
+    guess (the ISPDB's local part) goes into the field."""
+    address = "taro@yahoo.co.jp"
+    yahoo = Candidate(
+        "smtp.mail.yahoo.co.jp",
+        465,
+        Security.SSL,
+        Source.PRESET,
+        "yahoo.co.jp",
+        username="taro",  # merged from the ISPDB's %EMAILLOCALPART%
+        preset_id="yahoo_jp",
+        provider="Yahoo! JAPAN",
+    )
+    detector = ScriptedDetector(
+        [ProbeEvent(yahoo, OK)],
+        Detection(address, "yahoo.co.jp", ranked=(Ranked(yahoo, (Source.PRESET,), OK),)),
+    )
+    window = make_window(detector=detector, lang=lang)
+    user = child(window, "userEdit", QLineEdit)
+    user.setText(address)
+    run_to_end(qtbot, window, detector)
+    click(qtbot, window, "useCandidateButton")
+    assert child(window, "presetCombo", QComboBox).currentData() == "yahoo_jp"
+    assert child(window, "serverEdit", QLineEdit).text() == "ssl://smtp.mail.yahoo.co.jp:465"
+    assert user.text() == address  # left as it was
+    assert said in shown_text(window, "detectOrigin")
+
+
 # --------------------------------------------------------------------------- the ISPDB switch
 
 
@@ -374,6 +411,47 @@ def test_the_ispdb_switch_is_sent_and_remembered(
     assert not child(other, "detectIspdbCheck", QCheckBox).isChecked()
     qtbot.waitUntil(lambda: bool(other.detector.calls), timeout=3000)
     assert other.detector.calls[0]["ispdb"] is False
+    click(qtbot, other, "detectButton")
+
+
+def test_plain_http_is_allowed_for_one_lookup_only_and_never_remembered(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], config_dir: Path
+) -> None:
+    first = xserver_script()
+    window = open_form(make_window, first)
+    run_to_end(qtbot, window, first)  # builds the panel: HTTPS only
+    check = child(window, "detectAllowHttpCheck", QCheckBox)
+    assert first.calls[0]["allow_http"] is False
+    assert check.isVisible() and not check.isChecked()
+    assert check.text() == "この検出に限り HTTP も使う"
+    check.setChecked(True)
+    allowed = window.detector = xserver_script()
+    click(qtbot, window, "detectButton")
+    qtbot.waitUntil(lambda: bool(allowed.calls), timeout=3000)
+    assert allowed.calls[0]["allow_http"] is True
+    assert check.isChecked() and not check.isEnabled()  # this lookup's choice, not to change now
+    allowed.step(len(allowed.events) + 1)
+    qtbot.waitUntil(lambda: window.detecting.job is None, timeout=3000)
+    assert not check.isChecked() and check.isEnabled()  # unticked for the next one
+    after = window.detector = xserver_script()
+    run_to_end(qtbot, window, after)
+    assert after.calls[0]["allow_http"] is False
+    # cancelled: unticked too
+    check.setChecked(True)
+    cancelled = window.detector = xserver_script()
+    click(qtbot, window, "detectButton")
+    qtbot.waitUntil(lambda: bool(cancelled.calls), timeout=3000)
+    click(qtbot, window, "detectButton")  # 中止
+    assert not check.isChecked() and check.isEnabled()
+    # never remembered: neither in the preferences nor in a new window
+    prefs = config_dir / "preferences.json"
+    assert not prefs.exists() or "http" not in prefs.read_text(encoding="utf-8")
+    other = make_window(detector=xserver_script())
+    child(other, "userEdit", QLineEdit).setText(ADDRESS)
+    click(qtbot, other, "detectButton")
+    assert not child(other, "detectAllowHttpCheck", QCheckBox).isChecked()
+    qtbot.waitUntil(lambda: bool(other.detector.calls), timeout=3000)
+    assert other.detector.calls[0]["allow_http"] is False
     click(qtbot, other, "detectButton")
 
 
@@ -458,6 +536,9 @@ def test_texts_in_english(qtbot: QtBot, make_window: Callable[..., MainWindow]) 
     qtbot.waitUntil(lambda: window.detecting.job is None, timeout=3000)
     assert button.text() == "Detect from address"
     assert child(window, "detectIspdbCheck", QCheckBox).text() == "Also ask Thunderbird's ISPDB"
+    assert child(window, "detectAllowHttpCheck", QCheckBox).text() == (
+        "Allow plain HTTP for this lookup"
+    )
     assert "Only the domain" in child(window, "detectIspdbNote", QLabel).text()
     click(qtbot, window, "useCandidateButton")
     assert shown_text(window, "detectOrigin").startswith(

@@ -3,12 +3,14 @@
 A real DNS server (tests/fakes/dns_server.py), a real HTTPS server for autoconfig and the ISPDB
 stand-in (tests/fakes/https_server.py) and aiosmtpd servers on 127.0.0.1, reached through the
 documented seams (CRM_MAIL_GUI_DNS_SERVER, CRM_MAIL_GUI_AUTOCONFIG_PORT, CRM_MAIL_GUI_ISPDB_URL,
-CRM_MAIL_GUI_PROBE_PORTS); the test CA is the form's extra CA file. Nothing is patched.
+CRM_MAIL_GUI_PROBE_PORTS, CRM_MAIL_GUI_AUTOCONFIG_HTTP_PORT); the test CA is the form's extra CA
+file. Nothing is patched.
 """
 
 from __future__ import annotations
 
 import itertools
+import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -201,6 +203,63 @@ def test_an_autoconfig_naming_a_foreign_host_is_warned_before_use(
     click(qtbot, window, "useCandidateButton")
     assert child(window, "serverEdit", QLineEdit).text() == "ssl://smtp.evil.example.net:465"
     assert child(window, "userEdit", QLineEdit).text() == "taro"
+
+
+HTTP_ONLY_CONFIG = FOREIGN_CONFIG.replace(b"smtp.evil.example.net", b"submit.srv.example.jp")
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (HTTPS to it is refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_an_http_only_autoconfig_is_found_only_when_plain_http_is_ticked(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    dns: Callable[..., DnsServer],
+    smtp_ports: Any,
+    certs: TestCerts,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dns(
+        {
+            "srv.example.jp": {},
+            "autoconfig.srv.example.jp": {"A": LOCAL},
+            "submit.srv.example.jp": {"A": LOCAL},
+        }
+    )
+    with WebServer(certs, tls=False) as plain:
+        plain.add("autoconfig.srv.example.jp", AUTOCONFIG_PATH, HTTP_ONLY_CONFIG)
+        monkeypatch.setenv("CRM_MAIL_GUI_AUTOCONFIG_PORT", str(closed_port()))
+        monkeypatch.setenv("CRM_MAIL_GUI_AUTOCONFIG_HTTP_PORT", str(plain.port))
+        window = open_form(make_window, certs, "taro@srv.example.jp", lang="en")
+        click(qtbot, window, "detectButton")  # HTTPS only
+        child(window, "detectIspdbCheck", QCheckBox).setChecked(False)  # for the next runs
+        wait_end(qtbot, window)
+        assert plain.requests == []
+        assert not any(row.startswith("submit.srv.example.jp") for row in texts(window))
+        assert any(row.startswith("autoconfig.srv.example.jp: ") for row in texts(window))
+
+        check = child(window, "detectAllowHttpCheck", QCheckBox)
+        check.setChecked(True)
+        click(qtbot, window, "detectButton")
+        wait_end(qtbot, window)
+        found = [row for row in texts(window) if row.startswith("submit.srv.example.jp:465")]
+        assert found and "TLS ✓" in found[0], texts(window)
+        assert (
+            "autoconfig.srv.example.jp",
+            AUTOCONFIG_PATH + "?emailaddress=taro%40srv.example.jp",
+        ) in plain.requests
+        assert "ssl://submit.srv.example.jp:465" in status(window)
+        assert not check.isChecked()  # the next lookup is HTTPS only again
+
+        plain.requests.clear()
+        click(qtbot, window, "detectButton")
+        wait_end(qtbot, window)
+        assert plain.requests == []
+        assert not any(row.startswith("submit.srv.example.jp") for row in texts(window))
 
 
 def test_a_silent_dns_server_blocks_nothing_and_cancel_ends_it(

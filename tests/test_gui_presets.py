@@ -247,3 +247,23 @@ def test_the_password_is_never_folded(qtbot: QtBot, make_window: Callable[..., M
     qtbot.keyClick(password, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: not password.hasFocus(), timeout=2000)
     assert password.text() == "ｐａｓｓ１ "
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("ja", "「gmail.com」は Gmail / Google Workspace のアドレスです。"),
+        ("en", "“gmail.com” is a Gmail / Google Workspace address."),
+    ],
+)
+def test_the_offer_names_the_domain_that_matched_the_preset(
+    make_window: Callable[..., MainWindow], lang: str, expected: str
+) -> None:
+    """User on a domain no preset knows, From on gmail.com: the offer speaks of gmail.com."""
+    window = make_window(lang)
+    child(window, "userEdit", QLineEdit).setText("taro@b.onmicrosoft.com")
+    child(window, "fromEdit", QLineEdit).setText("hanako@gmail.com")
+    offer = child(window, "presetOffer")
+    text = offer.findChild(QLabel).text()
+    assert offer.isVisible() and text.startswith(expected), text
+    assert "onmicrosoft" not in text

@@ -275,3 +275,19 @@ def test_links_are_https_pages_of_the_cited_sources(presets: list[Preset]) -> No
     for preset in presets:
         found = {link.url.split("/")[2] for link in preset.links}
         assert found == hosts.get(preset.id, set()), preset.id
+
+
+def test_the_user_name_a_preset_fills_for_an_address(presets: list[Preset]) -> None:
+    """Detection fills the address only where the preset says the user name is the address."""
+    by_id = {p.id: p for p in presets}
+    assert by_id["gmail"].username_for("taro@gmail.com") == "taro@gmail.com"
+    assert by_id["sendgrid"].username_for("taro@example.jp") == "apikey"
+    assert by_id["yahoo_jp"].username_for("taro@yahoo.co.jp") is None  # the Yahoo ID: typed
+    assert by_id["ses_tokyo"].username_for("taro@example.jp") is None
+
+
+def test_a_fixed_user_name_is_not_the_address(tmp_path: Path, raw: dict) -> None:
+    sendgrid = next(p for p in raw["presets"] if p["id"] == "sendgrid")
+    sendgrid["username_is_address"] = True
+    with pytest.raises(PresetsError, match="'username_is_address' must be false"):
+        load_presets(write(tmp_path, raw))

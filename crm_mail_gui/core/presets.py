@@ -28,6 +28,7 @@ FIELDS = (
     "auth",
     "user_hint",
     "username_fixed",
+    "username_is_address",
     "domains",
     "guidance",
     "verified",
@@ -75,6 +76,7 @@ class Preset:
     auth: bool
     user_hint: dict[str, str] = field(hash=False)
     username_fixed: str | None
+    username_is_address: bool  # False: another name (Yahoo! JAPAN ID, SES SMTP user, "apikey")
     domains: tuple[str, ...]
     guidance: dict[str, str] = field(hash=False)
     verified: bool
@@ -87,6 +89,13 @@ class Preset:
         if field_name not in TEXT_FIELDS:
             raise ValueError(f"{field_name!r} is not a text field: use one of {TEXT_FIELDS}")
         return _in_language(getattr(self, field_name), lang)
+
+    def username_for(self, address: str) -> str | None:
+        """The user name for `address`: the fixed one, the address itself, or None (to be typed:
+        the preset's `user_hint` says what, e.g. the Yahoo! JAPAN ID)."""
+        if self.username_fixed is not None:
+            return self.username_fixed
+        return address if self.username_is_address else None
 
     @property
     def servers(self) -> tuple[str, ...]:
@@ -257,6 +266,13 @@ def _parse_entry(entry: object, where: str) -> Preset:
             raise PresetsError(
                 f"{where}: field 'placeholder': {placeholder!r} does not occur in {server!r}"
             )
+    username_fixed = _optional_string(entry, "username_fixed", where)
+    username_is_address = _bool(entry, "username_is_address", where)
+    if username_fixed is not None and username_is_address:
+        raise PresetsError(
+            f"{where}: field 'username_is_address' must be false with 'username_fixed' "
+            f"({username_fixed!r} is the user name)"
+        )
     domains = tuple(_string_list(entry, "domains", where))
     for domain in domains:
         if not _DOMAIN.match(domain):
@@ -271,7 +287,8 @@ def _parse_entry(entry: object, where: str) -> Preset:
         alternatives=alternatives,
         auth=_bool(entry, "auth", where),
         user_hint=_texts(entry, "user_hint", where),
-        username_fixed=_optional_string(entry, "username_fixed", where),
+        username_fixed=username_fixed,
+        username_is_address=username_is_address,
         domains=domains,
         guidance=_texts(entry, "guidance", where),
         verified=_bool(entry, "verified", where),

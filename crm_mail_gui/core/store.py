@@ -318,6 +318,10 @@ class LastTest:
         """A test mail accepted just now for `to`."""
         return cls(datetime.datetime.now(datetime.UTC).replace(microsecond=0), to)
 
+    def local_time(self) -> str:
+        """When, in this PC's time zone, as the summary and `show` say it: 2026-12-01 16:20."""
+        return self.at.astimezone().strftime("%Y-%m-%d %H:%M")
+
     def to_dict(self) -> dict[str, str]:
         """The JSON form: {"at": ISO 8601 with offset, "to": address}."""
         return {"at": self.at.isoformat(), "to": self.to}
@@ -439,6 +443,17 @@ class Store:
             return False
         atomic_write_text(self.path, self._config_text(loaded.settings, last_test))
         return True
+
+    def note_test(self, settings: MailSettings) -> LastTest | None:
+        """A test mail with these (stored) settings was just accepted: note it (Send test again,
+        `test`). The note, or None when not noted (other settings stored, or the file could not
+        be written: only the note is lost, the mail went)."""
+        last_test = LastTest.now(settings.recipient)
+        try:
+            return last_test if self.record_test(settings, last_test) else None
+        except OSError as error:
+            _log.warning("last test not noted: %s", type(error).__name__)
+            return None
 
     @staticmethod
     def _store_password(settings: MailSettings, password: str | None) -> Callable[[], None]:

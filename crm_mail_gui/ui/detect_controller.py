@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from crm_mail_gui.ui.translations import fill
 from crm_mail_gui.ui.window_view import WindowView
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class DetectController(WindowView):
         job = DetectJob(
             address,
             ispdb=panel.ispdb,
+            allow_http=panel.begin_lookup(),  # this lookup only: unticked when it ends
             deadline=self.deadline,
             ca_file=values["ca_file"],  # type: ignore[arg-type]
             detector=self.window.detector,
@@ -105,6 +107,7 @@ class DetectController(WindowView):
         job, self.job = self.job, None
         self.jobs.cancel(job)  # nothing it still reports arrives
         self._set_running(False)
+        self.panel.end_lookup()
         self.panel.set_status(self.tr("Detection was cancelled."))
 
     def reset(self) -> None:
@@ -115,6 +118,7 @@ class DetectController(WindowView):
             self._set_running(False)
         if self.form is not None and self.form.detectPanel is not None:
             self.form.detectPanel.reset()
+            self.form.detectPanel.end_lookup()
             self.form.detectPanel.hide()
 
     def _set_running(self, running: bool) -> None:
@@ -128,7 +132,7 @@ class DetectController(WindowView):
         """One answer of a source or a probe, on the GUI thread, in the order of answers."""
         self.events.append(event)
         panel = self.panel
-        panel.show_rows(panel.view.rows(self.events, address=self.address_used))
+        panel.show_rows(panel.view.rows(self.events))
         panel.set_status(panel.view.progress_text(self.events))
 
     def _finished(self, result: object) -> None:
@@ -139,6 +143,7 @@ class DetectController(WindowView):
         self.job = None
         self._set_running(False)
         panel = self.panel
+        panel.end_lookup()
         if isinstance(result, Refused):
             panel.set_status(result.text)
             return
@@ -166,16 +171,25 @@ class DetectController(WindowView):
         else:
             form.set_server(candidate.server)  # the preset follows the server name
         self._apply_auth(candidate)
-        user = candidate.username or (form.userEdit.text().strip() or self.address())
-        if user:
-            form.userEdit.setText(user)
+        from crm_mail_gui.core.discovery.providers import user_to_type
+
+        to_type = user_to_type(candidate)  # e.g. Yahoo! JAPAN: the Yahoo ID, not the address
+        if to_type is None:
+            user = candidate.username or (form.userEdit.text().strip() or self.address())
+            if user:
+                form.userEdit.setText(user)
         form.validate()
         self.window._refresh_password_state()
         self.window.signing_in._refresh_oauth_state()
         panel = self.panel
-        text = panel.view.origin_text(candidate)
-        note = self.tr("Save sends a test mail before anything is stored.")
-        panel.show_origin(f"{text} {note}")
+        parts = [panel.view.origin_text(candidate)]
+        if to_type is not None:  # the field is left as it is: the user types the name
+            hint = to_type.text("user_hint", self.lang)
+            parts.append(fill(self.tr("Type the user name yourself: %1."), hint))
+            form.userEdit.setFocus()
+            form.userEdit.selectAll()
+        parts.append(self.tr("Save sends a test mail before anything is stored."))
+        panel.show_origin(" ".join(parts))
 
     def _apply_auth(self, candidate: Candidate) -> None:
         """Authentication on or off and the method (OAuth2 where the candidate says so)."""

@@ -36,6 +36,7 @@ class DetectJob(Job):
         *,
         ispdb: bool,
         deadline: float,
+        allow_http: bool = False,
         ca_file: str | None,
         detector: Detector | None = None,
         lang: str = "en",
@@ -43,6 +44,7 @@ class DetectJob(Job):
         super().__init__("detect")
         self.address = address
         self.ispdb = ispdb
+        self.allow_http = allow_http  # the user allowed plain HTTP autoconfig for this lookup
         self.deadline = deadline
         self.ca_file = ca_file
         self._detector = detector
@@ -51,6 +53,7 @@ class DetectJob(Job):
     def prepare(self) -> Task:
         """The detection's task (values only, no Qt object)."""
         address, ispdb, deadline, ca_file = self.address, self.ispdb, self.deadline, self.ca_file
+        allow_http = self.allow_http
         detector, lang = self._detector, self.lang
 
         def task(cancel: CancelToken, report: Report) -> object:
@@ -59,7 +62,7 @@ class DetectJob(Job):
                 return detect(
                     address,
                     ispdb=ispdb,
-                    allow_http=False,  # HTTPS only: plain HTTP is for the user to allow, per lookup
+                    allow_http=allow_http,  # HTTPS only unless the user ticked it for this one
                     deadline=deadline,
                     cancel=cancel,
                     on_event=report,

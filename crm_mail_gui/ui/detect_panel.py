@@ -1,4 +1,4 @@
-"""The detection part of the form: the ISPDB switch, the live list of answers, "Use this"."""
+"""The detection part of the form: the ISPDB and plain-HTTP switches, the live list, "Use this"."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ class DetectPanel(QFrame):
     is marked in its row; choosing it shows the warning first, and only the button (not a
     double-click) then uses it.
 
+    Plain HTTP for the autoconfig files is the user's choice for one lookup: the box starts
+    unticked, counts for the detection started next, and is unticked again when that one ends.
+    It is never remembered.
+
     Signals:
         useRequested(object): the Row whose candidate is to fill the form.
         ispdbToggled(bool): the ISPDB switch changed (the window remembers it).
@@ -54,6 +58,16 @@ class DetectPanel(QFrame):
                 "servers and DNS."
             )
         )
+        self.allowHttpCheck = QCheckBox(self.tr("Allow plain HTTP for this lookup"))
+        self.allowHttpCheck.setObjectName("detectAllowHttpCheck")
+        self.allowHttpCheck.setToolTip(
+            self.tr(
+                "Also ask for the autoconfig file over unencrypted HTTP when HTTPS cannot be "
+                "reached. Anyone on the way can change such an answer. Only for the next "
+                "detection: the box is unticked again when it ends."
+            )
+        )
+        self._looking_up = False  # a detection runs (the plain-HTTP choice is taken)
         self.statusLabel = self._label("detectStatus")
         self.detectResults = QListWidget()
         self.detectResults.setObjectName("detectResults")
@@ -76,6 +90,7 @@ class DetectPanel(QFrame):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.ispdbCheck)
         layout.addWidget(self.ispdbNote)
+        layout.addWidget(self.allowHttpCheck)
         layout.addWidget(self.statusLabel)
         layout.addWidget(self.detectResults)
         layout.addWidget(self.foreignWarning)
@@ -96,12 +111,24 @@ class DetectPanel(QFrame):
 
     def focus_chain(self) -> tuple[QWidget, ...]:
         """The panel's focusable widgets in the order they are laid out."""
-        return (self.ispdbCheck, self.detectResults, self.useButton)
+        return (self.ispdbCheck, self.allowHttpCheck, self.detectResults, self.useButton)
 
     @property
     def ispdb(self) -> bool:
         """True when the ISPDB is to be asked."""
         return self.ispdbCheck.isChecked()
+
+    def begin_lookup(self) -> bool:
+        """A detection starts: True if plain HTTP is allowed for it (the box is then locked)."""
+        self._looking_up = True
+        self.allowHttpCheck.setEnabled(False)
+        return self.allowHttpCheck.isChecked()
+
+    def end_lookup(self) -> None:
+        """The detection ended (or none runs): plain HTTP is unticked for the next one."""
+        self._looking_up = False
+        self.allowHttpCheck.setChecked(False)
+        self.allowHttpCheck.setEnabled(not self.read_only)
 
     # -- the list ------------------------------------------------------------------------
     def reset(self, status: str = "") -> None:
@@ -164,6 +191,7 @@ class DetectPanel(QFrame):
         self.read_only = read_only
         self.useButton.setEnabled(not read_only and self.current() is not None)
         self.ispdbCheck.setEnabled(not read_only)
+        self.allowHttpCheck.setEnabled(not read_only and not self._looking_up)
 
     # -- choosing ------------------------------------------------------------------------
     def _selection_changed(self, _index: int) -> None:

@@ -52,23 +52,18 @@ class DetectView:
         return QCoreApplication.translate(type(self).__name__, text)
 
     # -- the rows ------------------------------------------------------------------------
-    def rows(
-        self, events: Iterable[Event], detection: Detection | None = None, address: str = ""
-    ) -> list[Row]:
+    def rows(self, events: Iterable[Event], detection: Detection | None = None) -> list[Row]:
         """The list, in the order the sources and probes answered.
 
         A source that is still running has no row (see `running`); a later event of the same
-        source or candidate updates its row in place. A candidate whose server is outside the
-        domain of `address` and the known providers is marked foreign from its first row on
-        (the core marks it in the Detection only). With the `detection`, every candidate carries
-        the merged record of all sources that proposed it, and every source its final state.
+        source or candidate updates its row in place. A candidate the core marked foreign (it
+        does so before the first event that names it) is warned from its first row on. With the
+        `detection`, every candidate carries the merged record of all sources that proposed it,
+        and every source its final state.
         """
         rows: dict[tuple, Row] = {}
-        domain = detection.domain if detection is not None else ""
         for event in events:
-            if not domain and address and hasattr(event, "probe"):
-                domain = _domain_of(address)
-            row = self.event_row(event, domain)
+            row = self.event_row(event)
             if row is not None:
                 rows[row.key] = row
         if detection is not None:
@@ -79,15 +74,15 @@ class DetectView:
             for ranked in detection.ranked:
                 key = ("candidate", *ranked.candidate.key)
                 probe = ranked.probe or (rows[key].probe if key in rows else None)
-                rows[key] = self.candidate_row(ranked.candidate, probe, domain)
+                rows[key] = self.candidate_row(ranked.candidate, probe)
         return list(rows.values())
 
-    def event_row(self, event: Event, domain: str = "") -> Row | None:
+    def event_row(self, event: Event) -> Row | None:
         """The row of one event (None for a source that only started)."""
         from crm_mail_gui.core.discovery.model import ProbeEvent, SourceEvent, Status
 
         if isinstance(event, ProbeEvent):
-            return self.candidate_row(event.candidate, event.probe, domain)
+            return self.candidate_row(event.candidate, event.probe)
         if isinstance(event, SourceEvent) and event.status is not Status.RUNNING:
             return self.source_row(event)
         return None
@@ -106,18 +101,8 @@ class DetectView:
         text = printable(f"{event.label}: {detail}", TEXT_LIMIT)
         return Row(("source", event.source.value, event.label), text, event.status.value)
 
-    def candidate_row(self, candidate: Candidate, probe: Probe | None, domain: str = "") -> Row:
-        """ "smtp.example.co.jp:465: TLS ✓, AUTH PLAIN LOGIN" (and a warning when foreign).
-
-        With the address's `domain`, the core's rule (providers.is_foreign) marks it.
-        """
-        if domain and not candidate.foreign:
-            from dataclasses import replace
-
-            from crm_mail_gui.core.discovery.providers import is_foreign
-
-            if is_foreign(candidate.host, domain):
-                candidate = replace(candidate, foreign=True)
+    def candidate_row(self, candidate: Candidate, probe: Probe | None) -> Row:
+        """ "smtp.example.co.jp:465: TLS ✓, AUTH PLAIN LOGIN" (and a warning when foreign)."""
         text = f"{self.host_port(candidate)}: {self.probe_text(probe)}"
         if candidate.foreign:
             text = f"{text}  ⚠ {self.foreign_text(candidate)}"
@@ -206,13 +191,3 @@ class DetectView:
             late = self.tr("Some lookups ran out of time.")
             text = f"{text} {late}"
         return printable(text, 600)
-
-
-def _domain_of(address: str) -> str:
-    """The address's domain as the core compares it (IDNA, lower case)."""
-    from crm_mail_gui.core.discovery.detect import parse_address
-
-    try:
-        return parse_address(address)[1]
-    except ValueError:
-        return address.rpartition("@")[2].lower()

@@ -150,15 +150,17 @@ class PresetPicker(QWidget):
 
     def offer_for(self, *addresses: str) -> None:
         """Offer the preset of the first of `addresses` that one fits (unless dismissed or chosen)."""
-        found = None
+        found, domain = None, ""
         for address in addresses:
-            found = found or preset_for_address(address.strip())
+            found = preset_for_address(address.strip())
+            if found is not None:  # the text names the domain that matched, not another's
+                domain = address.strip().rpartition("@")[2]
+                break
         current = self.current()
         if found is None or found.id in self._dismissed or (current and current.id == found.id):
             self.offer.hide()
             return
         self._offered = found
-        domain = next((a.rpartition("@")[2] for a in addresses if "@" in a), "")
         self.offer_label.setText(
             fill(
                 self.tr("“%1” is a %2 address. Use the %2 settings?"),

@@ -52,14 +52,9 @@ class SendController(WindowView):
         store, stored = self.store, settings
 
         def after(_outcome: object) -> None:
-            from crm_mail_gui.core.store import LastTest
-
-            last_test = LastTest.now(stored.recipient)
-            try:
-                if store.record_test(stored, last_test):
-                    found["last_test"] = last_test
-            except OSError:
-                pass  # only the note is lost: the mail went, the settings are as they were
+            last_test = store.note_test(stored)  # never raises for the file: only a note
+            if last_test is not None:
+                found["last_test"] = last_test
 
         job = SendJob(
             plan.settings,

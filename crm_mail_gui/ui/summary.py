@@ -145,8 +145,9 @@ class SummaryView(QFrame):
         if last_test is None:
             self.last_test_value.setText(self.tr("none recorded"))
             return
-        when = last_test.at.astimezone().strftime("%Y-%m-%d %H:%M")
-        self.last_test_value.setText(fill(self.tr("%1, to %2"), when, last_test.to))
+        self.last_test_value.setText(
+            fill(self.tr("%1, to %2"), last_test.local_time(), last_test.to)
+        )
 
     def show_settings(self, settings: MailSettings, password_text: str, path_text: str) -> None:
         """Show these settings."""

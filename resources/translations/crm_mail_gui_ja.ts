@@ -98,6 +98,10 @@
         <translation>予期しないエラーで検出が止まりました: </translation>
     </message>
     <message>
+        <source>Type the user name yourself: %1.</source>
+        <translation>ユーザ名には %1 を入力してください。</translation>
+    </message>
+    <message>
         <source>Save sends a test mail before anything is stored.</source>
         <translation>保存すると、設定を保存する前にテストメールを送信して確認します。</translation>
     </message>
@@ -111,6 +115,14 @@
     <message>
         <source>Only the domain of the address (the part after @) is sent to the ISPDB (autoconfig.thunderbird.net); everything else is asked of the domain&apos;s own servers and DNS.</source>
         <translation>ISPDB(autoconfig.thunderbird.net)に送られるのはメールアドレスのドメイン(@ より後ろ)だけです。ほかの問い合わせはドメイン自身のサーバーと DNS に対して行います。</translation>
+    </message>
+    <message>
+        <source>Allow plain HTTP for this lookup</source>
+        <translation>この検出に限り HTTP も使う</translation>
+    </message>
+    <message>
+        <source>Also ask for the autoconfig file over unencrypted HTTP when HTTPS cannot be reached. Anyone on the way can change such an answer. Only for the next detection: the box is unticked again when it ends.</source>
+        <translation>HTTPS でつながらないとき、自動設定ファイルを暗号化されていない HTTP でも問い合わせます。その答えは途中で書き換えられるおそれがあります。次の1回の検出だけに使い、終わるとチェックは外れます。</translation>
     </message>
     <message>
         <source>Use this setting</source>

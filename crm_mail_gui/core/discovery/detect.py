@@ -127,7 +127,14 @@ class _Run:
         self.spawn(label, task)
 
     def finish(self, event: SourceEvent) -> None:
-        """Record a source's final event, tell the caller, probe its candidates."""
+        """Record a source's final event, tell the caller, probe its candidates.
+
+        Each candidate's `foreign` is decided here, before anyone sees it: the live events and
+        the Detection carry the same flag.
+        """
+        if event.candidates:
+            candidates = tuple(ranking.marked(c, self.domain) for c in event.candidates)
+            event = replace(event, candidates=candidates)
         with self.lock:
             if self.stop.cancelled:
                 return

@@ -50,7 +50,7 @@ class Candidate:
     username: str | None = None  # with %EMAILADDRESS% etc. already filled in; None = unknown
     preset_id: str | None = None  # the providers.json preset this server belongs to, if any
     provider: str | None = None  # a provider name for the list ("Xserver", "Google Workspace")
-    foreign: bool = False  # host is neither under the address's domain nor a known provider's
+    foreign: bool = False  # not under the address's domain nor a known provider's (set by detect())
 
     @property
     def server(self) -> str:

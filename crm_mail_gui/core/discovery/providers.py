@@ -108,6 +108,16 @@ def is_foreign(host: str, domain: str) -> bool:
     return not any(is_under(host, known) for known in known_domains())
 
 
+def user_to_type(candidate: Candidate) -> Preset | None:
+    """The preset of `candidate` if its user name is for the user to type: neither the mail
+    address nor fixed (Yahoo! JAPAN: the Yahoo ID). Detection then fills no user name, whatever
+    another source guessed; the preset's `user_hint` says what to type."""
+    preset = preset_by_id(candidate.preset_id) if candidate.preset_id else None
+    if preset is None or preset.username_is_address or preset.username_fixed is not None:
+        return None
+    return preset
+
+
 def preset_candidates(
     preset: Preset,
     source: Source,
@@ -185,6 +195,6 @@ def mx_candidates(
         fill=fill,
         provider=rule.provider,
         auth=rule.auth,
-        username=preset.username_fixed or address,
+        username=preset.username_for(address),
     )
     return rule, candidates + own

@@ -51,8 +51,13 @@ def better(new: Candidate, old: Candidate, domain: str) -> Candidate:
     )
 
 
+def marked(candidate: Candidate, domain: str) -> Candidate:
+    """The candidate with `foreign` decided for the address's `domain` (the one place it is)."""
+    return replace(candidate, foreign=is_foreign(candidate.host, domain))
+
+
 def rank(entries: list[Ranked], domain: str) -> tuple[Ranked, ...]:
-    """The entries sorted for the user, each candidate's `foreign` flag set."""
+    """The entries sorted for the user (their candidates were `marked` when they arrived)."""
 
     def key(entry: Ranked) -> tuple:
         verified = entry.probe is not None and entry.probe.verified
@@ -68,11 +73,4 @@ def rank(entries: list[Ranked], domain: str) -> tuple[Ranked, ...]:
             entry.candidate.port,
         )
 
-    marked = [
-        replace(
-            entry,
-            candidate=replace(entry.candidate, foreign=is_foreign(entry.candidate.host, domain)),
-        )
-        for entry in entries
-    ]
-    return tuple(sorted(marked, key=key))
+    return tuple(sorted(entries, key=key))

@@ -48,7 +48,7 @@ def preset_source(domain: str, address: str) -> SourceEvent:
     for preset in load_presets():
         if domain in preset.domains:
             candidates = preset_candidates(
-                preset, Source.PRESET, domain, username=preset.username_fixed
+                preset, Source.PRESET, domain, username=preset.username_for(address)
             )
             if candidates:
                 return SourceEvent(

@@ -87,6 +87,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "検出したサーバーを使います: {server}({source})",
         "en": "Using the detected server {server} ({source})",
     },
+    "cli_user_needed": {
+        "ja": "{provider} のユーザ名はメールアドレスではありません。--user で指定してください"
+        "(ユーザ名: {hint})。設定は保存していません。",
+        "en": "The user name for {provider} is not the mail address: give it with --user "
+        "(user name: {hint}). Nothing was saved.",
+    },
     "cli_oauth": {
         "ja": "このサーバーは OAuth2 でのサインインを前提としています。"
         "「crm-mail-gui signin」も使えます。",
