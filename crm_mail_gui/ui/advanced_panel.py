@@ -23,9 +23,11 @@ def line_edit(name: str, placeholder: str) -> QLineEdit:
 
 
 def add_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
-    """A labelled row; the label's mnemonic focuses `buddy` (or the field). Returns the label."""
+    """A labelled row; the label's mnemonic focuses `buddy` (or the field), which the label also
+    names for screen readers. Returns the label."""
     label = QLabel(text)
     label.setBuddy(buddy or field)
+    (buddy or field).setAccessibleName(accessibility.label_name(text))
     set_enum(label, "alignment", "AlignRight|AlignVCenter")
     label.setMinimumHeight(field.sizeHint().height() if buddy is None else 0)
     form.addRow(label, field)
@@ -106,7 +108,6 @@ class AdvancedPanel(QWidget):
         )
         for label in labels:
             label.setMinimumWidth(label_width)
-        accessibility.name_fields(self)
         self.hide()
         self.caFileEdit.textChanged.connect(self.changed)
         self.oauthAuthorityEdit.textChanged.connect(self.changed)

@@ -32,7 +32,7 @@ from crm_mail_gui.core.settings import (
     build_settings,
     ca_file_stamp,
 )
-from crm_mail_gui.ui import accessibility, theme
+from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit, panel_label_texts
 from crm_mail_gui.ui.fields import FieldRow, WrapLabel, centred, note_label, show_read_only
 from crm_mail_gui.ui.preset_picker import PresetPicker
@@ -219,7 +219,6 @@ class SettingsForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
 
-        accessibility.name_fields(self)  # each field is named by its label
         _chain_focus(  # as the fields are laid out (the OAuth2 panel joins in its place)
             *self.picker.focus_chain(),
             self.serverEdit,
