@@ -33,11 +33,12 @@ window is shown; the cost is what breaking the rule adds; details in benchmarks/
    with the form (measured: the `QSizePolicy` type of their labels, 3.5 M; all three lazy,
    11 M: not worth the guards).
    Tested: tests/test_gui_startup.py::test_first_paint_builds_no_qt_namespace (first run).
-9. **The email package loads with the first address checked** (+52 M first run: `email.policy`
-   pulls in `email.utils`, `socket`, `datetime`, `calendar`, `locale`, …):
-   `core.settings.reads_back` imports it. A first run's empty form checks no address; stored
-   settings do, when loaded. The idle work loads it with the worker, before the first Save.
-   Tested: the same test (first run).
+9. **The email package loads with the first address that is not plain** (+52 M first run:
+   `email.policy` pulls in `email.utils`, `socket`, `datetime`, `calendar`, `locale`, …):
+   `core.settings.reads_back` answers plain addresses (`crm@example.co.jp`) itself and imports
+   the email package for any other. A first run's empty form and stored settings with plain
+   addresses load none of it; the idle work loads it with the worker, before the first Save.
+   Tested: the same test (first run); tests/test_settings_reads_back.py.
 
 The idle work runs in separate timer slots after the first exposure, so that input is handled
 in between: the application icon and `Qt` (~50 ms), then the credential store job, then what the
