@@ -10,8 +10,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from crm_mail_gui.cli_parser import build_parser, help_language
-from crm_mail_gui.core import credentials, display_width, fields, i18n, save
+from crm_mail_gui.core import credentials, fields, i18n, save
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable
 from crm_mail_gui.core.exit_codes import ExitCode
 from crm_mail_gui.core.fields import SettingsField
@@ -41,6 +40,8 @@ def parse_arguments(words: list[str]) -> argparse.Namespace:
     """Parse the command line; started without arguments, no parser is built (-15 M at start-up)."""
     if not words:  # started from a menu or a double-click: the same result without a parser
         return argparse.Namespace(self_check=False, command=None)
+    from crm_mail_gui.cli_parser import build_parser, help_language  # not for the window
+
     return build_parser(help_language(words)).parse_args(words)
 
 
@@ -426,6 +427,8 @@ def cmd_presets(_store: Store, args: argparse.Namespace) -> int:
 def print_table(rows: Sequence[Sequence[str]]) -> None:
     """Print columns padded to the widest cell by display width (a Japanese letter is 2 wide)."""
     cells = [[printable(cell, 200) for cell in row] for row in rows]
+    from crm_mail_gui.core import display_width
+
     widths = [max(display_width.width(row[i]) for row in cells) for i in range(len(cells[0]))]
     for row in cells:
         padded = [display_width.pad(cell, width) for cell, width in zip(row, widths, strict=True)]

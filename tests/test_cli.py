@@ -20,7 +20,8 @@ import pytest
 from fakes.smtp_servers import DEFAULT_USERS, HOST, AioSMTPServer, FaultServer, TestCerts
 
 import crm_mail_gui
-from crm_mail_gui.cli import build_parser, main, parse_arguments
+from crm_mail_gui.cli import main, parse_arguments
+from crm_mail_gui.cli_parser import build_parser
 from crm_mail_gui.core import i18n
 from crm_mail_gui.core.credentials import SERVICE, MemoryKeyring
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm_mail_gui.cli import build_parser
+from crm_mail_gui.cli_parser import build_parser
 from crm_mail_gui.core import fields, store
 from crm_mail_gui.core.settings import FIELDS, build_settings
 

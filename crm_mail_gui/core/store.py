@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime
 import json
 import logging
 import os
@@ -12,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 import platformdirs
 
@@ -22,6 +22,9 @@ from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.records import field, record
 from crm_mail_gui.core.safe_read import FileRefused, format_size, read_regular_file
 from crm_mail_gui.core.settings import FieldError, MailSettings, SettingsInvalid, build_settings
+
+if TYPE_CHECKING:
+    import datetime
 
 CONFIG_VERSION = 1
 CONFIG_NAME = "settings.json"
@@ -316,6 +319,8 @@ class LastTest:
     @classmethod
     def now(cls, to: str) -> LastTest:
         """A test mail accepted just now for `to`."""
+        import datetime  # here: a first run's window starts without it (bench_startup.py)
+
         return cls(datetime.datetime.now(datetime.UTC).replace(microsecond=0), to)
 
     def local_time(self) -> str:
@@ -332,6 +337,8 @@ class LastTest:
         if not isinstance(value, dict) or not isinstance(value.get("to"), str):
             return None
         at, to = value.get("at"), value["to"]
+        import datetime  # only when a record is stored (never on a first run)
+
         try:
             moment = datetime.datetime.fromisoformat(at) if isinstance(at, str) else None
         except ValueError:
