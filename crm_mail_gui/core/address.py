@@ -6,12 +6,14 @@ import ipaddress
 import re
 import unicodedata
 from enum import StrEnum
-
-import idna
+from typing import TYPE_CHECKING
 
 from crm_mail_gui.core import i18n
 from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.records import record
+
+if TYPE_CHECKING:
+    from idna import IDNAError
 
 
 class Security(StrEnum):
@@ -134,9 +136,14 @@ def normalise(text: str) -> str:
     allows them (after a virama, between joining letters), since there they change the name.
     """
     folded = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
-    folded = "".join(
-        ch for pos, ch in enumerate(folded) if ch not in JOINERS or idna.valid_contextj(folded, pos)
-    )
+    if any(ch in JOINERS for ch in folded):
+        import idna  # IDNA 2008 loads with the first name that needs it (ui.startup, rule 10)
+
+        folded = "".join(
+            ch
+            for pos, ch in enumerate(folded)
+            if ch not in JOINERS or idna.valid_contextj(folded, pos)
+        )
     return folded.replace("\u3002", ".").replace("\uff61", ".").strip()
 
 
@@ -267,6 +274,8 @@ def unicode_domain(host: str) -> str:
     """The ASCII domain `host` with its valid `xn--` labels decoded for people to read."""
     if "xn--" not in host:
         return host
+    import idna
+
     labels = host.split(".")
     for index, label in enumerate(labels):
         if label.startswith("xn--"):
@@ -282,6 +291,8 @@ def _ascii_label(label: str, name: str) -> str:
         if not _LABEL.match(label):
             raise AddressError("host_invalid", host=printable(name, 60))
         return label
+    import idna  # plain ASCII labels (above) need no IDNA tables
+
     try:
         ascii_label = idna.alabel(idna.uts46_remap(label, std3_rules=False, transitional=False))
         if label.startswith("xn--") and idna.alabel(idna.ulabel(label)) != label.encode():
@@ -307,8 +318,10 @@ _IDNA_REASONS = {
 }
 
 
-def _idna_error(error: idna.IDNAError, label: str, name: str) -> AddressError:
+def _idna_error(error: IDNAError, label: str, name: str) -> AddressError:
     """The AddressError for an `idna` failure, with a localised reason (idna's own is English)."""
+    import idna
+
     code = str(getattr(error, "code", None) or "")  # `code` exists in idna >= 3.11
     text = str(error)
     if label.startswith("xn--"):
