@@ -40,6 +40,14 @@ window is shown; the cost is what breaking the rule adds; details in benchmarks/
    addresses load none of it; the idle work loads it with the worker, before the first Save.
    Tested: the same test (first run); tests/test_settings_reads_back.py.
 
+10. **Nothing else the first paint does not need** (−13 M first run, measured together): the
+   argument parser (`cli_parser`, imported by `cli.parse_arguments` only with arguments), the
+   display widths of the command line's tables, the date module (with a recorded last test),
+   idna's IDNA 2008 tables (`core.address`: only for a name that is not plain ASCII) and the
+   findChildren walk that named fields (`advanced_panel.add_row` names each field as it makes
+   its row: the walk wrapped every child object for Python, −26 M).
+   Tested: the same test (idna, datetime, cli_parser).
+
 The idle work runs in separate timer slots after the first exposure, so that input is handled
 in between: the application icon and `Qt` (~50 ms), then the credential store job, then what the
 first Save needs (the worker, the failure kinds, the dialogs), then following the system's colour
