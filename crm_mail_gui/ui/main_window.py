@@ -273,14 +273,19 @@ class MainWindow(QMainWindow):
     def _prepare_first_test(self) -> None:
         """Idle work after the first paint: what the first Save needs, so the click is quick.
 
-        The worker (with the failure kinds and the delivery engine's records), the rules of
-        Save (core.save), the dialogs, the email package of the address checks (ui.startup,
-        rule 9) and the summary page (hidden until shown).
+        The worker with the delivery engine and the message builder (else the worker's thread
+        imports them during the first Save), the rules of Save (core.save), the dialogs, the
+        email package of the address checks (ui.startup, rule 9) and the summary page (hidden
+        until shown).
         """
         if self._shut_down:
             return
+        import email.generator
         import email.policy  # noqa: F401
+        import encodings.idna  # noqa: F401  (the socket module's host names)
 
+        import crm_mail_gui.core.delivery
+        import crm_mail_gui.core.message
         import crm_mail_gui.core.save
         import crm_mail_gui.ui.dialogs
         import crm_mail_gui.ui.worker  # noqa: F401
