@@ -221,6 +221,7 @@ def test_running_step_counts_seconds_and_cancel_leaves_nothing_running(
     # read-only fields look read-only while the test runs
     edit = child(window, "serverEdit", QLineEdit)
     assert edit.isReadOnly()
+    assert not edit.isClearButtonEnabled()  # no × offering to clear a read-only field
     palette = edit.palette()
     assert palette.color(QPalette.ColorRole.Base) == palette.color(
         QPalette.ColorGroup.Disabled, QPalette.ColorRole.Window
@@ -235,6 +236,7 @@ def test_running_step_counts_seconds_and_cancel_leaves_nothing_running(
     assert "…" not in label.text()
     assert not steps._ticker.isActive()
     assert edit.palette().color(QPalette.ColorRole.Base) == normal_base
+    assert edit.isClearButtonEnabled()  # back with the field's editability
     for name in ROWS:
         assert not child(window, name, QLineEdit).isReadOnly()
 

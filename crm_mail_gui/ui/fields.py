@@ -170,6 +170,9 @@ class FieldRow(QWidget):
         fix_button.setVisible(bool(fix_text))
 
 
+CLEAR_BUTTON_PROPERTY = "clearButtonWhenEditable"  # show_read_only hid the × while read-only
+
+
 def show_read_only(edit: QLineEdit, read_only: bool) -> None:
     """Make `edit` read-only and let it look so: the disabled colours of its own palette.
 
@@ -178,7 +181,13 @@ def show_read_only(edit: QLineEdit, read_only: bool) -> None:
     from PySide6.QtGui import QPalette
 
     edit.setReadOnly(read_only)
+    if read_only and edit.isClearButtonEnabled():  # no × that offers to change it
+        edit.setProperty(CLEAR_BUTTON_PROPERTY, True)
+        edit.setClearButtonEnabled(False)
     if not read_only:
+        if edit.property(CLEAR_BUTTON_PROPERTY):
+            edit.setProperty(CLEAR_BUTTON_PROPERTY, False)
+            edit.setClearButtonEnabled(True)
         edit.setPalette(QPalette())  # nothing resolved: the inherited palette again
         return
     palette = edit.palette()
