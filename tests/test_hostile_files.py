@@ -308,3 +308,22 @@ def test_cli_argument_that_is_not_text(
     assert code == EXIT_INVALID, err
     assert "control characters" in err
     assert not (config / CONFIG_NAME).exists()
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize(("make", "word"), CASES, ids=IDS)
+def test_a_hostile_window_file_is_no_remembered_place(config: Path, make: Maker, word: str) -> None:
+    """window.json is read as the settings are: bounded, strict, never an exception."""
+    from crm_mail_gui.ui.window_geometry import read_geometry
+
+    make(config / "window.json")
+    assert read_geometry(config / "window.json") is None
+
+
+def test_a_window_file_nested_past_the_recursion_limit_is_no_remembered_place(
+    config: Path,
+) -> None:
+    from crm_mail_gui.ui.window_geometry import read_geometry
+
+    (config / "window.json").write_text("[" * 100_000, encoding="ascii")
+    assert read_geometry(config / "window.json") is None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect, QSize
 
-from crm_mail_gui.core.store import atomic_write_text
+from crm_mail_gui.core.store import ConfigError, atomic_write_text, read_json_file
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -73,14 +73,18 @@ def placed(frame: QRect, screens: list[QRect], primary: QRect) -> QRect:
 
 
 def read_geometry(path: Path) -> QRect | None:
-    """The remembered frame position and inner size (None: none, or not readable)."""
+    """The remembered frame position and inner size (None: none, or not readable).
+
+    Read as the settings are (core.store.read_json_file: a regular file, size-capped, strict
+    JSON without deep nesting): a hostile window.json never stops the window from opening.
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-        if not isinstance(data, dict):
-            return None
-        values = [data[key] for key in ("x", "y", "width", "height")]
-    except (OSError, ValueError, KeyError):
+        data = read_json_file(path)
+    except (FileNotFoundError, ConfigError):
         return None
+    if not isinstance(data, dict) or not all(k in data for k in ("x", "y", "width", "height")):
+        return None
+    values = [data[key] for key in ("x", "y", "width", "height")]
     if not all(isinstance(v, int) and not isinstance(v, bool) and abs(v) < 1 << 20 for v in values):
         return None
     x, y, width, height = values
