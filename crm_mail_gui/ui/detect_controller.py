@@ -28,7 +28,6 @@ class DetectController(WindowView):
         self.job: DetectJob | None = None
         self.events: list[Event] = []
         self.deadline = DEADLINE
-        self.address_used = ""  # the address of the detection shown
         self._wired: DetectPanel | None = None
 
     @property
@@ -83,7 +82,6 @@ class DetectController(WindowView):
             return
         panel.reset(panel.view.progress_text(()))
         self.events = []
-        self.address_used = address
         values = self.form.values()
         job = DetectJob(
             address,

@@ -53,6 +53,7 @@ class SuccessDialog(QDialog):
         self.message.setWordWrap(True)
         self.details = QLabel(fill(self.tr("Recipient: %1\nServer: %2"), recipient, server))
         self.details.setObjectName("successDetails")
+        self.details.setTextFormat(Qt.TextFormat.PlainText)  # the recipient and server as typed
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.saved = QLabel(self.tr("The settings have been saved."))
         if not saved:

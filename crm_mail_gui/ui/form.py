@@ -329,6 +329,7 @@ class SettingsForm(QWidget):
         if self.storeNote is None:
             note = self.storeNote = WrapLabel()
             note.setObjectName("storeNote")
+            set_enum(note, "textFormat", "PlainText")  # it names the typed user and host
             theme.set_style(note, "color: {muted};")
             note.hide()
             self.form_layout.addRow("", note)  # the last row, below the advanced panel

@@ -91,6 +91,7 @@ class PresetPicker(QWidget):
         theme.set_style(offer, "#presetOffer { background: {offer_bg}; border-radius: 4px; }")
         offer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.offer_label = WrapLabel()
+        set_enum(self.offer_label, "textFormat", "PlainText")  # it quotes the typed domain
         self.offer_apply = QPushButton(self.tr("Use it"))
         self.offer_apply.setObjectName("presetOfferApply")
         self.offer_close = QToolButton()

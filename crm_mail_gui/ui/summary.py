@@ -133,7 +133,7 @@ class SummaryView(QFrame):
         self.cancelButton.setVisible(running)
         if running and settings is not None:
             steps = self.ensure_step_list()
-            steps.reset(settings.server.security, settings.auth)
+            steps.reset(settings.server.security, settings.auth, settings.timeout)
             steps.show()
             self._steps_for = settings
             self.cancelButton.setFocus()
