@@ -13,6 +13,7 @@ from crm_mail_gui.core.printable import printable
 
 if TYPE_CHECKING:
     from crm_mail_gui.core.discovery import Detection, Ranked
+    from crm_mail_gui.core.discovery.model import Candidate
 
 
 def _t(key: str, **params: object) -> str:
@@ -53,15 +54,7 @@ def _row(entry: Ranked, domain: str) -> list[str]:
         f"{printable(describe(entry.probe), 300)}"
     ]
     if candidate.foreign:
-        lines.append(
-            "  ⚠ "
-            + _t(
-                "foreign",
-                host=printable(candidate.host, 100),
-                domain=printable(domain, 100),
-                origin=printable(candidate.origin, 100),
-            )
-        )
+        lines.append("  ⚠ " + _foreign_text(candidate, domain))
     return lines
 
 
@@ -152,22 +145,27 @@ def fill_from_detection(values: dict[str, object], args: argparse.Namespace) -> 
             print(_t("cli_user_needed", provider=name, hint=hint), file=sys.stderr)
             return ExitCode.INVALID
         values["user"] = candidate.username or detection.address
+    if candidate.foreign and getattr(args, "server", None) is None:
+        # as the window asks first: no password goes to a stranger's server unless named
+        print(_foreign_text(candidate, detection.domain), file=sys.stderr)
+        print(_t("cli_foreign_refused", server=printable(candidate.server, 120)), file=sys.stderr)
+        return ExitCode.INVALID
     if getattr(args, "server", None) is None:
         values["server"] = candidate.server
     if getattr(args, "auth", None) is None:
         values["auth"] = True
     if not values.get("from") and getattr(args, "from_addr", None) is None:
         values["from"] = detection.address
-    if candidate.foreign:
-        print(
-            _t(
-                "foreign",
-                host=printable(candidate.host, 100),
-                domain=printable(detection.domain, 100),
-                origin=printable(candidate.origin, 100),
-            ),
-            file=sys.stderr,
-        )
     if candidate.auth == ("OAuth2",):
         print(_t("cli_oauth"), file=sys.stderr)
     return None
+
+
+def _foreign_text(candidate: Candidate, domain: str) -> str:
+    """The server … is neither under `domain` nor a known provider's; where it came from."""
+    return _t(
+        "foreign",
+        host=printable(candidate.host, 100),
+        domain=printable(domain, 100),
+        origin=printable(candidate.origin, 100),
+    )

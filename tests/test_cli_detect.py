@@ -166,3 +166,34 @@ def test_a_malformed_test_seam_is_named(capsys, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("CRM_MAIL_GUI_DNS_SERVER", "127.0.0.1")
     code, _, err = cli(capsys, "detect", "a@example.jp")
     assert code == 2 and "CRM_MAIL_GUI_DNS_SERVER must be host:port" in err
+
+
+FOREIGN_ZONE = {
+    "solo.example.jp": {},
+    "_submissions._tcp.solo.example.jp": {"SRV": [(0, 1, 465, "smtp.evil.example.net")]},
+    "smtp.evil.example.net": {"A": LOCAL},
+}
+
+
+def test_set_detect_sends_no_password_to_a_foreign_server_it_was_not_told(
+    dns, smtp_ports, capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memory_keyring
+) -> None:
+    """The window asks before it uses a foreign server; the command line needs --server."""
+    dns(FOREIGN_ZONE)
+    monkeypatch.setattr(sys, "stdin", StringIO("pw-123\n"))
+    code, _, err = cli(
+        capsys,
+        "--config-dir",
+        str(tmp_path),
+        "set",
+        "--detect",
+        "taro@solo.example.jp",
+        "--ca-file",
+        smtp_ports.ca_file,
+        "--password-stdin",
+    )
+    assert code == 2, err
+    assert "smtp.evil.example.net is neither under solo.example.jp" in err
+    assert "give --server ssl://smtp.evil.example.net:465 to use it" in err
+    assert not (tmp_path / "settings.json").exists()
+    assert memory_keyring.entries == {}

@@ -74,6 +74,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The server {host} is neither under {domain} nor a known provider's. "
         "This setting was obtained from {origin}.",
     },
+    "cli_foreign_refused": {
+        "ja": "このサーバーにはパスワードを送りません。使う場合は --server {server} と明示して"
+        "ください。何も保存していません。",
+        "en": "No password is sent to this server unless you name it: give --server {server} "
+        "to use it. Nothing was saved.",
+    },
     "cli_header": {
         "ja": "{address} の送信メールサーバーの候補:",
         "en": "Outgoing mail servers found for {address}:",
