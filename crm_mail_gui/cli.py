@@ -135,8 +135,6 @@ def cmd_show(store: Store, args: argparse.Namespace) -> int:
                 print(found.warning)
         else:
             _say("show_row", label=fields.label(key), value=_shown_value(key, settings))
-    if settings.ca_file:
-        _say("show_row", label=fields.label("ca_file"), value=printable(settings.ca_file, 400))
     if last_test is None:
         tested = i18n.text("cli.last_test_none")
     else:

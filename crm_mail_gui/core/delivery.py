@@ -7,6 +7,7 @@ import dataclasses
 import errno
 import json
 import logging
+import re
 import socket
 import ssl
 import time
@@ -721,6 +722,9 @@ def probe_certificate_names(
         probe.close()
 
 
+_SASL_NAME = re.compile(r"[A-Z0-9_-]{1,20}")  # a SASL mechanism name (RFC 4422, 3.1)
+
+
 @dataclass(frozen=True)
 class Offer:
     """What a server offers before AUTH: its EHLO extensions (lower-case keys), TLS version."""
@@ -733,7 +737,8 @@ class Offer:
         """The AUTH mechanisms offered, upper case, in the server's order."""
         seen: dict[str, None] = {}
         for mechanism in self.extensions.get("auth", "").split():
-            seen.setdefault(mechanism.upper()[:40], None)
+            if _SASL_NAME.fullmatch(mechanism.upper()):  # RFC 4422 names; nothing else is shown
+                seen.setdefault(mechanism.upper(), None)
         return tuple(seen)[:20]
 
 
