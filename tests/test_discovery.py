@@ -384,3 +384,22 @@ def test_an_mx_host_that_never_answers_is_reported_at_the_deadline(
     assert len(xserver) == 2 and detection.best is None and detection.timed_out
     deadline_reason = i18n.text("discovery.probe_deadline")
     assert all(r.probe is not None and r.probe.reason == deadline_reason for r in xserver)
+
+
+def test_a_domain_the_mx_led_to_is_not_sent_the_address(
+    dns, smtp_ports, certs: TestCerts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the address's own domain learns who asks (?emailaddress=); a hoster gets the path."""
+    dns(
+        {
+            "example.jp": {"MX": [(10, "mx1.hoster.example.net")]},
+            "autoconfig.example.jp": {"A": LOCAL},
+            "autoconfig.example.net": {"A": LOCAL},
+        }
+    )
+    with WebServer(certs) as web:
+        monkeypatch.setenv("CRM_MAIL_GUI_AUTOCONFIG_PORT", str(web.port))
+        run("taro@example.jp", smtp_ports, ispdb=False)
+        asked = dict(web.requests)
+    assert asked["autoconfig.example.jp"].endswith("?emailaddress=taro%40example.jp")
+    assert asked["autoconfig.example.net"] == "/mail/config-v1.1.xml"  # the MX's base domain

@@ -285,8 +285,12 @@ def fetch_autoconfig(
     allow_http: bool,
     ca_file: str | None,
     resolve: Resolve | None = None,
+    send_address: bool = True,
 ) -> SourceEvent:
     """The domain's own config file; never raises, returns the final SourceEvent.
+
+    Only the address's own domain is sent the address (`?emailaddress=`, as Thunderbird does);
+    a domain the MX led to (a hoster, a third party) gets the bare path: `send_address` False.
 
     Source.AUTOCONFIG: https://autoconfig.<domain>/mail/config-v1.1.xml?emailaddress=<address>;
     Source.WELL_KNOWN: https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml. With
@@ -303,7 +307,9 @@ def fetch_autoconfig(
             host, path = name, "/.well-known/autoconfig/mail/config-v1.1.xml"
         else:
             host = f"autoconfig.{name}"
-            path = "/mail/config-v1.1.xml?emailaddress=" + urllib.parse.quote(address, safe="")
+            path = "/mail/config-v1.1.xml"
+            if send_address:
+                path += "?emailaddress=" + urllib.parse.quote(address, safe="")
         https_port = _env_port(ENV_AUTOCONFIG_PORT)
         http_port = _env_port(ENV_AUTOCONFIG_HTTP_PORT)
         schemes = ("https", "http") if allow_http else ("https",)

@@ -348,6 +348,7 @@ def _start_web(
                 allow_http=allow_http,
                 ca_file=run.ca_file,
                 resolve=resolve_ips,
+                send_address=domain == run.domain,  # a hoster the MX named: not the address
             ),
         )
     if not ispdb:
