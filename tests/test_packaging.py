@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from discovery_fixtures import *  # noqa: F403 (fixtures: dns, smtp_ports, named_certs)
+from discovery_fixtures import LOCAL
 from fakes.smtp_servers import AioSMTPServer, TestCerts
 
 from crm_mail_gui.core.settings import build_settings
@@ -113,6 +116,28 @@ def test_headless_test_delivers_over_tls(frozen: Path, tmp_path: Path, certs: Te
     assert received.mail_from == "crm@example.com"
     assert received.rcpt_tos == ["admin@example.com"]
     assert "CRM" in str(received.message["Subject"])
+
+
+def test_detection_works_in_the_frozen_build(frozen: Path, tmp_path: Path, dns, smtp_ports) -> None:
+    """dnspython (its record types load dynamically), defusedxml and core.discovery are bundled."""
+    dns(
+        {
+            "xs.example.jp": {"MX": [(10, "sv1234.xserver.jp")]},
+            "sv1234.xserver.jp": {"A": LOCAL},
+        }
+    )
+    result = run_frozen(
+        frozen,
+        "detect",
+        "taro@xs.example.jp",
+        "--json",
+        "--no-ispdb",
+        "--ca-file",
+        smtp_ports.ca_file,
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["best"] == "ssl://sv1234.xserver.jp:465"
 
 
 def test_window_opens_in_the_frozen_build(frozen: Path, tmp_path: Path) -> None:
