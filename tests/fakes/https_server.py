@@ -8,8 +8,6 @@ HTTPS plumbing (threaded, TLS handshake per connection, dribbled and endless ans
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import ssl
 import threading
 import time
@@ -19,7 +17,7 @@ from typing import Any, Self
 
 import trustme
 
-from fakes.oauth_server import _HTTPSServer, _RequestHandler, _Response
+from fakes.oauth_server import _HTTPSServer, _RequestHandler, _Response, serve, shut_down
 from fakes.smtp_servers import HOST, TestCerts
 
 WEB_NAMES = (
@@ -160,31 +158,14 @@ class WebServer:
             self._httpd = _PlainHTTPServer(self, ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER))  # type: ignore[arg-type]
         self._httpd.RequestHandlerClass = _WebHandler
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="web-test-server",
-            daemon=True,
-        )
-        self._thread.start()
+        self._thread = serve(self._httpd, "web-test-server")
         return self
 
     def stop(self) -> None:
         httpd, self._httpd = self._httpd, None
-        if httpd is None:
-            return
-        httpd.shutdown()
-        assert self._thread is not None
-        self._thread.join(5)
-        httpd.server_close()
-        with httpd.lock:
-            httpd.stopping = True
-            for sock in httpd.open_sockets:  # wake threads blocked in recv() or a handshake
-                with contextlib.suppress(OSError):
-                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            threads = list(httpd.handler_threads)
-        for thread in threads:
-            thread.join(5)
+        if httpd is not None:
+            assert self._thread is not None
+            shut_down(httpd, self._thread)
 
     def __enter__(self) -> Self:
         return self.start()

@@ -288,6 +288,30 @@ class _HTTPSServer(ThreadingHTTPServer):
             self.owner.errors.append(error)
 
 
+def serve(httpd: _HTTPSServer, name: str) -> threading.Thread:
+    """Run `httpd` on a daemon thread of its own (started)."""
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=name, daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def shut_down(httpd: _HTTPSServer, thread: threading.Thread) -> None:
+    """Stop `httpd`, its serving thread and every handler thread still blocked in a socket."""
+    httpd.shutdown()
+    thread.join(5)
+    httpd.server_close()
+    with httpd.lock:
+        httpd.stopping = True
+        for sock in httpd.open_sockets:  # wake threads blocked in recv() or a handshake
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        threads = list(httpd.handler_threads)
+    for handler in threads:
+        handler.join(5)
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     server: _HTTPSServer
     server_version = "FakeAuthorizationServer/1.0"
@@ -421,31 +445,14 @@ class AuthorizationServer:
         self._httpd = _HTTPSServer(self, self.certs.server_context())
         self.port = self._httpd.server_address[1]
         self.base_url = f"https://{HOST}:{self.port}"
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="oauth-test-server",
-            daemon=True,
-        )
-        self._thread.start()
+        self._thread = serve(self._httpd, "oauth-test-server")
         return self
 
     def stop(self) -> None:
         httpd, self._httpd = self._httpd, None
-        if httpd is None:  # idempotent
-            return
-        httpd.shutdown()
-        assert self._thread is not None
-        self._thread.join(5)
-        httpd.server_close()
-        with httpd.lock:
-            httpd.stopping = True
-            for sock in httpd.open_sockets:  # wake threads blocked in recv() or a handshake
-                with contextlib.suppress(OSError):
-                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            threads = list(httpd.handler_threads)
-        for thread in threads:
-            thread.join(5)
+        if httpd is not None:  # idempotent
+            assert self._thread is not None
+            shut_down(httpd, self._thread)
 
     def __enter__(self) -> Self:
         return self.start()
