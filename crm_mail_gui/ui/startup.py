@@ -92,6 +92,9 @@ class FirstExposure:
     def _poll(self) -> None:
         if self.cancelled:
             return
+        if not self._window.isVisible():  # closed or hidden before it was ever on screen:
+            self._polls = None  # start again when shown; never `then` for a closed window
+            return
         handle = self._window.windowHandle()
         if (handle is None or not handle.isExposed()) and self._polls:
             self._polls -= 1
