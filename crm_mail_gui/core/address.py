@@ -270,6 +270,11 @@ def ascii_domain(name: str) -> str:
     return host
 
 
+def is_under(host: str, domain: str) -> bool:
+    """True when the ASCII, lower-case `host` is `domain` or a name below it."""
+    return host == domain or host.endswith("." + domain)
+
+
 def unicode_domain(host: str) -> str:
     """The ASCII domain `host` with its valid `xn--` labels decoded for people to read."""
     if "xn--" not in host:

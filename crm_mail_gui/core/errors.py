@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from crm_mail_gui.core import i18n, messages
+from crm_mail_gui.core.address import is_under
 from crm_mail_gui.core.exit_codes import ExitCode
 from crm_mail_gui.core.printable import printable
 from crm_mail_gui.core.transcript import Transcript
@@ -111,7 +112,7 @@ def provider_of(*hosts: str | None) -> str | None:
     for host in hosts:
         name = (host or "").strip().rstrip(".").lower()
         for provider, domains in PROVIDER_DOMAINS.items():
-            if any(name == domain or name.endswith("." + domain) for domain in domains):
+            if any(is_under(name, domain) for domain in domains):
                 return provider
     return None
 

@@ -435,12 +435,8 @@ class Store:
 
     @staticmethod
     def _config_text(settings: MailSettings, last_test: LastTest | None) -> str:
-        text = settings_to_json(settings)
-        if last_test is None:
-            return text
-        data = json.loads(text)
-        data["last_test"] = last_test.to_dict()
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        extra = {} if last_test is None else {"last_test": last_test.to_dict()}
+        return settings_to_json(settings, **extra)
 
     def record_test(self, settings: MailSettings, last_test: LastTest) -> bool:
         """Note a successful test of the stored settings (Send test again); the settings file

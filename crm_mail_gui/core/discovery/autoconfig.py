@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element, ParseError
 
 from crm_mail_gui.core import i18n
-from crm_mail_gui.core.address import AddressError, ascii_domain, unicode_domain
+from crm_mail_gui.core.address import AddressError, ascii_domain, is_under, unicode_domain
 from crm_mail_gui.core.discovery.model import Candidate, Security, Source, SourceEvent, Status
 from crm_mail_gui.core.https_fetch import Answer, FetchError, get
 from crm_mail_gui.core.printable import is_safe, printable
@@ -228,7 +228,7 @@ def _env_port(name: str) -> int | None:
 
 def _under(domain: str) -> Callable[[str], bool]:
     """May a redirect go to `host`: the domain itself or a name under it."""
-    return lambda host: host == domain or host.endswith("." + domain)
+    return lambda host: is_under(host, domain)
 
 
 def _fetch_detail(error: FetchError, allowed: str) -> str:

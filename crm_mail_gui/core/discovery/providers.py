@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from crm_mail_gui.core.address import parse_server
+from crm_mail_gui.core.address import is_under, parse_server
 from crm_mail_gui.core.discovery.model import Candidate, Security, Source
 from crm_mail_gui.core.presets import Preset, load_presets, preset_by_id
 
@@ -78,11 +78,6 @@ def base_domain(host: str) -> str:
     if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
         return ".".join(labels[-3:])
     return ".".join(labels[-2:])
-
-
-def is_under(host: str, domain: str) -> bool:
-    """True when `host` is `domain` or a name below it."""
-    return host == domain or host.endswith("." + domain)
 
 
 @functools.lru_cache(maxsize=1)

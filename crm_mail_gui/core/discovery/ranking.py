@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from crm_mail_gui.core.address import is_under
 from crm_mail_gui.core.discovery.model import Candidate, Ranked, Security, Source
-from crm_mail_gui.core.discovery.providers import is_foreign, is_under
+from crm_mail_gui.core.discovery.providers import is_foreign
 
 OWN_SOURCES = (Source.PRESET, Source.AUTOCONFIG, Source.WELL_KNOWN, Source.SRV)
 _SECURITY_ORDER = {Security.SSL: 0, Security.STARTTLS: 1, Security.PLAIN: 2}
