@@ -30,7 +30,8 @@ MAX_INPUT_LENGTH = 300
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
 JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: part of some IDNA 2008 labels (CONTEXTJ), junk elsewhere
 _DOTS = re.compile("[.\u3002\uff0e\uff61]")  # the label separators of UTS #46
-_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+LDH_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"  # one ASCII DNS label (letters, digits, -)
+_LABEL = re.compile(rf"^{LDH_LABEL}$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 _SCHEME_SUGGESTIONS = {
     "smtps": "ssl",

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from crm_mail_gui.core import i18n
 from crm_mail_gui.core.address import (
     JOINERS,
+    LDH_LABEL,
     AddressError,
     ServerAddress,
     ascii_domain,
@@ -29,8 +30,7 @@ MAX_CA_FILE_BYTES = 4 << 20  # a full system CA bundle is about 0.2 MiB
 FIELDS = FORM_FIELDS  # the fields the user edits, from the one table in core.fields
 
 _ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
-_LDH = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_PLAIN_ADDRESS = re.compile(rf"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@{_LDH}(?:\.{_LDH})+")
+_PLAIN_ADDRESS = re.compile(rf"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@{LDH_LABEL}(?:\.{LDH_LABEL})+")
 _PEM_CERTIFICATE = re.compile(
     rb"-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\s]*?-----END CERTIFICATE-----"
 )

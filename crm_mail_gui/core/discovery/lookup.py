@@ -14,13 +14,13 @@ import dns.message
 import dns.rdatatype
 import dns.resolver
 
+from crm_mail_gui.core.address import LDH_LABEL
 from crm_mail_gui.core.connection import Cancelled, CancelToken, StepTimeout, resolve
 
 ENV_DNS_SERVER = "CRM_MAIL_GUI_DNS_SERVER"
 MAX_ANSWERS = 10  # records taken from one answer (after sorting); the rest are ignored
 MAX_NAME = 253
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_NAME = re.compile(rf"^(?=.{{1,253}}$)(?:{_LABEL}\.)*{_LABEL}$")  # LDH labels only
+_NAME = re.compile(rf"^(?=.{{1,253}}$)(?:{LDH_LABEL}\.)*{LDH_LABEL}$")  # LDH labels only
 
 
 class LookupFailed(Exception):
