@@ -253,8 +253,13 @@ class MainWindow(QMainWindow):
             self._first_exposure.start()
 
     def _on_screen(self) -> None:
-        """The window is on screen: start the work kept off the first paint (ui.startup)."""
-        if self._shut_down:
+        """The window is on screen: start the work kept off the first paint (ui.startup).
+
+        A window whose Python state is gone counts as shut down: in two of about twenty full
+        runs, a test's window reached this (its first-exposure poll) during that test's teardown
+        without `_shut_down` on it (cause not found; see the closing note of issue 12).
+        """
+        if getattr(self, "_shut_down", True):
             return
         self.onScreen.emit()
         schedule_idle_work(
