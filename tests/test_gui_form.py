@@ -34,6 +34,7 @@ from pytestqt.qtbot import QtBot
 from crm_mail_gui.core.settings import build_settings
 from crm_mail_gui.core.store import Store
 from crm_mail_gui.ui import MainWindow
+from crm_mail_gui.ui.fields import NoteLabel
 
 pytestmark = [
     pytest.mark.gui,
@@ -217,6 +218,39 @@ def test_wrapped_labels_get_the_height_their_width_needs(
         for label in labels:
             needed = label.heightForWidth(label.width())
             assert label.height() == needed, (width, label.objectName(), label.text()[:30])
+
+
+def test_note_label_measures_once_per_width_text_and_font(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NoteLabel keeps its heights per width (start-up rule 11), for its current text and font."""
+    label, plain = NoteLabel("word " * 40), QLabel("word " * 40)  # plain: Qt's answer, not kept
+    plain.setWordWrap(True)
+    for widget in (label, plain):
+        qtbot.addWidget(widget)
+    measured: list[int] = []
+    qt_height_for_width = QLabel.heightForWidth
+
+    def counting(self: QLabel, width: int) -> int:
+        if self is label:
+            measured.append(width)
+        return qt_height_for_width(self, width)
+
+    monkeypatch.setattr(QLabel, "heightForWidth", counting)
+    heights = []
+    for change in (
+        lambda widget: None,
+        lambda widget: widget.setText("word " * 80),  # twice the text: more lines
+        lambda widget: widget.setStyleSheet("font-size: 30px;"),  # a bigger font: more lines
+    ):
+        for widget in (label, plain):
+            change(widget)
+            widget.ensurePolished()  # a style sheet's font applies from polish on
+        for _ in range(3):  # a layout pass asks again and again
+            assert label.heightForWidth(200) == plain.heightForWidth(200)
+        heights.append(label.heightForWidth(200))
+    assert heights[0] < heights[1] < heights[2]  # each change needed a new measurement
+    assert measured == [200, 200, 200]  # and only one per width, text and font
 
 
 def test_advanced_panel_is_built_when_opened_and_keeps_stored_values(

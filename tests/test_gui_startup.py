@@ -35,6 +35,8 @@ print("exposed" if window.windowHandle().isExposed() else "not-exposed")
 print("Qt" in vars(core), qevent is not None and "Type" in vars(qevent))
 print("QSpinBox" in vars(widgets), "email" in sys.modules)
 print(*(name in sys.modules for name in ("idna", "datetime", "crm_mail_gui.cli_parser")))
+print(*sorted(w.objectName() or type(w).__name__ for w in app.allWidgets()
+              if w.styleSheet() and not w.isVisible()))
 """
 
 
@@ -45,7 +47,7 @@ def test_first_paint_builds_no_qt_namespace(tmp_path: Path, lang: str, configure
 
     Rules 8 and 9, first run: the advanced panel (QSpinBox, +5 M) waits until it is opened, the
     email package (+52 M) until an address that is not plain is checked. Rule 10: no IDNA tables,
-    dates or argument parser.
+    dates or argument parser. Rule 12: no style sheet on a hidden widget.
     """
     if configured:
         settings = '{"server": "tls://smtp.example.co.jp:587", "user": "a@example.jp"}'
@@ -63,13 +65,14 @@ def test_first_paint_builds_no_qt_namespace(tmp_path: Path, lang: str, configure
         env=env,
         timeout=30,
     )
-    exposed, built, loaded, modules = result.stdout.split("\n")[:4]
+    exposed, built, loaded, modules, hidden_styled = result.stdout.split("\n")[:5]
     qt_built, qevent_built = built.split()
     spin_box_built, email_loaded = loaded.split()
     assert exposed == "exposed", result.stderr
     assert qt_built == "False"
     assert email_loaded == "False"  # plain addresses (rule 9), in the stored settings too
     assert modules.split() == ["False", "False", "False"]  # idna, datetime, cli_parser: rule 10
+    assert hidden_styled.split() == []  # rule 12: style sheets only on what is shown
     if not configured:  # with stored settings, QEvent.Type is built at show() (known, open)
         assert qevent_built == "False"
         assert spin_box_built == "False"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -19,7 +20,7 @@ DOMAIN = st.lists(LABEL, min_size=2, max_size=4).map(".".join)
 @given(LOCAL, DOMAIN)
 def test_every_plain_address_reads_back_through_the_email_package(local: str, domain: str) -> None:
     address = f"{local}@{domain}"
-    assert _PLAIN_ADDRESS.fullmatch(address)
+    assert re.fullmatch(_PLAIN_ADDRESS, address)
     assert email_reads_back(address)
 
 
@@ -41,7 +42,7 @@ def test_tricky_addresses_still_go_to_the_email_package() -> None:
         "a@example",
         "a@-example.com",
     ):
-        assert not _PLAIN_ADDRESS.fullmatch(text), text
+        assert not re.fullmatch(_PLAIN_ADDRESS, text), text
 
 
 def test_a_plain_address_loads_no_email_package() -> None:

@@ -51,7 +51,10 @@ class AddressError(ValueError):
     def __init__(self, key: str, **params: object) -> None:
         self.key = key
         self.params = params
-        super().__init__(self.message("en"))
+        super().__init__(key)  # the text is rendered when asked for (an empty form at start-up)
+
+    def __str__(self) -> str:
+        return self.message("en")
 
     def message(self, lang: str | None = None) -> str:
         """Return the explanation in `lang` (default: the language in force)."""
@@ -153,16 +156,22 @@ def is_control(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Cf") and char not in JOINERS
 
 
+def _has_control(text: str) -> bool:
+    if text.isascii() and text.isprintable():  # what is typed: no per-character look-up
+        return False
+    return any(is_control(ch) for ch in text)
+
+
 def parse_server(text: str) -> ServerAddress:
     """Parse a server name; raise AddressError with a clear message when it cannot be used."""
     if len(text) > MAX_INPUT_LENGTH:
         raise AddressError("too_long", limit=MAX_INPUT_LENGTH)
-    if any(is_control(ch) for ch in text.translate(_INVISIBLE)):
+    if _has_control(text.translate(_INVISIBLE)):
         raise AddressError("control")
     folded = normalise(text)
     if not folded:
         raise AddressError("empty")
-    if any(is_control(ch) for ch in folded):
+    if _has_control(folded):
         raise AddressError("control")
     security, rest = _split_scheme(folded)
     if any(ch.isspace() for ch in rest):

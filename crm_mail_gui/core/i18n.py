@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from crm_mail_gui.core import messages
+
 LANGUAGES = ("ja", "en")
 _current = {"lang": ""}
 
@@ -60,8 +62,6 @@ def text(key: str, lang: str | None = None, /, **params: object) -> str:
     A parameter with a `message(lang)` method (a FieldError, a store Reason) is rendered in the
     same language, so a text never mixes two.
     """
-    from crm_mail_gui.core import messages
-
     area, _, name = key.partition(".")
     lang = lang or current_language()
     rendered = {

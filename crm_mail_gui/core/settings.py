@@ -29,13 +29,12 @@ MAX_ADDRESS_LENGTH = 254
 MAX_CA_FILE_BYTES = 4 << 20  # a full system CA bundle is about 0.2 MiB
 FIELDS = FORM_FIELDS  # the fields the user edits, from the one table in core.fields
 
-_ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
-_PLAIN_ADDRESS = re.compile(rf"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@{LDH_LABEL}(?:\.{LDH_LABEL})+")
-_PEM_CERTIFICATE = re.compile(
-    rb"-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\s]*?-----END CERTIFICATE-----"
-)
+# Patterns, compiled (and cached by `re`) on first use: an empty form at start-up needs none.
+_ATEXT = r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$"
+_PLAIN_ADDRESS = rf"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@{LDH_LABEL}(?:\.{LDH_LABEL})+"
+_PEM_CERTIFICATE = rb"-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\s]*?-----END CERTIFICATE-----"
 _UTF8_ATOM = r"(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]|[^\x00-\x7f])+"  # RFC 6531: atext or non-ASCII
-_UTF8_ATEXT = re.compile(rf"^{_UTF8_ATOM}(?:\.{_UTF8_ATOM})*$")  # an SMTPUTF8 dot-atom
+_UTF8_ATEXT = rf"^{_UTF8_ATOM}(?:\.{_UTF8_ATOM})*$"  # an SMTPUTF8 dot-atom
 
 
 class FieldError(ValueError):
@@ -45,7 +44,10 @@ class FieldError(ValueError):
         self.field = field_name
         self.key = key
         self.params = params
-        super().__init__(f"{field_name}: {self.message('en')}")
+        super().__init__(field_name, key)  # the text is rendered when asked for (start-up)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message('en')}"
 
     def message(self, lang: str | None = None) -> str:
         """The localised explanation."""
@@ -69,7 +71,10 @@ class SettingsInvalid(ValueError):
 
     def __init__(self, errors: dict[str, FieldError]) -> None:
         self.errors = errors
-        super().__init__(self.message("en"))
+        super().__init__(errors)
+
+    def __str__(self) -> str:
+        return self.message("en")
 
     def message(self, lang: str | None = None) -> str:
         """Every field error as "field: why", in `lang`."""
@@ -193,7 +198,7 @@ def _check_local(local: str, name: str, utf8_local: bool) -> str:
     """The part before "@": ASCII unless `utf8_local`, a dot-atom of at most 64 characters."""
     if not utf8_local and not local.isascii():
         raise FieldError(name, "address_local_non_ascii")
-    if len(local) > 64 or not (_UTF8_ATEXT if utf8_local else _ATEXT).match(local):
+    if len(local) > 64 or not re.match(_UTF8_ATEXT if utf8_local else _ATEXT, local):
         raise FieldError(name, "address_local")
     if any(ch in JOINERS for ch in local):
         raise FieldError(name, "control")
@@ -223,7 +228,7 @@ def reads_back(addr_spec: str) -> bool:
     the two answers agree). Any other address loads it here, with the first such address
     checked: not before a first run's window is on screen (ui.startup, rule 9).
     """
-    if _PLAIN_ADDRESS.fullmatch(addr_spec):
+    if re.fullmatch(_PLAIN_ADDRESS, addr_spec):
         return True
     return email_reads_back(addr_spec)
 
@@ -342,7 +347,7 @@ def _ca_file_problem(
         return "ca_not_file", ()
     except OSError as error:
         return "ca_unreadable", (("error", _os_reason(error)),)
-    blocks = _PEM_CERTIFICATE.findall(data)
+    blocks = re.findall(_PEM_CERTIFICATE, data)
     if not blocks:
         return "ca_not_pem", ()
     import ssl  # here: the window's start does not load ssl for a form without a CA file
@@ -356,7 +361,7 @@ def _ca_file_problem(
     return None
 
 
-_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$")
+_TENANT = r"^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$"
 
 
 def check_oauth(value: object) -> OAuthSettings | None:
@@ -374,7 +379,7 @@ def check_oauth(value: object) -> OAuthSettings | None:
     if not client_id or any(ch.isspace() for ch in client_id):
         raise FieldError("oauth", "oauth_client_id")
     tenant = _check_text("oauth", str(value.get("tenant") or ""), 254)
-    if tenant and not _TENANT.match(tenant):
+    if tenant and not re.match(_TENANT, tenant):
         raise FieldError("oauth", "oauth_tenant")
     authority = _check_text("oauth", str(value.get("authority") or ""), 300)
     if authority and not authority.startswith("https://"):

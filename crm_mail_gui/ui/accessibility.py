@@ -19,13 +19,13 @@ if TYPE_CHECKING:
 
 ROLE_PROPERTY = "accessibleRole"
 
-_MNEMONIC = re.compile(r"\(&.\)|&(?=[^&])")
+_MNEMONIC = r"\(&.\)|&(?=[^&])"  # compiled on first use (after the first paint)
 _installed: list[bool] = []
 
 
 def label_name(text: str) -> str:
     """A form label as an accessible name: "Se&rver name:" -> "Server name", "サーバ名(&R):" -> "サーバ名"."""
-    return _MNEMONIC.sub("", text).replace("&&", "&").strip().rstrip(":：").strip()
+    return re.sub(_MNEMONIC, "", text).replace("&&", "&").strip().rstrip(":：").strip()
 
 
 def name_fields(root: QWidget) -> None:

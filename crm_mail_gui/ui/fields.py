@@ -43,18 +43,38 @@ def centred(widget: QWidget) -> QVBoxLayout:
     return column
 
 
-def note_label(text: str = "") -> QLabel:
+class NoteLabel(QLabel):
     """A word-wrapping label for a plain box layout, which sizes it by heightForWidth.
+
+    QLabel lays its whole text out again for every heightForWidth, and one layout pass asks
+    many times (about 20 for the subtitle while the window first opens, ~1 M instructions each
+    in Japanese): the heights are kept per width for the current text and font (start-up
+    rule 11).
 
     Unlike WrapLabel it has no Python resizeEvent: the first event PySide6 hands to Python code
     builds its 179-member QEvent.Type enum (~4 ms), which the first paint does without. In form
     rows and framed panels the label's guessed sizeHint shows through: those need WrapLabel
     (test_wrapped_labels_get_the_height_their_width_needs).
     """
-    label = QLabel(text)
-    label.setWordWrap(True)  # which also makes the label's size policy ask heightForWidth
-    set_enum(label, "alignment", "AlignLeft|AlignTop")
-    return label
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)  # which also makes the label's size policy ask heightForWidth
+        set_enum(self, "alignment", "AlignLeft|AlignTop")
+        self._heights: dict[int, int] = {}  # width: height, for the text and font measured
+        self._measured: tuple[str, int, int] = ("", 0, 0)
+
+    def heightForWidth(self, width: int) -> int:
+        """The height the text needs at `width` (measured once per width, text and font)."""
+        metrics = self.fontMetrics()
+        measured = (self.text(), metrics.height(), metrics.averageCharWidth())
+        if measured != self._measured:
+            self._measured = measured
+            self._heights.clear()
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
 
 
 class WrapLabel(QLabel):

@@ -34,7 +34,7 @@ from crm_mail_gui.core.settings import (
 )
 from crm_mail_gui.ui import theme
 from crm_mail_gui.ui.advanced_panel import add_row, advanced_values, line_edit, panel_label_texts
-from crm_mail_gui.ui.fields import FieldRow, WrapLabel, centred, note_label, show_read_only
+from crm_mail_gui.ui.fields import FieldRow, NoteLabel, WrapLabel, centred, show_read_only
 from crm_mail_gui.ui.preset_picker import PresetPicker
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.steps import StepList
@@ -211,7 +211,7 @@ class SettingsForm(QWidget):
         for label in labels:
             label.setMinimumWidth(self.label_width)
 
-        self.saveBlockedReason = note_label()
+        self.saveBlockedReason = NoteLabel()
         self.saveBlockedReason.setObjectName("saveBlockedReason")
         self.saveBlockedReason.hide()
         self.footer = self._build_footer()
@@ -379,7 +379,7 @@ class SettingsForm(QWidget):
         """Say where the password is kept ("": not known yet, no note).
 
         Not built before it is known: no resize event before the first paint (see
-        fields.note_label), and no WrapLabel (with it the QSizePolicy type) to load.
+        fields.NoteLabel), and no WrapLabel (with it the QSizePolicy type) to load.
         """
         if text or self.storeNote is not None:
             note = self.ensure_store_note()
@@ -399,7 +399,8 @@ class SettingsForm(QWidget):
         self.backButton.setVisible(settings is not None)
         self.stepList.hide()  # the last test's steps belong to the last visit
         self.picker.select_for(self.serverEdit.text())
-        self.set_auth_method("oauth2" if settings and settings.oauth else "password")
+        method = "oauth2" if settings and settings.oauth else "password"
+        self.set_auth_method(method, validate=False)  # validated below, once all is loaded
         self._update_password_placeholder()
         self._recipient_placeholder()
         for row in self.rows.values():
@@ -461,12 +462,19 @@ class SettingsForm(QWidget):
             provider = load_providers().get(self._oauth_provider_id)
         return provider
 
-    def set_auth_method(self, method: str) -> None:
+    def set_auth_method(self, method: str, *, validate: bool = True) -> None:
         """Choose "password" or "oauth2" (as if picked in the combo box)."""
         self.authMethodCombo.setCurrentIndex(self.authMethodCombo.findData(method))
-        self._method_changed()
+        self._show_auth_method()
+        if validate:
+            self.validate()
 
     def _method_changed(self, *_args: object) -> None:
+        self._show_auth_method()
+        self.validate()
+
+    def _show_auth_method(self) -> None:
+        """The rows of the chosen sign-in method (password or OAuth2), the other hidden."""
         provider = self.oauth_provider()
         if provider is None and self.authMethodCombo.currentData() == "oauth2":
             self.authMethodCombo.setCurrentIndex(self.authMethodCombo.findData("password"))
@@ -478,7 +486,6 @@ class SettingsForm(QWidget):
             panel.set_provider(provider if oauth else None)
             panel.setVisible(oauth)
         self.form_layout.setRowVisible(self.password_row, not oauth)
-        self.validate()
 
     def set_oauth_signed_in(self, signed_in: bool, account: str = "") -> None:
         """Show whether a refresh token is stored for this registration and mailbox."""

@@ -16,7 +16,7 @@ from crm_mail_gui.core.store import LastTest, Store
 from crm_mail_gui.ui import accessibility, theme
 from crm_mail_gui.ui.banner import Banner, BannerKind
 from crm_mail_gui.ui.detect_controller import DetectController
-from crm_mail_gui.ui.fields import note_label
+from crm_mail_gui.ui.fields import NoteLabel
 from crm_mail_gui.ui.jobs import CallJob, JobManager
 from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.send_controller import SendController
@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         title = QLabel(self.tr("Outgoing mail server (SMTP)"))
         title.setObjectName("windowHeading")
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
-        subtitle = note_label(
+        subtitle = NoteLabel(
             self.tr(
                 "Every mail the CRM sends by itself — workflow notifications, password resets, "
                 "quotes — leaves through this server. Saving first sends a test mail and stores "

@@ -26,6 +26,11 @@ from crm_mail_gui.ui.qt_props import set_enum
 from crm_mail_gui.ui.translations import fill
 
 CUSTOM = "custom"
+GUIDANCE_STYLE = (  # the provider's notes
+    "#guidancePanel { background: {note_bg}; border: 1px solid {note_border};"
+    " border-radius: 4px; padding: 8px; color: {note_text}; }"
+)
+OFFER_STYLE = "#presetOffer { background: {offer_bg}; border-radius: 4px; }"
 
 
 def _escape(text: str) -> str:
@@ -68,12 +73,7 @@ class PresetPicker(QWidget):
             "LinksAccessibleByMouse|LinksAccessibleByKeyboard",
         )
         self.guidance.linkActivated.connect(self._link_activated)
-        theme.set_style(
-            self.guidance,
-            "#guidancePanel { background: {note_bg}; border: 1px solid {note_border};"
-            " border-radius: 4px; padding: 8px; color: {note_text}; }",
-        )
-        self.guidance.hide()
+        self.guidance.hide()  # styled when first shown: a style sheet costs even hidden
         self.offer = self._build_offer()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -87,8 +87,7 @@ class PresetPicker(QWidget):
 
     def _build_offer(self) -> QFrame:
         offer = QFrame()
-        offer.setObjectName("presetOffer")
-        theme.set_style(offer, "#presetOffer { background: {offer_bg}; border-radius: 4px; }")
+        offer.setObjectName("presetOffer")  # styled when first shown (as the notes)
         offer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.offer_label = WrapLabel()
         set_enum(self.offer_label, "textFormat", "PlainText")  # it quotes the typed domain
@@ -169,6 +168,7 @@ class PresetPicker(QWidget):
                 found.text("name", self.lang),
             )
         )
+        theme.set_style(self.offer, OFFER_STYLE)
         self.offer.show()
 
     def _picked(self, *_args: object) -> None:
@@ -218,4 +218,5 @@ class PresetPicker(QWidget):
             help_label = self.tr("Provider help (opens in the browser):")  # lupdate: no f-string
             parts.append(f"{_escape(help_label)} {links}")
         theme.set_rich_text(self.guidance, "<br>".join(parts))  # {note_warning}: ui.theme
+        theme.set_style(self.guidance, GUIDANCE_STYLE)
         self.guidance.show()

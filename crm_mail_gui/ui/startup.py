@@ -10,7 +10,7 @@ window is shown; the cost is what breaking the rule adds; details in benchmarks/
 2. **No Python event handler before the first paint** (+12 M). The first event PySide6 hands to
    Python code builds the 179-member `QEvent.Type` enum: the window starts its idle work from
    `setVisible` (not `showEvent`) and no widget of the first paint overrides an event method
-   (`fields.note_label` is a plain word-wrapped QLabel). Tested: the same test, `QEvent`.
+   (`fields.NoteLabel` overrides heightForWidth only). Tested: the same test, `QEvent`.
 3. **`core/records.py` instead of dataclasses** on the way to the window (+37 M).
    Tested: tests/test_records.py::test_the_window_path_does_not_import_dataclasses.
 4. **No argument parser when started without arguments** (+15 M; `cli.main`).
@@ -47,6 +47,20 @@ window is shown; the cost is what breaking the rule adds; details in benchmarks/
    findChildren walk that named fields (`advanced_panel.add_row` names each field as it makes
    its row: the walk wrapped every child object for Python, −26 M).
    Tested: the same test (idna, datetime, cli_parser).
+11. **A word-wrapped label measures its text once per width** (−7 M first run): QLabel lays
+   its whole text out again for every heightForWidth, and the layouts ask ~20 times while the
+   window first opens (the subtitle in Japanese: ~1 M instructions each). `fields.NoteLabel`
+   keeps the heights per width for its current text and font.
+   Tested: tests/test_gui_form.py::test_note_label_measures_once_per_width_text_and_font.
+12. **No style sheet on a hidden widget** (−4 M first run): a style sheet costs its parse and
+   style even on a widget nobody sees. The provider's notes, the preset offer and the step
+   list's arrows get theirs when first shown (`theme.set_style` there; it does nothing when
+   the style is already set). Measured, kept: the bold 18 px heading (+10 M: the bold face and
+   another size of the Japanese font) and the palette read by `theme.is_dark` (+3 M).
+13. **Texts are rendered when shown**: field and server-name errors format their English
+   `str()` only when asked (an empty first-run form raises four of them), and the catalogue
+   keeps each area it has loaded (`core.messages.area_texts`), (−5 M first run together with
+   compiling `core.settings`' patterns on first use).
 
 The idle work runs in separate timer slots after the first exposure, so that input is handled
 in between: the application icon and `Qt` (~50 ms), then the credential store job, then what the

@@ -86,6 +86,7 @@ class StepList(QWidget):
         self.setAccessibleName(self.tr("Test steps"))
         self.labels: list[QLabel] = []
         self.icons: list[QLabel] = []
+        self.arrows: list[QLabel] = []
         self.items: list[QWidget] = []
         self.states: list[StepState] = []
         self.timeout: float | None = None  # seconds per step of the running test
@@ -112,9 +113,9 @@ class StepList(QWidget):
             self.icons.append(icon)
             self.states.append(StepState.PENDING)
             if index:
-                arrow = QLabel("→")
-                theme.set_style(arrow, "color: {pending};")
+                arrow = QLabel("→")  # coloured by reset(), before it is first shown
                 accessibility.set_role(arrow, "Separator")
+                self.arrows.append(arrow)
                 layout.addWidget(arrow)
             layout.addWidget(item)
         layout.addStretch(1)
@@ -124,6 +125,8 @@ class StepList(QWidget):
 
     def reset(self, security: Security, auth: bool, timeout: float | None = None) -> None:
         """Set every stage pending (or skipped when it does not apply); `timeout` per step."""
+        for arrow in self.arrows:  # a style sheet costs even hidden: not before the first paint
+            theme.set_style(arrow, "color: {pending};")
         self.timeout = timeout
         for index, (_, steps) in enumerate(STAGES):
             skip = ("tls" in steps and security is Security.PLAIN) or ("auth" in steps and not auth)

@@ -48,11 +48,17 @@ AREAS = (
 )
 
 
+_loaded: dict[str, dict[str, dict[str, str]]] = {}  # area: its TEXTS, once imported
+
+
 def area_texts(area: str) -> dict[str, dict[str, str]]:
     """The texts of one area, {name: {lang: text}} (imports its module on first use)."""
-    if area not in AREAS:
-        raise KeyError(area)
-    return importlib.import_module(f"{__name__}.{area}").TEXTS
+    texts = _loaded.get(area)
+    if texts is None:
+        if area not in AREAS:
+            raise KeyError(area)
+        texts = _loaded[area] = importlib.import_module(f"{__name__}.{area}").TEXTS
+    return texts
 
 
 def entry(key: str) -> dict[str, str]:
