@@ -1,4 +1,9 @@
-"""Longest GUI-thread stall while our window sends through a slow STARTTLS server (0.5 s a reply)."""
+"""Longest GUI-thread stall while our window sends through a slow STARTTLS server (0.5 s a reply).
+
+The server (tests/fakes FaultServer, "slow") runs in a process of its own, as a user's server
+does: in this process its Python threads would take the GIL from the GUI thread at every reply
+and TLS handshake (a stall of the benchmark's making, up to 7 ms a tick).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import io
 import itertools
 import os
 import pstats
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # smtp_s
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # crm_mail_gui, uninstalled
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt starts
 
-from fakes.smtp_servers import DEFAULT_USERS, FaultServer, TestCerts
+from fakes.smtp_servers import DEFAULT_USERS
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -46,6 +52,30 @@ class RunResult:
     outcome: str = "deadline"
     duration: float = 0.0
     ticks: list[float] = field(default_factory=list)
+
+
+SERVER_CHILD = """
+import sys
+from fakes.smtp_servers import DEFAULT_USERS, FaultServer, TestCerts
+certs = TestCerts(sys.argv[1])
+with FaultServer(certs, "slow", delay=float(sys.argv[2]), users=DEFAULT_USERS) as server:
+    print(server.port, certs.ca_file, flush=True)
+    sys.stdin.read()  # until the benchmark closes it
+"""
+
+
+def start_server(directory: str, delay: float) -> tuple[subprocess.Popen[str], int, str]:
+    """The slow server in a child process: (the process, its port, the CA file to trust)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", SERVER_CHILD, directory, str(delay)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1] / "tests",
+    )
+    assert child.stdout is not None
+    port, ca_file = child.stdout.readline().split()
+    return child, int(port), ca_file
 
 
 def fill_form(window: MainWindow, port: int, ca_file: str) -> None:
@@ -169,9 +199,9 @@ def main() -> int:
     assert isinstance(app, QApplication)
     results: list[RunResult] = []
     with tempfile.TemporaryDirectory() as tmp:
-        certs = TestCerts(tmp)
         config_dir = Path(tmp) / "config"
-        with FaultServer(certs, "slow", delay=args.delay, users=DEFAULT_USERS) as server:
+        server, port, ca_file = start_server(tmp, args.delay)
+        try:
             window = create_main_window(config_dir, keyring_backend=MemoryKeyring(), lang="en")
             window.show()
             shown = time.perf_counter()
@@ -181,7 +211,7 @@ def main() -> int:
             if args.profile:
                 profile_result_handler(profiler)
             for number in range(args.runs):
-                reset(window, server.port, certs.ca_file)
+                reset(window, port, ca_file)
                 app.processEvents()
                 if not window.form.saveButton.isEnabled():
                     print("the Save button is disabled: the form did not validate")
@@ -192,6 +222,8 @@ def main() -> int:
             window.close()
             window.deleteLater()
             app.processEvents()
+        finally:
+            server.communicate("")  # closes its stdin: the server stops
 
     print(f"FaultServer 'slow' ({args.delay:g} s before every reply), STARTTLS + AUTH, offscreen")
     print(

@@ -7,13 +7,14 @@ about the stored settings can be part of the first paint.
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from crm_mail_gui.ui import theme
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QPainter, QPixmap
+    from PySide6.QtGui import QImage, QPainter, QPixmap
 
 
 class Icon(StrEnum):
@@ -42,11 +43,26 @@ COLOURS = {
 
 
 def pixmap(kind: Icon | str, size: int, ratio: float = 1.0) -> QPixmap:
-    """The icon `kind`, `size` device-independent pixels square, for a screen of pixel `ratio`."""
+    """The icon `kind`, `size` device-independent pixels square, for a screen of pixel `ratio`.
+
+    Drawn once per look (kind, size, ratio and the scheme's colours): the step list sets an icon
+    at every step of a test, on the GUI thread (bench_responsiveness.py). The drawing is kept
+    as a QImage, which needs no application to be freed at exit.
+    """
+    from PySide6.QtGui import QPixmap
+
+    kind = Icon(kind)
+    colours = theme.color(COLOURS[kind]), theme.color("icon_mark")
+    picture = QPixmap.fromImage(_drawn(kind, size, ratio, *colours))
+    picture.setDevicePixelRatio(ratio)
+    return picture
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn(kind: Icon, size: int, ratio: float, colour: str, mark: str) -> QImage:
     from PySide6.QtCore import QPointF, QRectF
     from PySide6.QtGui import QColor, QPainter, QPixmap
 
-    kind = Icon(kind)
     picture = QPixmap(round(size * ratio), round(size * ratio))
     picture.setDevicePixelRatio(ratio)
     picture.fill(QColor.fromRgba(0))  # transparent
@@ -54,7 +70,6 @@ def pixmap(kind: Icon | str, size: int, ratio: float = 1.0) -> QPixmap:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.scale(size / 24, size / 24)  # drawn on a 24×24 grid
     pen = Pen(painter)
-    colour, mark = theme.color(COLOURS[kind]), theme.color("icon_mark")
     if kind is Icon.WARNING:
         pen.fill_polygon(colour, (12, 1.5), (23, 21.5), (1, 21.5))
     elif kind in (Icon.PENDING, Icon.SKIPPED):
@@ -78,7 +93,7 @@ def pixmap(kind: Icon | str, size: int, ratio: float = 1.0) -> QPixmap:
     elif kind is Icon.SKIPPED:
         pen.line(colour, 2.2, (8, 12), (16, 12))
     painter.end()
-    return picture
+    return picture.toImage()
 
 
 class Pen:

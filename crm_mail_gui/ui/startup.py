@@ -129,6 +129,21 @@ def schedule_idle_work(window: QWidget, *slots: Callable[[], None]) -> None:
         QTimer.singleShot(delay, window, slot)
 
 
+def draw_once(widget: QWidget, width: int) -> None:
+    """Idle work: lay out and draw a hidden `widget` once, off screen, at `width`.
+
+    Its first showing (the step list at the first click, the summary after the first Save) then
+    finds its styles polished and its fonts and glyphs loaded: it only paints.
+    """
+    from PySide6.QtGui import QPixmap
+
+    widget.ensurePolished()
+    widget.resize(width, max(widget.sizeHint().height(), 1))
+    canvas = QPixmap(widget.size() * widget.devicePixelRatioF())
+    canvas.setDevicePixelRatio(widget.devicePixelRatioF())
+    widget.render(canvas)
+
+
 def build_qt_enums_and_icon() -> None:
     """Idle work after the first paint: the application icon, PySide6's `Qt` enum classes.
 
