@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 
 FRAME_MS = 16  # one frame at 60 Hz
+NEXT_SLOT_MS = 1  # a timer, not a queued call (0): the window's due timers and paint go first
 
 
 class SendController(WindowView):
@@ -169,7 +170,16 @@ class SendController(WindowView):
         from crm_mail_gui.ui.worker import SendEnd
 
         pending, self._pending, self.job = self._pending, None, None
-        self._set_running(False)
+        saved = (
+            not isinstance(result, Crashed)
+            and result.end is SendEnd.SUCCEEDED
+            and pending is not None
+            and not (self.again or pending[2])  # Save from the form, not a check
+        )
+        if saved:  # the summary replaces the form: the form is made editable after it is shown
+            QTimer.singleShot(NEXT_SLOT_MS, self.window, lambda: self.form.set_running(False))
+        else:
+            self._set_running(False)
         if isinstance(result, Crashed):
             self._crashed(result.text)
         elif result.end is SendEnd.SUCCEEDED:
@@ -214,9 +224,11 @@ class SendController(WindowView):
             self.window._store_state = found["state"]
             self.window._stored = found["state"].stored
         self.window._show_summary()
-        # the dialog in a slot of its own: the summary's layout and the dialog together would
-        # hold the GUI thread for more than a frame (bench_responsiveness.py)
-        QTimer.singleShot(0, self.window, lambda: self._open_success_dialog(settings, encrypted))
+        # the dialog in a slot of its own, after the form's: the summary's layout and the dialog
+        # together would hold the GUI thread for more than a frame (bench_responsiveness.py)
+        QTimer.singleShot(
+            2 * NEXT_SLOT_MS, self.window, lambda: self._open_success_dialog(settings, encrypted)
+        )
 
     def _open_success_dialog(
         self, settings: MailSettings, encrypted: bool, *, saved: bool = True
