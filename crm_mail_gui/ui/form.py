@@ -532,9 +532,22 @@ class SettingsForm(QWidget):
     # -- validation ------------------------------------------------------------------------
     def validate(self) -> bool:
         """Check every field, show messages under touched or non-empty fields, enable Save."""
+        errors, address = self._errors()
+        self._show_field_states(errors, address)
+        valid = not errors
+        self.saveButton.setEnabled(valid and not self.running)
+        self.checkButton.setEnabled(valid and not self.running)
+        self._say_why_blocked(errors)
+        if valid != self._valid:
+            self._valid = valid
+            self.validityChanged.emit(valid)
+        return valid
+
+    def _errors(self) -> tuple[dict[str, FieldError], ServerAddress | None]:
+        """What keeps Save disabled, by field; the server address when it is valid."""
         errors: dict[str, FieldError] = {}
         try:
-            address = self.settings().server
+            address: ServerAddress | None = self.settings().server
         except SettingsInvalid as invalid:
             errors = dict(invalid.errors)
             address = None
@@ -542,6 +555,12 @@ class SettingsForm(QWidget):
             errors["password"] = FieldError("password", "required")
         if self.uses_oauth() and not self.oauth_signed_in and "oauth" not in errors:
             errors["oauth"] = FieldError("oauth", "oauth_sign_in_first")
+        return errors, address
+
+    def _show_field_states(
+        self, errors: dict[str, FieldError], address: ServerAddress | None
+    ) -> None:
+        """Each field's message: its error once touched or filled in, else the server's notes."""
         for name, row in self.rows.items():
             error = errors.get(name)
             show = error is not None and (
@@ -555,14 +574,6 @@ class SettingsForm(QWidget):
                 self._server_notes(address)
             else:
                 row.set_state("")
-        valid = not errors
-        self.saveButton.setEnabled(valid and not self.running)
-        self.checkButton.setEnabled(valid and not self.running)
-        self._say_why_blocked(errors)
-        if valid != self._valid:
-            self._valid = valid
-            self.validityChanged.emit(valid)
-        return valid
 
     def _say_why_blocked(self, errors: dict[str, FieldError]) -> None:
         """Name the fields that keep Save disabled, next to the buttons and in its tooltip."""

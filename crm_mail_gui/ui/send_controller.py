@@ -170,13 +170,8 @@ class SendController(WindowView):
         from crm_mail_gui.ui.worker import SendEnd
 
         pending, self._pending, self.job = self._pending, None, None
-        saved = (
-            not isinstance(result, Crashed)
-            and result.end is SendEnd.SUCCEEDED
-            and pending is not None
-            and not (self.again or pending[2])  # Save from the form, not a check
-        )
-        if saved:  # the summary replaces the form: the form is made editable after it is shown
+        if self._saved_from_form(result, pending):
+            # the summary replaces the form, which becomes editable again in the next slot
             QTimer.singleShot(NEXT_SLOT_MS, self.window, lambda: self.form.set_running(False))
         else:
             self._set_running(False)
@@ -191,6 +186,13 @@ class SendController(WindowView):
             self._not_saved(result.value)
         else:
             self._crashed(result.value)
+
+    def _saved_from_form(self, result: SendResult | Crashed, pending: tuple | None) -> bool:
+        """True for a test of Save from the form (not a check, not Send test again) that passed."""
+        from crm_mail_gui.ui.worker import SendEnd
+
+        succeeded = not isinstance(result, Crashed) and result.end is SendEnd.SUCCEEDED
+        return succeeded and pending is not None and not (self.again or pending[2])
 
     def _succeeded(
         self,
