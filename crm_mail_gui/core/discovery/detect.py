@@ -241,7 +241,8 @@ class _Run:
             domain=self.domain,
             ranked=ranked,
             sources=tuple(finals),
-            timed_out=not done and not cancelled,
+            # the deadline ended a lookup or a probe (a probe whose step timed out at it too)
+            timed_out=self.deadline_hit.cancelled and not cancelled,
             cancelled=cancelled,
             tried=tried,
         )

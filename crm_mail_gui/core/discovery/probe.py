@@ -21,6 +21,7 @@ from crm_mail_gui.core.printable import printable
 
 ENV_PROBE_PORTS = "CRM_MAIL_GUI_PROBE_PORTS"
 MIN_STEP_TIMEOUT = 0.2
+DEADLINE_SLACK = 0.1  # s: a step timing out this close to the deadline was ended by it
 
 
 def probe_ports() -> dict[int, int]:
@@ -90,6 +91,12 @@ def probe(
     except DeliveryError as error:
         failure = error.failure
         if failure.kind is Kind.CANCELLED:
+            return stopped()
+        if failure.kind is Kind.TIMED_OUT and time.monotonic() >= deadline_at - DEADLINE_SLACK:
+            # its step ran out of the time the deadline left it: the deadline ended it, even
+            # when the step's own timer fired a moment before the detection's
+            if deadline_hit is not None:
+                deadline_hit.cancel()
             return stopped()
         reachable = failure.kind not in (
             Kind.HOST_NOT_FOUND,
