@@ -80,6 +80,7 @@ from PySide6.QtWidgets import QWidget
 from crm_mail_gui.core.resources import resource_path
 
 AFTER_PAINT_DELAY_MS = 100  # idle work starts this much after the window is first on screen
+IDLE_SLOT_SPACING_MS = 50  # between the later idle slots: input and paint in between
 EXPOSE_POLL_MS, EXPOSE_POLLS = 10, 100  # how the first exposure is awaited (at most ~1 s)
 
 
@@ -121,11 +122,15 @@ def schedule_idle_work(window: QWidget, *slots: Callable[[], None]) -> None:
     """Run `slots` one by one in their own timer slots after the first exposure.
 
     The icon and `Qt` first, then the others, each apart from the previous one (the credential
-    store job holds the GIL while importing and would stretch a slot next to it).
+    store job holds the GIL while importing and would stretch a slot next to it); slots due at
+    the same time would run in one timer pass, with no input handled between them.
     """
     QTimer.singleShot(AFTER_PAINT_DELAY_MS // 2, build_qt_enums_and_icon)
     for number, slot in enumerate(slots):
-        delay = AFTER_PAINT_DELAY_MS * (3 if number == 0 else 8) // 2
+        if number == 0:
+            delay = AFTER_PAINT_DELAY_MS * 3 // 2
+        else:
+            delay = AFTER_PAINT_DELAY_MS * 4 + IDLE_SLOT_SPACING_MS * (number - 1)
         QTimer.singleShot(delay, window, slot)
 
 
