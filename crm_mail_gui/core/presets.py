@@ -235,7 +235,8 @@ def parse_presets(data: object, origin: str = "providers.json") -> tuple[Preset,
     return tuple(presets)
 
 
-def _parse_entry(entry: object, where: str) -> Preset:
+def _fields_of(entry: object, where: str) -> tuple[dict[str, Any], str]:
+    """The entry as an object with exactly FIELDS, and `where` naming its id when it has one."""
     if not isinstance(entry, dict):
         raise PresetsError(f"{where}: must be an object")
     preset_id = entry.get("id")
@@ -247,7 +248,11 @@ def _parse_entry(entry: object, where: str) -> Preset:
     for key in FIELDS:
         if key not in entry:
             raise PresetsError(f"{where}: field {key!r} is missing")
+    return entry, where
 
+
+def _parse_entry(raw: object, where: str) -> Preset:
+    entry, where = _fields_of(raw, where)
     ident = _string(entry, "id", where)
     if not _ID.match(ident):
         raise PresetsError(f"{where}: field 'id' must use only a-z, 0-9 and '_'")
@@ -257,28 +262,8 @@ def _parse_entry(entry: object, where: str) -> Preset:
     for key, value in [("server", server)] + [("alternatives", alt) for alt in alternatives]:
         _check_server(value, key, where)
     if placeholder is not None:
-        if not _PLACEHOLDER.match(placeholder):
-            raise PresetsError(
-                f"{where}: field 'placeholder' may use only letters, digits and '-' "
-                f"(got {placeholder!r})"
-            )
-        if placeholder not in server:
-            raise PresetsError(
-                f"{where}: field 'placeholder': {placeholder!r} does not occur in {server!r}"
-            )
-    username_fixed = _optional_string(entry, "username_fixed", where)
-    username_is_address = _bool(entry, "username_is_address", where)
-    if username_fixed is not None and username_is_address:
-        raise PresetsError(
-            f"{where}: field 'username_is_address' must be false with 'username_fixed' "
-            f"({username_fixed!r} is the user name)"
-        )
-    domains = tuple(_string_list(entry, "domains", where))
-    for domain in domains:
-        if not _DOMAIN.match(domain):
-            raise PresetsError(
-                f"{where}: field 'domains': {domain!r} is not a lower-case domain name"
-            )
+        _check_placeholder(placeholder, server, where)
+    username_fixed, username_is_address = _user_name_rule(entry, where)
     return Preset(
         id=ident,
         name=_texts(entry, "name", where),
@@ -289,13 +274,47 @@ def _parse_entry(entry: object, where: str) -> Preset:
         user_hint=_texts(entry, "user_hint", where),
         username_fixed=username_fixed,
         username_is_address=username_is_address,
-        domains=domains,
+        domains=_domains(entry, where),
         guidance=_texts(entry, "guidance", where),
         verified=_bool(entry, "verified", where),
         source=_string(entry, "source", where),
         oauth2=_bool(entry, "oauth2", where),
         links=_links(entry, where),
     )
+
+
+def _user_name_rule(entry: dict[str, Any], where: str) -> tuple[str | None, bool]:
+    """The fixed user name, or whether the user name is the mail address (not both)."""
+    username_fixed = _optional_string(entry, "username_fixed", where)
+    username_is_address = _bool(entry, "username_is_address", where)
+    if username_fixed is not None and username_is_address:
+        raise PresetsError(
+            f"{where}: field 'username_is_address' must be false with 'username_fixed' "
+            f"({username_fixed!r} is the user name)"
+        )
+    return username_fixed, username_is_address
+
+
+def _check_placeholder(placeholder: str, server: str, where: str) -> None:
+    if not _PLACEHOLDER.match(placeholder):
+        raise PresetsError(
+            f"{where}: field 'placeholder' may use only letters, digits and '-' "
+            f"(got {placeholder!r})"
+        )
+    if placeholder not in server:
+        raise PresetsError(
+            f"{where}: field 'placeholder': {placeholder!r} does not occur in {server!r}"
+        )
+
+
+def _domains(entry: dict[str, Any], where: str) -> tuple[str, ...]:
+    domains = tuple(_string_list(entry, "domains", where))
+    for domain in domains:
+        if not _DOMAIN.match(domain):
+            raise PresetsError(
+                f"{where}: field 'domains': {domain!r} is not a lower-case domain name"
+            )
+    return domains
 
 
 def _links(entry: dict[str, Any], where: str) -> tuple[HelpLink, ...]:
