@@ -375,16 +375,22 @@ def check_oauth(value: object) -> OAuthSettings | None:
     provider = str(value.get("provider") or "")
     if provider not in load_providers():
         raise FieldError("oauth", "oauth_provider", value=provider[:40])
-    client_id = _check_text("oauth", str(value.get("client_id") or ""), 200)
-    if not client_id or any(ch.isspace() for ch in client_id):
-        raise FieldError("oauth", "oauth_client_id")
-    tenant = _check_text("oauth", str(value.get("tenant") or ""), 254)
-    if tenant and not re.match(_TENANT, tenant):
-        raise FieldError("oauth", "oauth_tenant")
-    authority = _check_text("oauth", str(value.get("authority") or ""), 300)
-    if authority and not authority.startswith("https://"):
-        raise FieldError("oauth", "oauth_authority")
+    client_id = _oauth_part(value, "client_id", 200, lambda t: bool(t) and not _has_space(t))
+    tenant = _oauth_part(value, "tenant", 254, lambda t: not t or bool(re.match(_TENANT, t)))
+    authority = _oauth_part(value, "authority", 300, lambda t: not t or t.startswith("https://"))
     return OAuthSettings(provider, client_id, tenant, authority.rstrip("/"))
+
+
+def _oauth_part(value: dict, key: str, limit: int, usable: Callable[[str], bool]) -> str:
+    """One text of the OAuth2 part; FieldError "oauth_<key>" unless `usable`."""
+    text = _check_text("oauth", str(value.get(key) or ""), limit)
+    if not usable(text):
+        raise FieldError("oauth", f"oauth_{key}")
+    return text
+
+
+def _has_space(text: str) -> bool:
+    return any(ch.isspace() for ch in text)
 
 
 def build_settings(values: dict[str, object], placeholder: str | None = None) -> MailSettings:
