@@ -331,43 +331,55 @@ _IDNA_REASONS = {
     "label_too_long": "idna_label_long",
     "input_too_long": "idna_label_long",
 }
+_IDNA_TEXTS = (  # older idna without `code`: the words of its English message
+    ("too long", "idna_label_long"),
+    ("hyphen", "idna_hyphen"),
+    ("combining", "idna_combining"),
+)
 
 
 def _idna_error(error: IDNAError, label: str, name: str) -> AddressError:
     """The AddressError for an `idna` failure, with a localised reason (idna's own is English)."""
-    import idna
-
-    code = str(getattr(error, "code", None) or "")  # `code` exists in idna >= 3.11
-    text = str(error)
-    if label.startswith("xn--"):
-        reason = "idna_alabel"
-    elif code.startswith("bidi") or isinstance(error, idna.IDNABidiError):
-        reason = "idna_bidi"
-    elif code in _IDNA_REASONS:
-        reason = _IDNA_REASONS[code]
-    elif isinstance(error, idna.InvalidCodepointContext):
-        reason = "idna_context"
-    elif isinstance(error, idna.InvalidCodepoint):
-        reason = "idna_char"
-    elif "too long" in text:
-        reason = "idna_label_long"
-    elif "hyphen" in text:
-        reason = "idna_hyphen"
-    elif "combining" in text:
-        reason = "idna_combining"
-    else:
-        reason = "idna_other"
-    codepoint = getattr(error, "codepoint", None)
-    if codepoint is None:
-        found = re.search(r"U\+([0-9A-Fa-f]{4,6})", text)
-        codepoint = int(found.group(1), 16) if found else None
-    char = f"U+{codepoint:04X}" if codepoint is not None else "?"
-    if codepoint is not None and unicodedata.category(chr(codepoint))[0] in "LNPS":
-        char = f"“{chr(codepoint)}” ({char})"
     return AddressError(
         "idna",
         host=printable(name, 60),
-        reason_key=reason,
-        char=char,
+        reason_key=_idna_reason(error, label),
+        char=_idna_char(error),
         label=printable(label, 60),
     )
+
+
+def _idna_reason(error: IDNAError, label: str) -> str:
+    """The catalogue key (area "address") that says why `idna` refused `label`."""
+    import idna
+
+    code = str(getattr(error, "code", None) or "")  # `code` exists in idna >= 3.11
+    if label.startswith("xn--"):
+        return "idna_alabel"
+    if code.startswith("bidi") or isinstance(error, idna.IDNABidiError):
+        return "idna_bidi"
+    if code in _IDNA_REASONS:
+        return _IDNA_REASONS[code]
+    if isinstance(error, idna.InvalidCodepointContext):
+        return "idna_context"
+    if isinstance(error, idna.InvalidCodepoint):
+        return "idna_char"
+    text = str(error)
+    for words, reason in _IDNA_TEXTS:
+        if words in text:
+            return reason
+    return "idna_other"
+
+
+def _idna_char(error: IDNAError) -> str:
+    """The refused character as "“x” (U+0078)", "U+0301" when unprintable, or "?"."""
+    codepoint = getattr(error, "codepoint", None)
+    if codepoint is None:
+        found = re.search(r"U\+([0-9A-Fa-f]{4,6})", str(error))
+        codepoint = int(found.group(1), 16) if found else None
+    if codepoint is None:
+        return "?"
+    char = f"U+{codepoint:04X}"
+    if unicodedata.category(chr(codepoint))[0] in "LNPS":
+        char = f"“{chr(codepoint)}” ({char})"
+    return char
