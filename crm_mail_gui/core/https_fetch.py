@@ -282,19 +282,23 @@ def _error_for(error: BaseException, watchdog: Watchdog, host: str, url: str) ->
         return FetchError("cancelled", host=host, url=url)
     if watchdog.expired or isinstance(error, TimeoutError):
         return FetchError("timeout", f"{watchdog.seconds:g} s", host=host, url=url)
+    kind, detail = _kind_of(error)
+    return FetchError(kind, detail, host=host, url=url)
+
+
+def _kind_of(error: BaseException) -> tuple[str, str]:
+    """The kind of a failed exchange's exception and its detail, printable and bounded."""
     if isinstance(error, ssl.SSLCertVerificationError):
         text = error.verify_message or error.reason or str(error)
-        return FetchError("tls", printable(str(text), 200), host=host, url=url)
+        return "tls", printable(str(text), 200)
     if isinstance(error, ssl.SSLError):
-        text = error.reason or str(error)
-        return FetchError("tls", printable(str(text), 200), host=host, url=url)
+        return "tls", printable(str(error.reason or str(error)), 200)
     if isinstance(error, http.client.HTTPException):
-        text = f"{type(error).__name__}: {str(error)[:120]}"
-        return FetchError("not_http", printable(text, 200), host=host, url=url)
+        return "not_http", printable(f"{type(error).__name__}: {str(error)[:120]}", 200)
     if isinstance(error, socket.gaierror):
-        return FetchError("resolve", printable(str(error), 120), host=host, url=url)
+        return "resolve", printable(str(error), 120)
     text = getattr(error, "strerror", None) or str(error) or type(error).__name__
-    return FetchError("network", printable(str(text), 200), host=host, url=url)
+    return "network", printable(str(text), 200)
 
 
 def get(
