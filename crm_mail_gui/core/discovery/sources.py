@@ -68,28 +68,43 @@ def mx_source(
         return lookup_failed(Source.MX, label, error), ()
     if not records:
         return SourceEvent(Source.MX, label, Status.NONE, _t("dns_no_record")), ()
+    hosts = [record.host for record in records]
+    candidates, parts, known = _provider_candidates(hosts, address, domain)
+    shown = ", ".join(printable(host, 80) for host in hosts[:3])
+    detail = "; ".join(parts.values()) or _t("mx_unknown", hosts=shown)
+    status = Status.FOUND if candidates else Status.NONE
+    follow = _base_domains_to_follow([host for host in hosts if host not in known], domain)
+    return SourceEvent(Source.MX, label, status, detail, tuple(candidates)), follow
+
+
+def _provider_candidates(
+    hosts: list[str], address: str, domain: str
+) -> tuple[list[Candidate], dict[str, str], set[str]]:
+    """What the provider rules propose for the MX hosts: the candidates, "host → provider" per
+    provider, and the hosts whose provider proposed candidates (nothing more to ask of them)."""
     candidates: list[Candidate] = []
-    parts: dict[str, str] = {}  # provider -> "first MX host → provider"
-    known: set[str] = set()  # MX hosts whose provider gave candidates: nothing more to ask
-    for record in records:
-        found = mx_candidates(record.host, address, domain)
+    parts: dict[str, str] = {}
+    known: set[str] = set()
+    for host in hosts:
+        found = mx_candidates(host, address, domain)
         if found is None:
             continue
         rule, proposed = found
         candidates.extend(c for c in proposed if c not in candidates)
-        parts.setdefault(rule.provider, f"{printable(record.host, 80)} → {rule.provider}")
+        parts.setdefault(rule.provider, f"{printable(host, 80)} → {rule.provider}")
         if proposed:
-            known.add(record.host)
+            known.add(host)
+    return candidates, parts, known
+
+
+def _base_domains_to_follow(hosts: list[str], domain: str) -> tuple[str, ...]:
+    """The base domains of MX hosts no provider rule knows, other than `domain` (at most a few)."""
     follow: list[str] = []
-    for record in records:
-        base = base_domain(record.host)
-        if record.host not in known and base != domain and base not in follow:
+    for host in hosts:
+        base = base_domain(host)
+        if base != domain and base not in follow:
             follow.append(base)
-    follow = follow[:MAX_MX_FOLLOWED]
-    hosts = ", ".join(printable(r.host, 80) for r in records[:3])
-    detail = "; ".join(parts.values()) or _t("mx_unknown", hosts=hosts)
-    status = Status.FOUND if candidates else Status.NONE
-    return SourceEvent(Source.MX, label, status, detail, tuple(candidates)), tuple(follow)
+    return tuple(follow[:MAX_MX_FOLLOWED])
 
 
 def srv_source(
