@@ -16,7 +16,7 @@ from crm_mail_gui.core.address import ServerAddress, unicode_domain
 from crm_mail_gui.core.connection import Cancelled, CancelToken
 from crm_mail_gui.core.discovery.lookup import LookupFailed, address_infos
 from crm_mail_gui.core.discovery.model import Candidate, Probe, Security
-from crm_mail_gui.core.errors import DeliveryError, Kind, Step
+from crm_mail_gui.core.errors import DeliveryError, Failure, Kind, Step
 from crm_mail_gui.core.printable import printable
 
 ENV_PROBE_PORTS = "CRM_MAIL_GUI_PROBE_PORTS"
@@ -34,6 +34,28 @@ def probe_ports() -> dict[int, int]:
             raise ValueError(f"{ENV_PROBE_PORTS} must look like 465:P1,587:P2, not {value!r}")
         mapping[int(real)] = int(local)
     return mapping
+
+
+def _failed(
+    failure: Failure, deadline_at: float, deadline_hit: CancelToken | None
+) -> tuple[bool, str] | None:
+    """(reachable, reason) of a probe the server failed; None when it was stopped instead."""
+    if failure.kind is Kind.CANCELLED:
+        return None
+    if failure.kind is Kind.TIMED_OUT and time.monotonic() >= deadline_at - DEADLINE_SLACK:
+        # its step ran out of the time the deadline left it: the deadline ended it, even when
+        # the step's own timer fired a moment before the detection's
+        if deadline_hit is not None:
+            deadline_hit.cancel()
+        return None
+    reachable = failure.kind not in (
+        Kind.HOST_NOT_FOUND,
+        Kind.CONNECTION_REFUSED,
+        Kind.UNREACHABLE,
+    ) and not (failure.kind is Kind.TIMED_OUT and failure.step is Step.CONNECT)
+    reason = failure.message()
+    hint = failure.hint()
+    return reachable, f"{reason} {hint}".strip() if hint else reason
 
 
 def probe(
@@ -89,23 +111,8 @@ def probe(
     try:
         offer = probe_server(settings, infos, cancel)
     except DeliveryError as error:
-        failure = error.failure
-        if failure.kind is Kind.CANCELLED:
-            return stopped()
-        if failure.kind is Kind.TIMED_OUT and time.monotonic() >= deadline_at - DEADLINE_SLACK:
-            # its step ran out of the time the deadline left it: the deadline ended it, even
-            # when the step's own timer fired a moment before the detection's
-            if deadline_hit is not None:
-                deadline_hit.cancel()
-            return stopped()
-        reachable = failure.kind not in (
-            Kind.HOST_NOT_FOUND,
-            Kind.CONNECTION_REFUSED,
-            Kind.UNREACHABLE,
-        ) and not (failure.kind is Kind.TIMED_OUT and failure.step is Step.CONNECT)
-        reason = failure.message()
-        hint = failure.hint()
-        return result(reachable, f"{reason} {hint}".strip() if hint else reason)
+        failed = _failed(error.failure, deadline_at, deadline_hit)
+        return stopped() if failed is None else result(*failed)
     mechanisms = offer.auth_mechanisms
     tls_verified = candidate.security is not Security.PLAIN
     reason = ""
