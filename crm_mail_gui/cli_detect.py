@@ -132,33 +132,45 @@ def fill_from_detection(values: dict[str, object], args: argparse.Namespace) -> 
             print(f"  {line}", file=sys.stderr)
         print(_t("cli_none", address=printable(detection.address, 200)), file=sys.stderr)
         return ExitCode.NETWORK
-    from crm_mail_gui.core.discovery.providers import user_to_type
-
     candidate = best.candidate
     source = ", ".join(s.value for s in best.sources)
     print(_t("cli_using", server=printable(candidate.server, 120), source=source), file=sys.stderr)
-    if getattr(args, "user", None) is None:
-        preset = user_to_type(candidate)
-        if preset is not None:  # Yahoo! JAPAN: the Yahoo ID, not the address
-            hint = printable(preset.text("user_hint"), 200)
-            name = printable(preset.text("name"), 100)
-            print(_t("cli_user_needed", provider=name, hint=hint), file=sys.stderr)
-            return ExitCode.INVALID
-        values["user"] = candidate.username or detection.address
+    if getattr(args, "user", None) is None and _user_must_be_typed(candidate):
+        return ExitCode.INVALID
     if candidate.foreign and getattr(args, "server", None) is None:
         # as the window asks first: no password goes to a stranger's server unless named
         print(_foreign_text(candidate, detection.domain), file=sys.stderr)
         print(_t("cli_foreign_refused", server=printable(candidate.server, 120)), file=sys.stderr)
         return ExitCode.INVALID
-    if getattr(args, "server", None) is None:
-        values["server"] = candidate.server
-    if getattr(args, "auth", None) is None:
-        values["auth"] = True
+    _fill(values, args, candidate, detection.address)
+    return None
+
+
+def _fill(
+    values: dict[str, object], args: argparse.Namespace, candidate: Candidate, address: str
+) -> None:
+    """The candidate's server, user and auth (and the address as From) where no option is given."""
+    detected = {"user": candidate.username or address, "server": candidate.server, "auth": True}
+    for key, value in detected.items():
+        if getattr(args, key, None) is None:  # options given on the command line win
+            values[key] = value
     if not values.get("from") and getattr(args, "from_addr", None) is None:
-        values["from"] = detection.address
+        values["from"] = address
     if candidate.auth == ("OAuth2",):
         print(_t("cli_oauth"), file=sys.stderr)
-    return None
+
+
+def _user_must_be_typed(candidate: Candidate) -> bool:
+    """True, and says so, when the provider's user name is not the address (Yahoo! JAPAN)."""
+    from crm_mail_gui.core.discovery.providers import user_to_type
+
+    preset = user_to_type(candidate)
+    if preset is None:
+        return False
+    hint = printable(preset.text("user_hint"), 200)
+    name = printable(preset.text("name"), 100)
+    print(_t("cli_user_needed", provider=name, hint=hint), file=sys.stderr)
+    return True
 
 
 def _foreign_text(candidate: Candidate, domain: str) -> str:
