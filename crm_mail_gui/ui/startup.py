@@ -59,8 +59,8 @@ window is shown; the cost is what breaking the rule adds; details in benchmarks/
    another size of the Japanese font) and the palette read by `theme.is_dark` (+3 M).
 13. **Texts are rendered when shown**: field and server-name errors format their English
    `str()` only when asked (an empty first-run form raises four of them), and the catalogue
-   keeps each area it has loaded (`core.messages.area_texts`), (−5 M first run together with
-   compiling `core.settings`' patterns on first use).
+   keeps each area it has loaded (`core.messages.area_texts`) (−8 to −10 M first run together
+   with compiling `core.settings`' patterns on first use and validating the form once on load).
 
 The idle work runs in separate timer slots after the first exposure, so that input is handled
 in between: the application icon and `Qt` (~50 ms), then the credential store job, then what the
