@@ -135,9 +135,10 @@ class SendController(WindowView):
     def _start_after_a_frame(self, job: SendJob) -> None:
         """Start `job` one frame after the click, once the window shows the test running.
 
-        The job's first work is Python (the test message and its checks, ~50 ms): started at
-        once, it shares the GIL with the click's layout and paint, which then hold the window
-        for two frames (bench_responsiveness.py). Cancelled in the meantime, it never starts.
+        The job's first work is Python (the test message and its checks, the TLS context):
+        started at once, it shares the GIL with the click's layout and paint, which then held
+        the window for two frames (bench_responsiveness.py: the click's gap 10–44 ms, 8–17 ms
+        with the job a frame later). Cancelled in the meantime, it never starts.
         """
 
         def start() -> None:
