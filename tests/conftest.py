@@ -68,9 +68,14 @@ def fault_server(certs: TestCerts) -> Iterator[Callable[..., FaultServer]]:
 def _isolation(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Any]:
-    """Every test gets a fresh in-memory keyring and its own config folder: never the real ones."""
+    """Every test gets a fresh in-memory keyring and its own config folder: never the real ones.
+
+    The process-wide language (the CLI and the window set it) is put back after each test.
+    """
+    from crm_mail_gui.core import i18n
     from crm_mail_gui.core.credentials import MemoryKeyring
 
+    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
     monkeypatch.setenv("CRM_MAIL_GUI_CONFIG_DIR", str(tmp_path_factory.mktemp("config-env")))
     monkeypatch.setenv("CRM_MAIL_GUI_LOG_DIR", str(tmp_path_factory.mktemp("logs")))
     saved = keyring.core._keyring_backend

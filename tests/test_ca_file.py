@@ -19,7 +19,6 @@ import pytest
 from fakes.smtp_servers import HOST, FaultServer, TestCerts
 
 from crm_mail_gui.cli import main
-from crm_mail_gui.core import i18n
 from crm_mail_gui.core.settings import (
     MAX_CA_FILE_BYTES,
     FieldError,
@@ -32,12 +31,6 @@ from crm_mail_gui.core.store import CONFIG_NAME, Store
 USER, PASSWORD = "alice@example.com", "s3cret-パス"
 GOOD = {"server": "tls://mail.example.jp:587", "user": USER, "from": USER}
 FaultFactory = Callable[..., FaultServer]
-
-
-@pytest.fixture(autouse=True)
-def _restore_language(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI sets the process-wide language; put it back after each test."""
-    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
 
 
 # -- absolute paths ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from fakes.smtp_servers import DEFAULT_USERS, HOST, AioSMTPServer, FaultServer, 
 import crm_mail_gui
 from crm_mail_gui.cli import main, parse_arguments
 from crm_mail_gui.cli_parser import build_parser
-from crm_mail_gui.core import i18n
 from crm_mail_gui.core.credentials import SERVICE, MemoryKeyring
 
 pytestmark = pytest.mark.e2e
@@ -41,13 +40,6 @@ SHOW_KEYS = {
     "password_stored",
     "last_test",
 }
-
-
-@pytest.fixture(autouse=True)
-def _restore_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The CLI sets the process-wide language; put it back after each test."""
-    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
-    yield
 
 
 class Cli:

@@ -12,18 +12,12 @@ from discovery_fixtures import *  # noqa: F403 (fixtures: dns, smtp_ports, named
 from discovery_fixtures import LOCAL
 
 from crm_mail_gui.cli import main
-from crm_mail_gui.core import i18n
 
 pytestmark = pytest.mark.e2e
 XSERVER_ZONE = {
     "xs.example.jp": {"MX": [(10, "sv1234.xserver.jp")]},
     "sv1234.xserver.jp": {"A": LOCAL},
 }
-
-
-@pytest.fixture(autouse=True)
-def _restore_language(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str, lang: str = "en") -> tuple[int, str, str]:

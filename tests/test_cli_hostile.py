@@ -24,7 +24,7 @@ from fakes.smtp_servers import HOST, AioSMTPServer, FaultServer, TestCerts
 from test_cli import PASSWORD, RCPT, USER, Cli
 
 import crm_mail_gui
-from crm_mail_gui.core import credentials, i18n
+from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import SERVICE, MemoryKeyring
 
 pytestmark = pytest.mark.e2e
@@ -44,12 +44,6 @@ STORE_FAULTS = [
     "get:int",
     "get:object",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _restore_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
-    yield
 
 
 @pytest.fixture

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fakes.smtp_servers import HOST, AioSMTPServer, TestCerts
 from test_cli import PASSWORD, USER, Cli
 
-from crm_mail_gui.core import display_width, i18n
+from crm_mail_gui.core import display_width
 from crm_mail_gui.core.credentials import MemoryKeyring
 from crm_mail_gui.core.presets import load_presets, preset_by_id
 
 pytestmark = pytest.mark.e2e
 PRESET_IDS = [preset.id for preset in load_presets()]
-
-
-@pytest.fixture(autouse=True)
-def _restore_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The CLI sets the process-wide language; put it back after each test."""
-    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
-    yield
 
 
 @pytest.fixture

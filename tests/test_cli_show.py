@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,18 +18,10 @@ from fakes.smtp_servers import HOST, AioSMTPServer, TestCerts
 from test_cli import PASSWORD, RCPT, USER, Cli
 
 import crm_mail_gui
-from crm_mail_gui.core import i18n
 from crm_mail_gui.core.credentials import MemoryKeyring
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(crm_mail_gui.__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def _restore_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The CLI sets the process-wide language; put it back after each test."""
-    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
-    yield
 
 
 @pytest.fixture

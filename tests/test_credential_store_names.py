@@ -8,7 +8,7 @@ Then what the window (store note, summary), `show` and `--self-check` make of it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,19 +39,13 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from crm_mail_gui import cli
-from crm_mail_gui.core import credentials, i18n
+from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credential_store_names import StoreDescription, describe_store
 from crm_mail_gui.core.settings import build_settings
 from crm_mail_gui.core.store import Store
 
 USER, PASSWORD = "alice@example.com", "s3cret"
 CLASS_NAMES = ("Keyring", "Backend", "keyring.", "keyrings.", "WinVault", "DBus", "Plaintext")
-
-
-@pytest.fixture(autouse=True)
-def _restore_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
-    yield
 
 
 def in_force(backend: Any, lang: str) -> StoreDescription:

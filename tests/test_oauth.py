@@ -22,7 +22,7 @@ from fakes.smtp_servers import TestCerts
 
 import crm_mail_gui.cli
 from crm_mail_gui.cli import main
-from crm_mail_gui.core import i18n, oauth
+from crm_mail_gui.core import oauth
 from crm_mail_gui.core.connection import CancelToken
 from crm_mail_gui.core.credentials import SERVICE, MemoryKeyring
 from crm_mail_gui.core.delivery import deliver
@@ -55,13 +55,6 @@ def _fresh_token_cache() -> Iterator[None]:
 def _fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
     """RFC 8628's 5 s floor, lowered so that the server's 1 s interval is what polling uses."""
     monkeypatch.setattr(oauth, "MIN_POLL_INTERVAL", 0.1)
-
-
-@pytest.fixture(autouse=True)
-def _restore_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The CLI sets the process-wide language; put it back after each test."""
-    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
-    yield
 
 
 class LogRecords(logging.Handler):

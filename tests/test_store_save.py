@@ -20,7 +20,7 @@ import pytest
 from jaraco.classes.properties import classproperty
 
 from crm_mail_gui.cli import main
-from crm_mail_gui.core import credentials, i18n
+from crm_mail_gui.core import credentials
 from crm_mail_gui.core.credentials import CredentialStoreUnavailable, MemoryKeyring
 from crm_mail_gui.core.settings import MailSettings, build_settings
 from crm_mail_gui.core.store import CONFIG_NAME, Store
@@ -66,11 +66,6 @@ class StoresThenFails(MemoryKeyring):
         if not getattr(self, "failed", False):
             self.failed = True
             raise keyring.errors.PasswordSetError("write interrupted")
-
-
-@pytest.fixture(autouse=True)
-def _restore_language(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(i18n._current, "lang", i18n._current["lang"])
 
 
 @pytest.fixture
