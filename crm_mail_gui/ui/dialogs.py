@@ -75,8 +75,18 @@ class SuccessDialog(QDialog):
         layout.addLayout(top)
         for widget in (self.message, self.details, self.unencrypted, self.saved, buttons):
             layout.addWidget(widget)
-        self.unencrypted.setVisible(not encrypted)
+        self.set_encrypted(encrypted)
         self.setMinimumWidth(420)
+
+    def set_encrypted(self, encrypted: bool) -> None:
+        """Known only at the end of the session: a dialog prepared during it is told then."""
+        self.unencrypted.setVisible(not encrypted)
+
+    def prepare(self) -> None:
+        """Polish and lay out the dialog while hidden, so that opening it only paints it."""
+        self.ensurePolished()
+        self.layout().activate()
+        self.adjustSize()
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str, yes_text: str) -> bool:

@@ -785,8 +785,8 @@ class SettingsForm(QWidget):
         self.picker.offer_for(self.userEdit.text(), self.fromEdit.text())
 
     # -- running state ---------------------------------------------------------------------
-    def set_running(self, running: bool, settings: MailSettings | None = None) -> None:
-        """Make the form read-only with the step list while a test runs."""
+    def set_running(self, running: bool) -> None:
+        """Make the form read-only while a test runs (its steps: `show_steps`, a frame later)."""
         self.running = running
         for edit in (
             self.serverEdit,
@@ -817,12 +817,15 @@ class SettingsForm(QWidget):
         self.cancelTestButton.setVisible(running)
         self.saveButton.setVisible(not running)
         self.checkButton.setVisible(not running)
-        if running and settings is not None:
-            self.stepList.reset(settings.server.security, settings.auth, settings.timeout)
-            self.stepList.show()
+        if running:
             self.cancelTestButton.setFocus()
-        if not running:
+        else:
             self.validate()
+
+    def show_steps(self, settings: MailSettings) -> None:
+        """The step list of the test of `settings` that is starting: every step still to do."""
+        self.stepList.reset(settings.server.security, settings.auth, settings.timeout)
+        self.stepList.show()
 
 
 def _chain_focus(*widgets: QWidget) -> None:

@@ -413,14 +413,22 @@ class MainWindow(QMainWindow):
 
     def _show_summary(self) -> None:
         assert self.settings is not None
+        summary = self.fill_summary(self.settings)
+        summary.show_last_test(self.last_test)
+        self.stack.setCurrentWidget(summary)
+        summary.editButton.setFocus()
+
+    def fill_summary(self, settings: MailSettings) -> SummaryView:
+        """Put `settings` into the summary, with what is known of the stored password; the
+        send controller also fills it, still hidden, while the test of a Save runs."""
         state = self._store_state
         if not self._credentials_known or state is None:
             password_text = "…"
-        elif self.settings.uses_oauth:
+        elif settings.uses_oauth:
             from crm_mail_gui.core.oauth_providers import load_providers
 
-            assert self.settings.oauth is not None
-            provider = load_providers()[self.settings.oauth.provider].name.get(self.lang, "")
+            assert settings.oauth is not None
+            provider = load_providers()[settings.oauth.provider].name.get(self.lang, "")
             signed_in = self.tr("signed in") if self._stored else self.tr("not signed in")
             password_text = fill(self.tr("OAuth2 (%1): %2"), provider, signed_in)
         else:
@@ -431,10 +439,8 @@ class MainWindow(QMainWindow):
             password_text = f"{password_text}\n{state.warning}"  # a plain or weak file
         path_text = fill(self.tr("Settings file: %1"), str(self.store.path))
         summary = self.ensure_summary()
-        summary.show_settings(self.settings, password_text, path_text)
-        summary.show_last_test(self.last_test)
-        self.stack.setCurrentWidget(summary)
-        summary.editButton.setFocus()
+        summary.show_settings(settings, password_text, path_text)
+        return summary
 
     def edit(self) -> None:
         """Open the edit form with the stored settings."""

@@ -18,11 +18,12 @@ if TYPE_CHECKING:
     from crm_mail_gui.core.delivery import Outcome
     from crm_mail_gui.core.errors import DeliveryError
     from crm_mail_gui.core.save import Plan
+    from crm_mail_gui.ui.dialogs import SuccessDialog
     from crm_mail_gui.ui.worker import SendJob, SendResult
 
 
-FRAME_MS = 16  # one frame at 60 Hz
-NEXT_SLOT_MS = 1  # a timer, not a queued call (0): the window's due timers and paint go first
+FRAME_MS = 16  # one frame at 60 Hz: the result's parts are shown a frame apart
+PREPARE_AFTER_MS = 100  # the result's parts are prepared then: the job waits for the server
 
 
 class SendController(WindowView):
@@ -33,6 +34,7 @@ class SendController(WindowView):
         self.job: SendJob | None = None  # the test running now
         self._pending: tuple[MailSettings, str | None, bool, dict[str, Any]] | None = None
         self.again = False  # the running test is "Send test again" from the summary
+        self._dialog: SuccessDialog | None = None  # prepared while the test runs
 
     def send_again(self) -> None:
         """Send the test mail with the stored settings, from the summary (nothing is changed
@@ -70,14 +72,15 @@ class SendController(WindowView):
         job.finished.connect(self._send_finished)
         self._pending = (plan.settings, None, False, found)
         self.job, self.again = job, True
-        self.window.ensure_summary().set_running(True, plan.settings)
-        self._start_after_a_frame(job)
+        self.window.ensure_summary().set_running(True)
+        self._start_in_frames(job, plan.settings, (plan.settings, False))
 
     def _set_running(self, running: bool) -> None:
-        if self.again:
-            self.window.ensure_summary().set_running(running)
-        else:
-            self.form.set_running(running)
+        self._steps_owner().set_running(running)
+
+    def _steps_owner(self):
+        """The page whose test runs: the summary for Send test again, else the form."""
+        return self.window.ensure_summary() if self.again else self.form
 
     def _steps(self):
         summary = self.window.summaryView
@@ -129,23 +132,84 @@ class SendController(WindowView):
         job.progress.connect(self._step_progress)
         job.finished.connect(self._send_finished)
         self.job, self.again = job, False
-        self.form.set_running(True, settings)
-        self._start_after_a_frame(job)
+        self.form.set_running(True)
+        self._start_in_frames(job, settings, None if check_only else (settings, True))
 
-    def _start_after_a_frame(self, job: SendJob) -> None:
-        """Start `job` one frame after the click, once the window shows the test running.
+    def _start_in_frames(
+        self, job: SendJob, settings: MailSettings, dialog_for: tuple[MailSettings, bool] | None
+    ) -> None:
+        """After the click's frame, the step list of `settings`; a frame later, start `job`.
 
-        The job's first work is Python (the test message and its checks, the TLS context):
-        started at once, it shares the GIL with the click's layout and paint, which then held
-        the window for two frames (bench_responsiveness.py: the click's gap 10–44 ms, 8–17 ms
-        with the job a frame later). Cancelled in the meantime, it never starts.
+        The click makes the form read-only; the step list and its layout in the same frame held
+        the GUI thread 9-12 ms (bench_responsiveness.py, GUI-thread CPU), a frame apart each
+        part takes 4-6 ms. The job's first work is Python (the test message and its checks,
+        the TLS context): started at once, it shares the GIL with the click's layout and paint,
+        which then held the window for two frames (the click's gap 10–44 ms, 8–17 ms with the
+        job a frame later). Cancelled in the meantime, it never starts.
+
+        `dialog_for` (the settings, and whether they are saved) prepares what a success shows
+        while the job waits for the server (`_prepare_dialog`, `_prepare_summary`).
         """
 
-        def start() -> None:
+        def show_steps() -> None:
             if self.job is job:
-                self.jobs.start(job)
+                self._steps_owner().show_steps(settings)
+                QTimer.singleShot(FRAME_MS, self.window, start)
 
-        QTimer.singleShot(FRAME_MS, self.window, start)
+        def start() -> None:
+            if self.job is not job:
+                return
+            self.jobs.start(job)
+            if dialog_for is None:
+                return
+            QTimer.singleShot(
+                PREPARE_AFTER_MS, self.window, lambda: self._prepare_dialog(job, *dialog_for)
+            )
+            if dialog_for[1]:  # saved: the summary replaces the form
+                QTimer.singleShot(
+                    PREPARE_AFTER_MS + 2 * FRAME_MS,
+                    self.window,
+                    lambda: self._prepare_summary(job, dialog_for[0]),
+                )
+
+        QTimer.singleShot(FRAME_MS, self.window, show_steps)
+
+    def _prepare_dialog(self, job: SendJob, settings: MailSettings, saved: bool) -> None:
+        """Build and lay out the success dialog, hidden, while `job` runs: building it at the
+        result held the GUI thread 2-7 ms more in the frame that shows the summary
+        (bench_responsiveness.py)."""
+        if self.job is not job:
+            return
+        self._drop_dialog()
+        self._dialog = self._new_dialog(settings, saved=saved, encrypted=True)
+        self._dialog.prepare()
+
+    def _prepare_summary(self, job: SendJob, settings: MailSettings) -> None:
+        """Fill in and draw the hidden summary with the settings under test, while `job` runs:
+        the result then changes only the password line (ui.startup.draw_once)."""
+        summary = self.window.summaryView
+        if self.job is not job or summary is None or self.window._showing(summary):
+            return
+        from crm_mail_gui.ui.startup import draw_once
+
+        draw_once(self.window.fill_summary(settings), self.window.stack.width())
+
+    def _new_dialog(self, settings: MailSettings, *, saved: bool, encrypted: bool) -> SuccessDialog:
+        from crm_mail_gui.ui.dialogs import SuccessDialog
+
+        return SuccessDialog(
+            settings.recipient,
+            settings.server.canonical(),
+            self.window,
+            saved=saved,
+            encrypted=encrypted,
+            logged_in=settings.auth,
+        )
+
+    def _drop_dialog(self) -> None:
+        if self._dialog is not None:
+            self._dialog.deleteLater()
+            self._dialog = None
 
     def _secret(self, plan: Plan) -> Callable[[], str | None]:
         """What AUTH needs, as a call for the worker's thread (never the GUI thread's)."""
@@ -158,6 +222,7 @@ class SendController(WindowView):
         job, self.job = self.job, None
         self.jobs.cancel(job)  # its thread ends soon; nothing it still reports arrives
         self._pending = None
+        self._drop_dialog()
         self._set_running(False)
         self.infoBanner.show_message(
             BannerKind.WARNING, self.tr("The test was cancelled. Nothing was saved.")
@@ -171,16 +236,20 @@ class SendController(WindowView):
         from crm_mail_gui.ui.worker import SendEnd
 
         pending, self._pending, self.job = self._pending, None, None
+        dialog, self._dialog = self._dialog, None
         if self._saved_from_form(result, pending):
-            # the summary replaces the form, which becomes editable again in the next slot
-            QTimer.singleShot(NEXT_SLOT_MS, self.window, lambda: self.form.set_running(False))
+            # the summary replaces the form, which becomes editable again a frame later
+            QTimer.singleShot(FRAME_MS, self.window, lambda: self.form.set_running(False))
         else:
             self._set_running(False)
+        if not isinstance(result, Crashed) and result.end is SendEnd.SUCCEEDED:
+            assert pending is not None
+            self._succeeded(result.value, pending, dialog)
+            return
+        if dialog is not None:
+            dialog.deleteLater()
         if isinstance(result, Crashed):
             self._crashed(result.text)
-        elif result.end is SendEnd.SUCCEEDED:
-            assert pending is not None
-            self._succeeded(result.value, pending)
         elif result.end is SendEnd.FAILED:
             self._failed(result.value)
         elif result.end is SendEnd.NOT_SAVED:
@@ -199,6 +268,7 @@ class SendController(WindowView):
         self,
         outcome: Outcome,
         pending: tuple[MailSettings, str | None, bool, dict[str, Any]],
+        dialog: SuccessDialog | None,
     ) -> None:
         settings, _typed, check_only, found = pending
         self._steps().finish(sent=not check_only)
@@ -208,7 +278,9 @@ class SendController(WindowView):
                 self.window.last_test = found["last_test"]
                 self.window.ensure_summary().show_last_test(found["last_test"])
             QTimer.singleShot(
-                0, self.window, lambda: self._open_success_dialog(settings, encrypted, saved=False)
+                FRAME_MS,
+                self.window,
+                lambda: self._open_success_dialog(settings, encrypted, dialog, saved=False),
             )
             return
         if check_only:
@@ -227,26 +299,31 @@ class SendController(WindowView):
             self.window._store_state = found["state"]
             self.window._stored = found["state"].stored
         self.window._show_summary()
-        # the dialog in a slot of its own, after the form's: the summary's layout and the dialog
-        # together would hold the GUI thread for more than a frame (bench_responsiveness.py)
+        # the dialog in a frame of its own, after the form's: the summary's layout and the
+        # dialog together would hold the GUI thread for more than a frame (bench_responsiveness)
         QTimer.singleShot(
-            2 * NEXT_SLOT_MS, self.window, lambda: self._open_success_dialog(settings, encrypted)
+            2 * FRAME_MS,
+            self.window,
+            lambda: self._open_success_dialog(settings, encrypted, dialog),
         )
 
     def _open_success_dialog(
-        self, settings: MailSettings, encrypted: bool, *, saved: bool = True
+        self,
+        settings: MailSettings,
+        encrypted: bool,
+        dialog: SuccessDialog | None,
+        *,
+        saved: bool = True,
     ) -> None:
-        from crm_mail_gui.ui.dialogs import SuccessDialog
-
-        self.window.success_dialog = SuccessDialog(
-            settings.recipient,
-            settings.server.canonical(),
-            self.window,
-            saved=saved,
-            encrypted=encrypted,
-            logged_in=settings.auth,
-        )
-        self.window.success_dialog.open()
+        """Open the dialog prepared during the test (or build it, after a very quick test)."""
+        if dialog is None:
+            dialog = self._new_dialog(settings, saved=saved, encrypted=encrypted)
+        else:
+            dialog.set_encrypted(encrypted)
+        previous, self.window.success_dialog = self.window.success_dialog, dialog
+        if previous is not None:
+            previous.deleteLater()  # closed by now: one dialog per window
+        dialog.open()
 
     def _not_saved(self, text: str) -> None:
         """The test passed, but the settings file could not be written (the worker's `after`)."""

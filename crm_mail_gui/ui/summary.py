@@ -126,19 +126,23 @@ class SummaryView(QFrame):
             self.test_row.insertWidget(0, self.stepList)
         return self.stepList
 
-    def set_running(self, running: bool, settings: MailSettings | None = None) -> None:
-        """While a test sent from here runs: its steps, Cancel instead of the buttons."""
+    def set_running(self, running: bool) -> None:
+        """While a test sent from here runs: Cancel instead of the buttons (its steps: a frame
+        later, `show_steps`)."""
         self.sendTestAgainButton.setEnabled(not running)
         self.editButton.setEnabled(not running)
         self.cancelButton.setVisible(running)
-        if running and settings is not None:
-            steps = self.ensure_step_list()
-            steps.reset(settings.server.security, settings.auth, settings.timeout)
-            steps.show()
-            self._steps_for = settings
+        if running:
             self.cancelButton.setFocus()
-        elif not running:
+        else:
             self.sendTestAgainButton.setFocus()
+
+    def show_steps(self, settings: MailSettings) -> None:
+        """The step list of the test of `settings` that is starting, left of the buttons."""
+        steps = self.ensure_step_list()
+        steps.reset(settings.server.security, settings.auth, settings.timeout)
+        steps.show()
+        self._steps_for = settings
 
     def show_last_test(self, last_test: LastTest | None) -> None:
         """When (local time) and to whom the last successful test mail went."""
