@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from fakes.smtp_servers import TestCerts
 from gui_support import child, wait_error, wait_success
-from gui_window import FaultFactory, click_save, fill, wait_running
+from gui_window import RCPT, FaultFactory, click_save, fill, wait_running
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -61,13 +61,17 @@ def test_the_dialog_and_summary_are_prepared_during_the_test_and_the_result_fini
     assert summary is not None and window.stack.currentWidget() is window.form
     qtbot.waitUntil(lambda: child(summary, "summary_server", QLabel).text() == name, timeout=1000)
     assert window.success_dialog is None and window.sending.job is not None  # still running
-    assert "保存済み" not in child(summary, "summary_password", QLabel).text()  # not yet stored
+    assert "保存済み" in child(summary, "summary_password", QLabel).text()  # as a pass leaves it
+    for key in ("password", "last_test"):  # as a wrong guess would leave them
+        child(summary, f"summary_{key}", QLabel).setText("stale")
 
     dialog = wait_success(qtbot, window)
     assert dialog is early  # the prepared one, opened
     assert not child(dialog, "successUnencrypted", QLabel).isVisible()  # STARTTLS
     assert window.stack.currentWidget() is summary
     assert "保存済み" in child(summary, "summary_password", QLabel).text()  # the stored state
+    assert window.last_test is not None and window.last_test.to == RCPT
+    assert child(summary, "summary_last_test", QLabel).text().endswith(RCPT)
     assert len(server.messages) == 1
     assert dialogs(window) == [dialog]
     dialog.accept()

@@ -418,9 +418,11 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(summary)
         summary.editButton.setFocus()
 
-    def fill_summary(self, settings: MailSettings) -> SummaryView:
-        """Put `settings` into the summary, with what is known of the stored password; the
-        send controller also fills it, still hidden, while the test of a Save runs."""
+    def fill_summary(self, settings: MailSettings, *, stored: bool | None = None) -> SummaryView:
+        """Put `settings` into the summary, with what is known of the stored password (or, with
+        `stored`, what a passed Save will leave: the send controller fills the hidden summary so
+        while the test runs)."""
+        stored = self._stored if stored is None else stored
         state = self._store_state
         if not self._credentials_known or state is None:
             password_text = "…"
@@ -429,11 +431,11 @@ class MainWindow(QMainWindow):
 
             assert settings.oauth is not None
             provider = load_providers()[settings.oauth.provider].name.get(self.lang, "")
-            signed_in = self.tr("signed in") if self._stored else self.tr("not signed in")
+            signed_in = self.tr("signed in") if stored else self.tr("not signed in")
             password_text = fill(self.tr("OAuth2 (%1): %2"), provider, signed_in)
         else:
             password_text = (
-                fill(self.tr("stored (%1)"), state.where) if self._stored else self.tr("not stored")
+                fill(self.tr("stored (%1)"), state.where) if stored else self.tr("not stored")
             )
         if state is not None and self._credentials_known and state.warning:
             password_text = f"{password_text}\n{state.warning}"  # a plain or weak file

@@ -185,14 +185,18 @@ class SendController(WindowView):
         self._dialog.prepare()
 
     def _prepare_summary(self, job: SendJob, settings: MailSettings) -> None:
-        """Fill in and draw the hidden summary with the settings under test, while `job` runs:
-        the result then changes only the password line (ui.startup.draw_once)."""
+        """Fill in and draw the hidden summary as a pass of `job` will leave it, while it runs:
+        the result then finds its texts laid out and drawn once (ui.startup.draw_once), and
+        fills in again only what differs."""
         summary = self.window.summaryView
         if self.job is not job or summary is None or self.window._showing(summary):
             return
+        from crm_mail_gui.core.store import LastTest
         from crm_mail_gui.ui.startup import draw_once
 
-        draw_once(self.window.fill_summary(settings), self.window.stack.width())
+        self.window.fill_summary(settings, stored=settings.auth)
+        summary.show_last_test(LastTest.now(settings.recipient))
+        draw_once(summary, self.window.stack.width())
 
     def _new_dialog(self, settings: MailSettings, *, saved: bool, encrypted: bool) -> SuccessDialog:
         from crm_mail_gui.ui.dialogs import SuccessDialog
