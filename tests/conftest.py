@@ -15,8 +15,9 @@ import pytest
 from fakes.smtp_servers import DEFAULT_USERS, AioSMTPServer, FaultServer, TestCerts
 from qt_binding import binding_problem
 
-# The window tests' fixtures and helpers (config_dir, make_window, restored_language, ...)
-pytest_plugins = ["gui_window"]
+# The window tests' fixtures and helpers (config_dir, make_window, restored_language, ...), and
+# the command line's (cli)
+pytest_plugins = ["gui_window", "cli_support"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

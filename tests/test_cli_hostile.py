@@ -19,9 +19,9 @@ from pathlib import Path
 
 import keyring
 import pytest
+from cli_support import PASSWORD, RCPT, USER, Cli
 from fakes.hostile_keyrings import RELEASE, Hostile
 from fakes.smtp_servers import HOST, AioSMTPServer, FaultServer, TestCerts
-from test_cli import PASSWORD, RCPT, USER, Cli
 
 import crm_mail_gui
 from crm_mail_gui.core import credentials
@@ -47,14 +47,10 @@ STORE_FAULTS = [
 
 
 @pytest.fixture
-def cli(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    memory_keyring: MemoryKeyring,
-) -> Iterator[Cli]:
+def cli(cli: Cli) -> Iterator[Cli]:
+    """The shared `cli`, and afterwards no "slow" backend call of the test still waiting."""
     RELEASE.clear()
-    yield Cli(tmp_path / "config", capsys, monkeypatch)
+    yield cli
     RELEASE.set()  # a "slow" backend call still waiting returns now
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and any(

@@ -4,28 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
+from cli_support import PASSWORD, USER, Cli
 from fakes.smtp_servers import HOST, AioSMTPServer, TestCerts
-from test_cli import PASSWORD, USER, Cli
 
 from crm_mail_gui.core import display_width
-from crm_mail_gui.core.credentials import MemoryKeyring
 from crm_mail_gui.core.presets import load_presets, preset_by_id
 
 pytestmark = pytest.mark.e2e
 PRESET_IDS = [preset.id for preset in load_presets()]
-
-
-@pytest.fixture
-def cli(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    memory_keyring: MemoryKeyring,
-) -> Cli:
-    return Cli(tmp_path / "config", capsys, monkeypatch)
 
 
 def stored(cli: Cli) -> dict[str, object]:

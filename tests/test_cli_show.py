@@ -14,24 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import PASSWORD, RCPT, USER, Cli
 from fakes.smtp_servers import HOST, AioSMTPServer, TestCerts
-from test_cli import PASSWORD, RCPT, USER, Cli
 
 import crm_mail_gui
-from crm_mail_gui.core.credentials import MemoryKeyring
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(crm_mail_gui.__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def cli(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    memory_keyring: MemoryKeyring,
-) -> Cli:
-    return Cli(tmp_path / "config", capsys, monkeypatch)
 
 
 def rows(out: str) -> dict[str, str]:

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from crm_mail_gui.core.errors import DeliveryError
     from crm_mail_gui.core.save import Plan
     from crm_mail_gui.ui.dialogs import SuccessDialog
+    from crm_mail_gui.ui.form import SettingsForm
+    from crm_mail_gui.ui.steps import StepList
+    from crm_mail_gui.ui.summary import SummaryView
     from crm_mail_gui.ui.worker import SendJob, SendResult
 
 
@@ -78,11 +81,11 @@ class SendController(WindowView):
     def _set_running(self, running: bool) -> None:
         self._steps_owner().set_running(running)
 
-    def _steps_owner(self):
+    def _steps_owner(self) -> SettingsForm | SummaryView:
         """The page whose test runs: the summary for Send test again, else the form."""
         return self.window.ensure_summary() if self.again else self.form
 
-    def _steps(self):
+    def _steps(self) -> StepList:
         summary = self.window.summaryView
         if self.again and summary is not None:
             return summary.ensure_step_list()
@@ -141,8 +144,8 @@ class SendController(WindowView):
         """After the click's frame, the step list of `settings`; a frame later, start `job`.
 
         The click makes the form read-only; the step list and its layout in the same frame held
-        the GUI thread 9-12 ms (bench_responsiveness.py, GUI-thread CPU), a frame apart each
-        part takes 4-6 ms. The job's first work is Python (the test message and its checks,
+        the GUI thread 9-12 ms (bench_responsiveness.py, GUI-thread CPU between two ticks); a
+        frame apart, the click takes 5-7 ms and the step list 6-8. The job's first work is Python (the test message and its checks,
         the TLS context): started at once, it shares the GIL with the click's layout and paint,
         which then held the window for two frames (the click's gap 10–44 ms, 8–17 ms with the
         job a frame later). Cancelled in the meantime, it never starts.
