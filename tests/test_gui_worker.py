@@ -6,6 +6,7 @@ credential store that raises or takes its time. pytest-qt, real SMTP servers on 
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,7 +37,7 @@ from crm_mail_gui.core.errors import Failure, Kind, Step
 from crm_mail_gui.core.settings import build_settings
 from crm_mail_gui.ui import MainWindow
 from crm_mail_gui.ui import worker as worker_module
-from crm_mail_gui.ui.jobs import JobManager
+from crm_mail_gui.ui.jobs import GIL_SLICE_S, CallJob, JobManager
 from crm_mail_gui.ui.worker import SendJob, SendResult
 
 pytestmark = [
@@ -96,6 +97,19 @@ SECRET_CALLS = {
     "hostile __str__": (raiser(HostileStr()), "crashed"),
     "returns bytes": (lambda: b"bytes", "crashed"),
 }
+
+
+def test_with_its_first_job_the_manager_shortens_the_gil_slice(qtbot: QtBot) -> None:
+    """A task's Python then holds the GUI thread's next slot back 1 ms at most, not 5."""
+    sys.setswitchinterval(0.005)  # Python's default
+    manager = JobManager()
+    assert sys.getswitchinterval() == pytest.approx(0.005)  # nothing runs yet
+    job = CallJob(lambda: sys.getswitchinterval(), "probe")
+    with qtbot.waitSignal(job.finished, timeout=5000) as blocker:
+        manager.start(job)
+    assert blocker.args == [pytest.approx(GIL_SLICE_S)]  # already so while the task ran
+    assert GIL_SLICE_S <= 0.001
+    assert manager.shutdown()
 
 
 @pytest.mark.parametrize("case", list(SECRET_CALLS))

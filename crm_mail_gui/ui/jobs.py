@@ -18,12 +18,18 @@ emitted signals carrying Python objects):
 - `cancel(job)` sets the job's cancel token and drops the job: whatever it still reports (its
   stale generation) is never emitted. `shutdown()` cancels all and waits for the pool.
 - Every secret a task needs is a `Secret`: a call that reads it on the pool thread.
+- A task's Python holds the GIL in slices of `sys.getswitchinterval()`: the GUI thread's next
+  slot waits up to one slice. With the first job the manager sets it to `GIL_SLICE_S`
+  (process-wide, for good): at 5 ms, the default, the send's first Python (the test message and
+  its checks) stretched the window's 10 ms ticks to 15-27 ms; at 1 ms, to 10-13 ms
+  (bench_responsiveness.py, the gaps 25-90 ms after the click).
 """
 
 from __future__ import annotations
 
 import itertools
 import queue
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -38,6 +44,7 @@ if TYPE_CHECKING:
 
 POLL_MS = 15  # how often the GUI thread collects reports while a job runs
 MAX_THREADS = 16  # a store that hangs keeps only its own thread; the others go on
+GIL_SLICE_S = 0.001  # the longest a GUI-thread slot waits for the GIL while a task runs Python
 
 Report = Callable[[object], None]
 Task = Callable[["CancelToken", Report], object]
@@ -152,6 +159,7 @@ class JobManager:
         if self._pool is None:
             from PySide6.QtCore import QThreadPool
 
+            sys.setswitchinterval(GIL_SLICE_S)  # see the module's docstring
             self._pool = QThreadPool()
             self._pool.setMaxThreadCount(MAX_THREADS)
         self._pool.start(_run(task, key, job.cancel_token, self._reports))
