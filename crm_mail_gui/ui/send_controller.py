@@ -151,7 +151,7 @@ class SendController(WindowView):
         job a frame later). Cancelled in the meantime, it never starts.
 
         `dialog_for` (the settings, and whether they are saved) prepares what a success shows
-        while the job waits for the server (`_prepare_dialog`, `_prepare_summary`).
+        while the job waits for the server (`_prepare_result`).
         """
 
         def show_steps() -> None:
@@ -163,43 +163,57 @@ class SendController(WindowView):
             if self.job is not job:
                 return
             self.jobs.start(job)
-            if dialog_for is None:
-                return
-            QTimer.singleShot(
-                PREPARE_AFTER_MS, self.window, lambda: self._prepare_dialog(job, *dialog_for)
-            )
-            if dialog_for[1]:  # saved: the summary replaces the form
-                QTimer.singleShot(
-                    PREPARE_AFTER_MS + 2 * FRAME_MS,
-                    self.window,
-                    lambda: self._prepare_summary(job, dialog_for[0]),
-                )
+            if dialog_for is not None:
+                self._prepare_result(job, *dialog_for)
 
         QTimer.singleShot(FRAME_MS, self.window, show_steps)
 
-    def _prepare_dialog(self, job: SendJob, settings: MailSettings, saved: bool) -> None:
-        """Build and lay out the success dialog, hidden, while `job` runs: building it at the
-        result held the GUI thread 2-7 ms more in the frame that shows the summary
-        (bench_responsiveness.py)."""
-        if self.job is not job:
-            return
+    def _prepare_result(self, job: SendJob, settings: MailSettings, saved: bool) -> None:
+        """While `job` waits for the server, prepare what its pass shows, one part per slot,
+        two frames apart: the success dialog built, then laid out; with `saved`, the hidden
+        summary filled in as the pass will leave it, then drawn once (ui.startup.draw_once).
+
+        Built at the result, the dialog held the GUI thread 2-7 ms more in the frame that shows
+        the summary, and a first summary 4-8 ms more (bench_responsiveness.py). The result then
+        fills in again only what differs. A part whose job has ended does nothing.
+        """
+        parts = [lambda: self._build_dialog(settings, saved), self._lay_out_dialog]
+        if saved:
+            parts += [lambda: self._fill_hidden_summary(settings), self._draw_hidden_summary]
+
+        def when_running(part: Callable[[], None]) -> Callable[[], None]:
+            return lambda: part() if self.job is job else None
+
+        for number, part in enumerate(parts):
+            delay = PREPARE_AFTER_MS + number * 2 * FRAME_MS
+            QTimer.singleShot(delay, self.window, when_running(part))
+
+    def _build_dialog(self, settings: MailSettings, saved: bool) -> None:
         self._drop_dialog()
         self._dialog = self._new_dialog(settings, saved=saved, encrypted=True)
-        self._dialog.prepare()
 
-    def _prepare_summary(self, job: SendJob, settings: MailSettings) -> None:
-        """Fill in and draw the hidden summary as a pass of `job` will leave it, while it runs:
-        the result then finds its texts laid out and drawn once (ui.startup.draw_once), and
-        fills in again only what differs."""
+    def _lay_out_dialog(self) -> None:
+        if self._dialog is not None:
+            self._dialog.prepare()
+
+    def _hidden_summary(self) -> SummaryView | None:
         summary = self.window.summaryView
-        if self.job is not job or summary is None or self.window._showing(summary):
-            return
+        return None if summary is None or self.window._showing(summary) else summary
+
+    def _fill_hidden_summary(self, settings: MailSettings) -> None:
         from crm_mail_gui.core.store import LastTest
+
+        summary = self._hidden_summary()
+        if summary is not None:
+            self.window.fill_summary(settings, stored=settings.auth)
+            summary.show_last_test(LastTest.now(settings.recipient))
+
+    def _draw_hidden_summary(self) -> None:
         from crm_mail_gui.ui.startup import draw_once
 
-        self.window.fill_summary(settings, stored=settings.auth)
-        summary.show_last_test(LastTest.now(settings.recipient))
-        draw_once(summary, self.window.stack.width())
+        summary = self._hidden_summary()
+        if summary is not None:
+            draw_once(summary, self.window.stack.width())
 
     def _new_dialog(self, settings: MailSettings, *, saved: bool, encrypted: bool) -> SuccessDialog:
         from crm_mail_gui.ui.dialogs import SuccessDialog
