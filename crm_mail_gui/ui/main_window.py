@@ -422,27 +422,29 @@ class MainWindow(QMainWindow):
         """Put `settings` into the summary, with what is known of the stored password (or, with
         `stored`, what a passed Save will leave: the send controller fills the hidden summary so
         while the test runs)."""
-        stored = self._stored if stored is None else stored
+        password_text = self._password_text(settings, self._stored if stored is None else stored)
+        path_text = fill(self.tr("Settings file: %1"), str(self.store.path))
+        summary = self.ensure_summary()
+        summary.show_settings(settings, password_text, path_text)
+        return summary
+
+    def _password_text(self, settings: MailSettings, stored: bool) -> str:
+        """The summary's password line: stored where, signed in or not, or "…" until known."""
         state = self._store_state
         if not self._credentials_known or state is None:
-            password_text = "…"
-        elif settings.uses_oauth:
+            return "…"
+        if settings.uses_oauth:
             from crm_mail_gui.core.oauth_providers import load_providers
 
             assert settings.oauth is not None
             provider = load_providers()[settings.oauth.provider].name.get(self.lang, "")
             signed_in = self.tr("signed in") if stored else self.tr("not signed in")
-            password_text = fill(self.tr("OAuth2 (%1): %2"), provider, signed_in)
+            text = fill(self.tr("OAuth2 (%1): %2"), provider, signed_in)
         else:
-            password_text = (
-                fill(self.tr("stored (%1)"), state.where) if stored else self.tr("not stored")
-            )
-        if state is not None and self._credentials_known and state.warning:
-            password_text = f"{password_text}\n{state.warning}"  # a plain or weak file
-        path_text = fill(self.tr("Settings file: %1"), str(self.store.path))
-        summary = self.ensure_summary()
-        summary.show_settings(settings, password_text, path_text)
-        return summary
+            text = fill(self.tr("stored (%1)"), state.where) if stored else self.tr("not stored")
+        if state.warning:
+            text = f"{text}\n{state.warning}"  # a plain or weak file
+        return text
 
     def edit(self) -> None:
         """Open the edit form with the stored settings."""
