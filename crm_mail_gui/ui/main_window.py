@@ -419,9 +419,9 @@ class MainWindow(QMainWindow):
         summary.editButton.setFocus()
 
     def fill_summary(self, settings: MailSettings, *, stored: bool | None = None) -> SummaryView:
-        """Put `settings` into the summary, with what is known of the stored password (or, with
-        `stored`, what a passed Save will leave: the send controller fills the hidden summary so
-        while the test runs)."""
+        """Put `settings` into the summary, with what is known of the stored password; with
+        `stored`, as a passed Save will leave it (the send controller fills the hidden summary
+        that way while the test of a Save runs)."""
         password_text = self._password_text(settings, self._stored if stored is None else stored)
         path_text = fill(self.tr("Settings file: %1"), str(self.store.path))
         summary = self.ensure_summary()
