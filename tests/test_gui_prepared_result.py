@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from fakes.smtp_servers import TestCerts
+from fakes.smtp_servers import FaultServer, TestCerts
 from gui_support import child, wait_error, wait_success
 from gui_window import RCPT, FaultFactory, click_save, fill, wait_running
 from PySide6.QtCore import QEvent
@@ -41,6 +41,20 @@ def open_form(make_window: Callable[..., MainWindow], qtbot: QtBot, lang: str) -
     qtbot.waitUntil(lambda: window.summaryView is not None, timeout=5000)  # the idle work
     qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=5000)  # the credential store's
     return window
+
+
+@pytest.fixture
+def silent(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    certs: TestCerts,
+    fault_server: FaultFactory,
+) -> tuple[MainWindow, FaultServer]:
+    """A window whose form is filled in for a server that never answers, and that server."""
+    server = fault_server("silent")
+    window = open_form(make_window, qtbot, "en")
+    fill(window, f"tls://127.0.0.1:{server.port}", certs, timeout=10)
+    return window, server
 
 
 def test_the_dialog_and_summary_are_prepared_during_the_test_and_the_result_finishes_them(
@@ -112,14 +126,9 @@ def test_a_failed_test_leaves_no_prepared_dialog_and_shows_the_form(
 
 
 def test_a_cancelled_test_leaves_no_prepared_dialog(
-    qtbot: QtBot,
-    make_window: Callable[..., MainWindow],
-    certs: TestCerts,
-    fault_server: FaultFactory,
+    qtbot: QtBot, silent: tuple[MainWindow, FaultServer]
 ) -> None:
-    server = fault_server("silent")
-    window = open_form(make_window, qtbot, "en")
-    fill(window, f"tls://127.0.0.1:{server.port}", certs, timeout=10)
+    window, _server = silent
     click_save(qtbot, window)
     qtbot.waitUntil(lambda: prepared(window) is not None, timeout=3000)
     window.sending.cancel_test()
@@ -129,14 +138,9 @@ def test_a_cancelled_test_leaves_no_prepared_dialog(
 
 
 def test_the_click_makes_the_form_read_only_and_the_steps_and_job_follow(
-    qtbot: QtBot,
-    make_window: Callable[..., MainWindow],
-    certs: TestCerts,
-    fault_server: FaultFactory,
+    qtbot: QtBot, silent: tuple[MainWindow, FaultServer]
 ) -> None:
-    server = fault_server("silent")
-    window = open_form(make_window, qtbot, "en")
-    fill(window, f"tls://127.0.0.1:{server.port}", certs, timeout=10)
+    window, server = silent
     steps = child(window, "stepList", QWidget)
     window.sending.start_test()  # the click's own slot, without the event loop
     assert child(window, "serverEdit", QLineEdit).isReadOnly()
@@ -150,14 +154,9 @@ def test_the_click_makes_the_form_read_only_and_the_steps_and_job_follow(
 
 
 def test_a_test_cancelled_in_the_click_frame_never_starts(
-    qtbot: QtBot,
-    make_window: Callable[..., MainWindow],
-    certs: TestCerts,
-    fault_server: FaultFactory,
+    qtbot: QtBot, silent: tuple[MainWindow, FaultServer]
 ) -> None:
-    server = fault_server("silent")
-    window = open_form(make_window, qtbot, "en")
-    fill(window, f"tls://127.0.0.1:{server.port}", certs, timeout=10)
+    window, server = silent
     qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=5000)
     window.sending.start_test()
     window.sending.cancel_test()
