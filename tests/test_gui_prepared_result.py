@@ -8,7 +8,7 @@ import pytest
 from fakes.smtp_servers import FaultServer, TestCerts
 from gui_support import child, wait_error, wait_success
 from gui_window import RCPT, FaultFactory, click_save, fill, wait_running
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -32,7 +32,8 @@ def dialogs(window: MainWindow) -> list[SuccessDialog]:
 
 
 def prepared(window: MainWindow) -> SuccessDialog | None:
-    found = [dialog for dialog in dialogs(window) if not dialog.isVisible()]
+    """The one hidden dialog that is not the last test's (closed, kept until the next opens)."""
+    found = [d for d in dialogs(window) if not d.isVisible() and d is not window.success_dialog]
     return found[0] if len(found) == 1 else None
 
 
@@ -165,3 +166,25 @@ def test_a_test_cancelled_in_the_click_frame_never_starts(
     assert window.jobs.running == 0 and server.connections == 0
     assert dialogs(window) == []
     assert not child(window, "serverEdit", QLineEdit).isReadOnly()
+
+
+def test_send_test_again_opens_its_prepared_dialog_without_saved(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    certs: TestCerts,
+    fault_server: FaultFactory,
+) -> None:
+    server = fault_server("slow", delay=DELAY)
+    window = open_form(make_window, qtbot, "en")
+    fill(window, f"tls://127.0.0.1:{server.port}", certs)
+    click_save(qtbot, window)
+    wait_success(qtbot, window).accept()
+    qtbot.mouseClick(child(window, "sendTestAgainButton", QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: prepared(window) is not None, timeout=3000)
+    early = prepared(window)
+    assert early is not None and early.saved.isHidden()  # Send test again stores nothing
+    dialog = wait_success(qtbot, window)
+    assert dialog is early and dialog.saved.isHidden()
+    assert len(server.messages) == 2
+    assert dialogs(window) == [dialog]  # the first test's dialog is gone
+    dialog.accept()

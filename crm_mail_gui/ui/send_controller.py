@@ -75,8 +75,9 @@ class SendController(WindowView):
         job.finished.connect(self._send_finished)
         self._pending = (plan.settings, None, False, found)
         self.job, self.again = job, True
+        self._forget_last_dialog()
         self.window.ensure_summary().set_running(True)
-        self._start_in_frames(job, plan.settings, (plan.settings, False))
+        self._start_in_frames(job, plan.settings, saved=False)
 
     def _set_running(self, running: bool) -> None:
         self._steps_owner().set_running(running)
@@ -135,23 +136,24 @@ class SendController(WindowView):
         job.progress.connect(self._step_progress)
         job.finished.connect(self._send_finished)
         self.job, self.again = job, False
+        self._forget_last_dialog()
         self.form.set_running(True)
-        self._start_in_frames(job, settings, None if check_only else (settings, True))
+        self._start_in_frames(job, settings, saved=None if check_only else True)
 
-    def _start_in_frames(
-        self, job: SendJob, settings: MailSettings, dialog_for: tuple[MailSettings, bool] | None
-    ) -> None:
+    def _start_in_frames(self, job: SendJob, settings: MailSettings, *, saved: bool | None) -> None:
         """After the click's frame, the step list of `settings`; a frame later, start `job`.
 
         The click makes the form read-only; the step list and its layout in the same frame held
         the GUI thread 9-12 ms (bench_responsiveness.py, GUI-thread CPU between two ticks); a
-        frame apart, the click takes 5-7 ms and the step list 6-8. The job's first work is Python (the test message and its checks,
-        the TLS context): started at once, it shares the GIL with the click's layout and paint,
-        which then held the window for two frames (the click's gap 10–44 ms, 8–17 ms with the
-        job a frame later). Cancelled in the meantime, it never starts.
+        frame apart, the click takes 5-7 ms and the step list 6-8. The job's first work is
+        Python (the test message and its checks, the TLS context): started at once, it shares
+        the GIL with the click's layout and paint, which then held the window for two frames
+        (the click's gap 10–44 ms, 8–17 ms with the job a frame later). Cancelled in the
+        meantime, it never starts.
 
-        `dialog_for` (the settings, and whether they are saved) prepares what a success shows
-        while the job waits for the server (`_prepare_result`).
+        Unless `saved` is None (a check shows no dialog), what a pass shows is prepared while
+        the job waits for the server (`_prepare_result`); `saved` says whether the pass stores
+        the settings.
         """
 
         def show_steps() -> None:
@@ -163,8 +165,8 @@ class SendController(WindowView):
             if self.job is not job:
                 return
             self.jobs.start(job)
-            if dialog_for is not None:
-                self._prepare_result(job, *dialog_for)
+            if saved is not None:
+                self._prepare_result(job, settings, saved)
 
         QTimer.singleShot(FRAME_MS, self.window, show_steps)
 
@@ -226,6 +228,12 @@ class SendController(WindowView):
             encrypted=encrypted,
             logged_in=settings.auth,
         )
+
+    def _forget_last_dialog(self) -> None:
+        """A new test starts: the last one's dialog (closed by now) goes, one per window."""
+        last, self.window.success_dialog = self.window.success_dialog, None
+        if last is not None:
+            last.deleteLater()
 
     def _drop_dialog(self) -> None:
         if self._dialog is not None:
@@ -341,9 +349,7 @@ class SendController(WindowView):
             dialog = self._new_dialog(settings, saved=saved, encrypted=encrypted)
         else:
             dialog.set_encrypted(encrypted)
-        previous, self.window.success_dialog = self.window.success_dialog, dialog
-        if previous is not None:
-            previous.deleteLater()  # closed by now: one dialog per window
+        self.window.success_dialog = dialog
         dialog.open()
 
     def _not_saved(self, text: str) -> None:
