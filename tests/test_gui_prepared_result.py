@@ -44,30 +44,33 @@ def open_form(make_window: Callable[..., MainWindow], qtbot: QtBot, lang: str) -
     return window
 
 
+FormFor = Callable[..., tuple[MainWindow, FaultServer]]
+
+
 @pytest.fixture
-def silent(
+def form_for(
     qtbot: QtBot,
     make_window: Callable[..., MainWindow],
     certs: TestCerts,
     fault_server: FaultFactory,
-) -> tuple[MainWindow, FaultServer]:
-    """A window whose form is filled in for a server that never answers, and that server."""
-    server = fault_server("silent")
-    window = open_form(make_window, qtbot, "en")
-    fill(window, f"tls://127.0.0.1:{server.port}", certs, timeout=10)
-    return window, server
+) -> FormFor:
+    """`form_for(fault, lang="en", **knobs)`: a window whose form is filled in for a new
+    FaultServer (STARTTLS, its CA trusted), and that server."""
+
+    def make(fault: str, *, lang: str = "en", **knobs: float) -> tuple[MainWindow, FaultServer]:
+        server = fault_server(fault, **knobs)
+        window = open_form(make_window, qtbot, lang)
+        fill(window, f"tls://127.0.0.1:{server.port}", certs, timeout=10)
+        return window, server
+
+    return make
 
 
 def test_the_dialog_and_summary_are_prepared_during_the_test_and_the_result_finishes_them(
-    qtbot: QtBot,
-    make_window: Callable[..., MainWindow],
-    certs: TestCerts,
-    fault_server: FaultFactory,
+    qtbot: QtBot, form_for: FormFor
 ) -> None:
-    server = fault_server("slow", delay=DELAY)
-    window = open_form(make_window, qtbot, "ja")
+    window, server = form_for("slow", lang="ja", delay=DELAY)
     name = f"tls://127.0.0.1:{server.port}"
-    fill(window, name, certs)
     click_save(qtbot, window)
     wait_running(qtbot, window)
     qtbot.waitUntil(lambda: prepared(window) is not None, timeout=3000)
@@ -109,14 +112,9 @@ def test_a_prepared_dialog_learns_at_the_end_that_the_session_was_unencrypted(
 
 
 def test_a_failed_test_leaves_no_prepared_dialog_and_shows_the_form(
-    qtbot: QtBot,
-    make_window: Callable[..., MainWindow],
-    certs: TestCerts,
-    fault_server: FaultFactory,
+    qtbot: QtBot, form_for: FormFor
 ) -> None:
-    server = fault_server("rcpt550", delay=DELAY)
-    window = open_form(make_window, qtbot, "en")
-    fill(window, f"tls://127.0.0.1:{server.port}", certs)
+    window, _server = form_for("rcpt550", delay=DELAY)
     click_save(qtbot, window)
     qtbot.waitUntil(lambda: prepared(window) is not None, timeout=3000)
     wait_error(qtbot, window)
@@ -126,10 +124,8 @@ def test_a_failed_test_leaves_no_prepared_dialog_and_shows_the_form(
     assert not child(window, "serverEdit", QLineEdit).isReadOnly()
 
 
-def test_a_cancelled_test_leaves_no_prepared_dialog(
-    qtbot: QtBot, silent: tuple[MainWindow, FaultServer]
-) -> None:
-    window, _server = silent
+def test_a_cancelled_test_leaves_no_prepared_dialog(qtbot: QtBot, form_for: FormFor) -> None:
+    window, _server = form_for("silent")
     click_save(qtbot, window)
     qtbot.waitUntil(lambda: prepared(window) is not None, timeout=3000)
     window.sending.cancel_test()
@@ -139,9 +135,9 @@ def test_a_cancelled_test_leaves_no_prepared_dialog(
 
 
 def test_the_click_makes_the_form_read_only_and_the_steps_and_job_follow(
-    qtbot: QtBot, silent: tuple[MainWindow, FaultServer]
+    qtbot: QtBot, form_for: FormFor
 ) -> None:
-    window, server = silent
+    window, server = form_for("silent")
     steps = child(window, "stepList", QWidget)
     window.sending.start_test()  # the click's own slot, without the event loop
     assert child(window, "serverEdit", QLineEdit).isReadOnly()
@@ -154,10 +150,8 @@ def test_the_click_makes_the_form_read_only_and_the_steps_and_job_follow(
     window.sending.cancel_test()
 
 
-def test_a_test_cancelled_in_the_click_frame_never_starts(
-    qtbot: QtBot, silent: tuple[MainWindow, FaultServer]
-) -> None:
-    window, server = silent
+def test_a_test_cancelled_in_the_click_frame_never_starts(qtbot: QtBot, form_for: FormFor) -> None:
+    window, server = form_for("silent")
     qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=5000)
     window.sending.start_test()
     window.sending.cancel_test()
@@ -169,14 +163,9 @@ def test_a_test_cancelled_in_the_click_frame_never_starts(
 
 
 def test_send_test_again_opens_its_prepared_dialog_without_saved(
-    qtbot: QtBot,
-    make_window: Callable[..., MainWindow],
-    certs: TestCerts,
-    fault_server: FaultFactory,
+    qtbot: QtBot, form_for: FormFor
 ) -> None:
-    server = fault_server("slow", delay=DELAY)
-    window = open_form(make_window, qtbot, "en")
-    fill(window, f"tls://127.0.0.1:{server.port}", certs)
+    window, server = form_for("slow", delay=DELAY)
     click_save(qtbot, window)
     wait_success(qtbot, window).accept()
     qtbot.mouseClick(child(window, "sendTestAgainButton", QPushButton), Qt.MouseButton.LeftButton)
