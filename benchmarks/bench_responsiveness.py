@@ -5,6 +5,10 @@ between two ticks (`time.thread_time`): the work of our slots and paints, withou
 thread waited for the machine or for the GIL. A gap is about 10 ms + that work + those waits; the
 idle window's gaps in the same run show the machine's share.
 
+For the longest gap it also prints the GUI thread's CPU and the whole process's CPU within it,
+and any garbage collection that ran in it: a long gap with little CPU of ours was the machine; one
+where the process ran but the GUI thread did not was another thread of ours holding the GIL.
+
 The server (tests/fakes FaultServer, "slow") runs in a process of its own, as a user's server
 does: in this process its Python threads would take the GIL from the GUI thread at every reply
 and TLS handshake (a stall of the benchmark's making, up to 7 ms a tick).
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import itertools
 import os
@@ -21,6 +26,7 @@ import pstats
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +65,40 @@ class RunResult:
     duration: float = 0.0
     cpu: float = 0.0  # the GUI thread's longest CPU time between two ticks
     cpu_at: float = 0.0
+    stall_cpu: float = 0.0  # the GUI thread's CPU time within the longest gap
+    stall_process_cpu: float = 0.0  # the whole process's (all threads) within it
+    stall_gc: float = 0.0  # garbage collection within it (any thread)
     ticks: list[float] = field(default_factory=list)
     cpu_ticks: list[float] = field(default_factory=list)
+    process_ticks: list[float] = field(default_factory=list)
+
+
+class GcWatch:
+    """Every garbage collection of this process: (start, end, generation, thread name)."""
+
+    def __init__(self) -> None:
+        self.collections: list[tuple[float, float, int, str]] = []
+        self._started: dict[int, float] = {}
+
+    def __enter__(self) -> GcWatch:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        now = time.perf_counter()
+        thread = threading.get_ident()
+        if phase == "start":
+            self._started[thread] = now
+        elif thread in self._started:
+            name = threading.current_thread().name
+            self.collections.append((self._started.pop(thread), now, info["generation"], name))
+
+    def within(self, start: float, end: float) -> list[tuple[float, float, int, str]]:
+        """The collections that overlap the interval from `start` to `end`."""
+        return [c for c in self.collections if c[0] < end and c[1] > start]
 
 
 SERVER_CHILD = """
@@ -108,7 +146,10 @@ def finished(window: MainWindow) -> str | None:
 
 
 def one_send(
-    window: MainWindow, deadline_s: float, profiler: cProfile.Profile | None = None
+    window: MainWindow,
+    deadline_s: float,
+    collections: GcWatch,
+    profiler: cProfile.Profile | None = None,
 ) -> RunResult:
     """Click Save and record a 10 ms GUI tick until the result is shown; return the stall."""
     result = RunResult()
@@ -120,6 +161,7 @@ def one_send(
         now = time.perf_counter()
         result.ticks.append(now)
         result.cpu_ticks.append(time.thread_time())
+        result.process_ticks.append(time.process_time())
         if clicked and not done:
             outcome = finished(window)
             if outcome:
@@ -168,6 +210,15 @@ def one_send(
             result.at_result = max(result.at_result, gap)  # result handler, dialog, repaint
         elif gap > result.network:
             result.network, result.network_at = gap, after - start
+    stall_end = start + result.stall_at
+    for index in range(1, len(result.ticks)):
+        if result.ticks[index] == stall_end:  # the gap ends at a tick (not at the click)
+            result.stall_cpu = result.cpu_ticks[index] - result.cpu_ticks[index - 1]
+            result.stall_process_cpu = result.process_ticks[index] - result.process_ticks[index - 1]
+            result.stall_gc = sum(
+                min(end_, stall_end) - max(begin, stall_end - result.stall)
+                for begin, end_, _, _ in collections.within(stall_end - result.stall, stall_end)
+            )
     return result
 
 
@@ -245,14 +296,18 @@ def main() -> int:
             baseline, baseline_cpu = idle_stall(IDLE_S)
             if args.profile:
                 profile_result_handler(profiler)
-            for number in range(args.runs):
-                reset(window, port, ca_file)
-                app.processEvents()
-                if not window.form.saveButton.isEnabled():
-                    print("the Save button is disabled: the form did not validate")
-                    return 1
-                results.append(one_send(window, args.deadline, profiler if args.profile else None))
-                print(f"send {number + 1}: {results[-1].outcome}", file=sys.stderr)
+            with GcWatch() as collections:
+                for number in range(args.runs):
+                    reset(window, port, ca_file)
+                    app.processEvents()
+                    if not window.form.saveButton.isEnabled():
+                        print("the Save button is disabled: the form did not validate")
+                        return 1
+                    send = one_send(
+                        window, args.deadline, collections, profiler if args.profile else None
+                    )
+                    results.append(send)
+                    print(f"send {number + 1}: {send.outcome}", file=sys.stderr)
             window.shutdown()
             window.close()
             window.deleteLater()
@@ -264,19 +319,30 @@ def main() -> int:
     print(
         f"{'send':>4} {'outcome':>8} {'duration s':>11} {'ticks':>6} {'longest ms':>11}"
         f" {'at s':>6} {'click ms':>9} {'network ms':>11} {'at s':>6} {'result ms':>10}"
-        f" {'CPU ms':>7} {'at s':>6}"
+        f" {'CPU ms':>7} {'at s':>6} | {'longest gap: GUI CPU':>20} {'process CPU':>11}"
+        f" {'gc ms':>6}"
     )
     for number, r in enumerate(results, 1):
         print(
             f"{number:4} {r.outcome:>8} {r.duration:11.2f} {len(r.ticks):6}"
             f" {r.stall * 1000:11.1f} {r.stall_at:6.2f} {r.at_click * 1000:9.1f}"
             f" {r.network * 1000:11.1f} {r.network_at:6.2f} {r.at_result * 1000:10.1f}"
-            f" {r.cpu * 1000:7.1f} {r.cpu_at:6.2f}"
+            f" {r.cpu * 1000:7.1f} {r.cpu_at:6.2f} | {r.stall_cpu * 1000:20.1f}"
+            f" {r.stall_process_cpu * 1000:11.1f} {r.stall_gc * 1000:6.1f}"
         )
     print("(gaps between 10 ms GUI ticks, from the click to 0.2 s after the result appeared:")
     print(" click = first gap (start_test), result = gaps ending after the result showed,")
     print(" network = the longest gap in between, while the worker talks SMTP,")
-    print(" CPU = the GUI thread's longest CPU time between two ticks: our slots and paints)")
+    print(" CPU = the GUI thread's longest CPU time between two ticks: our slots and paints;")
+    print(" longest gap: the CPU time of the GUI thread and of the process within it, and the")
+    print(" time garbage collection ran in it)")
+    ran = [c for c in collections.collections if c[0] >= results[0].ticks[0]] if results else []
+    if ran:
+        longest = max(ran, key=lambda c: c[1] - c[0])
+        print(
+            f"garbage collections during the sends: {len(ran)}, longest"
+            f" {(longest[1] - longest[0]) * 1000:.1f} ms (generation {longest[2]}, {longest[3]})"
+        )
     if args.profile:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
