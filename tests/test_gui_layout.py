@@ -123,6 +123,38 @@ def test_buttons_stay_in_view_with_a_japanese_error_under_a_presets_notes(
     assert_in_view(window, "saveButton", "stepList")
 
 
+def test_a_page_switch_is_laid_out_before_the_next_paint(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], config_dir: Path
+) -> None:
+    """Back to the summary and Edit again: the scrolling area has its final size and scroll bar
+    when the switch returns, before any event is processed (the frame paints the window once,
+    not a layout with the old scroll bar first: bench_responsiveness.py)."""
+    saved_settings(config_dir)
+    window = make_window("en")
+    child(window, "editButton", QPushButton).click()
+    qtbot.wait(50)
+    bar, viewport = window.scroll.verticalScrollBar(), window.scroll.viewport()
+    # a height at which the pages need scrolling with the form's footer, and not without it
+    needs = window.scroll.widget().minimumSizeHint().height()
+    short = needs - window.form.footer.height() // 2
+    window.resize(window.width(), window.height() - viewport.height() + short)
+    qtbot.waitUntil(lambda: bar.isVisible(), timeout=1000)
+
+    def layout() -> tuple[bool, int, int]:
+        return bar.isVisible(), viewport.width(), child(window, "summaryView").width()
+
+    with_bar = layout()
+    child(window, "backButton", QPushButton).click()  # synchronous: no event processed yet
+    at_once = layout()
+    qtbot.wait(50)
+    assert at_once == layout()
+    assert not at_once[0] and at_once[1] > with_bar[1]  # the summary fits: no scroll bar
+    child(window, "editButton", QPushButton).click()
+    at_once = layout()
+    qtbot.wait(50)
+    assert at_once == layout() == with_bar
+
+
 def test_a_new_banner_is_scrolled_into_view(
     qtbot: QtBot,
     make_window: Callable[..., MainWindow],

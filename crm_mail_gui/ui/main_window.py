@@ -215,6 +215,24 @@ class MainWindow(QMainWindow):
         slack = self.fontMetrics().lineSpacing() * SLACK_LINES
         return QSize(content.width(), content.height() + footer.height() + slack)
 
+    def _show_page(self, page: QWidget) -> None:
+        """Make `page` (the summary or the form) current, the window laid out for it at once.
+
+        The switch shows or hides the form's footer, which resizes the scrolling area, whose
+        scroll bar then comes or goes. Qt settles that in layout requests it posts while it lays
+        out, after the frame's paint: the labels were laid out twice and the window painted
+        twice in one frame, ~1.5 ms more of the result's frame (bench_responsiveness.py, GUI
+        CPU). Before the first paint it settles anyway, and QEvent waits (ui.startup, rule 2).
+        """
+        self.stack.setCurrentWidget(page)  # _page_changed shows or hides the footer
+        if not self.isVisible():
+            return
+        from PySide6.QtCore import QEvent
+        from PySide6.QtWidgets import QApplication
+
+        self.centralWidget().layout().activate()  # the scrolling area gets the footer's room
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)  # its scroll bar
+
     def _showing(self, page: QWidget | None) -> bool:
         return page is not None and self.stack.currentWidget() is page
 
@@ -415,7 +433,7 @@ class MainWindow(QMainWindow):
         assert self.settings is not None
         summary = self.fill_summary(self.settings)
         summary.show_last_test(self.last_test)
-        self.stack.setCurrentWidget(summary)
+        self._show_page(summary)
         summary.editButton.setFocus()
 
     def fill_summary(self, settings: MailSettings, *, stored: bool | None = None) -> SummaryView:
@@ -455,7 +473,7 @@ class MainWindow(QMainWindow):
             self.form.set_oauth_signed_in(stored)
         self.detecting.reset()
         self.errorBanner.clear()
-        self.stack.setCurrentWidget(self.form)
+        self._show_page(self.form)
         self.form.presetCombo.setFocus()  # the first field: where Tab starts
 
     def back_to_summary(self) -> None:
