@@ -271,6 +271,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="sends in one window (default 3)")
     parser.add_argument("--delay", type=float, default=0.5, help="server delay per reply, s")
+    parser.add_argument(
+        "--lang", choices=("en", "ja"), default="en", help="the window's language (default en)"
+    )
     parser.add_argument("--deadline", type=float, default=30.0, help="give up a send after, s")
     parser.add_argument(
         "--profile",
@@ -287,7 +290,7 @@ def main() -> int:
         config_dir = Path(tmp) / "config"
         server, port, ca_file = start_server(tmp, args.delay)
         try:
-            window = create_main_window(config_dir, keyring_backend=MemoryKeyring(), lang="en")
+            window = create_main_window(config_dir, keyring_backend=MemoryKeyring(), lang=args.lang)
             window.show()
             shown = time.perf_counter()
             while time.perf_counter() - shown < FIRST_CLICK_AFTER_S:
@@ -315,7 +318,10 @@ def main() -> int:
         finally:
             server.communicate("")  # closes its stdin: the server stops
 
-    print(f"FaultServer 'slow' ({args.delay:g} s before every reply), STARTTLS + AUTH, offscreen")
+    print(
+        f"FaultServer 'slow' ({args.delay:g} s before every reply), STARTTLS + AUTH, offscreen,"
+        f" --lang {args.lang}"
+    )
     print(
         f"{'send':>4} {'outcome':>8} {'duration s':>11} {'ticks':>6} {'longest ms':>11}"
         f" {'at s':>6} {'click ms':>9} {'network ms':>11} {'at s':>6} {'result ms':>10}"
