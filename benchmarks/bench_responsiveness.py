@@ -212,7 +212,7 @@ def one_send(
             result.network, result.network_at = gap, after - start
     stall_end = start + result.stall_at
     for index in range(1, len(result.ticks)):
-        if result.ticks[index] == stall_end:  # the gap ends at a tick (not at the click)
+        if result.ticks[index] == stall_end:  # the click's gap: from the tick before the click
             result.stall_cpu = result.cpu_ticks[index] - result.cpu_ticks[index - 1]
             result.stall_process_cpu = result.process_ticks[index] - result.process_ticks[index - 1]
             result.stall_gc = sum(
